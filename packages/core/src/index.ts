@@ -1,0 +1,4 @@
+export { SOURCE_ERRORS, SOURCE_IDS, sourceText } from "./sources.ts";
+export type { Snapshot, SourceError, SourceId, SourceResult } from "./sources.ts";
+export { CHECK_IDS, CHECK_STATUSES, CRITICAL_CHECKS, VERDICTS } from "./checks/check.ts";
+export type { CheckId, CheckResult, CheckStatus, Evidence, Verdict } from "./checks/check.ts";
