@@ -1,0 +1,141 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { parseDefaultKdumpTools } from "./default-kdump-tools.ts";
+import { parseDf } from "./df.ts";
+import { parseDumpListing } from "./dump-listing.ts";
+import { parseGrubDefaults } from "./grub-defaults.ts";
+import { parseKdumpConf } from "./kdump-conf.ts";
+import { parseKdumpConfigShow } from "./kdump-config-show.ts";
+import { parseKdumpConfigStatus } from "./kdump-config-status.ts";
+import { parseKdumpConfigTest } from "./kdump-config-test.ts";
+import { parseKdumpServiceJournal } from "./kdump-service-journal.ts";
+import { parseKdumpctlEstimate } from "./kdumpctl-estimate.ts";
+import { parseKdumpctlShowmem } from "./kdumpctl-showmem.ts";
+import { parseKdumpctlStatus } from "./kdumpctl-status.ts";
+import { parseMokutilSbState } from "./mokutil-sb-state.ts";
+import { parseOsRelease } from "./os-release.ts";
+import { parseShellAssignments } from "./shell-assignments.ts";
+import { parseSysconfigKdump } from "./sysconfig-kdump.ts";
+import { parseUname } from "./uname.ts";
+
+const PARSERS: Array<[string, (text: string) => { value: unknown; issues: unknown[] }]> = [
+  ["parseKdumpConfigShow", parseKdumpConfigShow],
+  ["parseKdumpConfigStatus", parseKdumpConfigStatus],
+  ["parseKdumpConfigTest", parseKdumpConfigTest],
+  ["parseKdumpServiceJournal", parseKdumpServiceJournal],
+  ["parseKdumpctlStatus", parseKdumpctlStatus],
+  ["parseKdumpctlEstimate", parseKdumpctlEstimate],
+  ["parseKdumpctlShowmem", parseKdumpctlShowmem],
+  ["parseDefaultKdumpTools", parseDefaultKdumpTools],
+  ["parseKdumpConf", parseKdumpConf],
+  ["parseSysconfigKdump", parseSysconfigKdump],
+  ["parseGrubDefaults", (t) => parseGrubDefaults(t)],
+  ["parseShellAssignments", (t) => parseShellAssignments(t)],
+  ["parseOsRelease", parseOsRelease],
+  ["parseMokutilSbState", parseMokutilSbState],
+  ["parseUname", parseUname],
+  ["parseDumpListing", parseDumpListing],
+  ["parseDf", (t) => parseDf(t, "/var/crash")],
+];
+
+/** Pieces of the real formats, so generated inputs reach deep branches, not only "unknown line". */
+const FRAGMENTS = [
+  "DUMP_MODE:\t\tkdump",
+  "USE_KDUMP:",
+  "crashkernel addr: 0x",
+  "0x23f000000",
+  "   /var/lib/kdump/vmlinuz: symbolic link to ",
+  "kdump initrd: ",
+  "current state:    ",
+  "Not ready to kdump",
+  "crashkernel suggested size: Unknown (",
+  "kexec command:",
+  "NFS_RETRANS       ",
+  " * ",
+  " ... failed!",
+  "failed!",
+  "Jan 21 06:59:11 r-vm kdump-tools[5348]: ",
+  "[    6.2] kdump-tools[1]: ",
+  "kexec_file_load failed: ",
+  "kdump: Kdump is operational",
+  "Notice: Last successful vmcore creation test on ",
+  "Reserved crashkernel:    ",
+  "Large modules:",
+  'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=',
+  "# file: /etc/default/grub.d/x.cfg",
+  "${A:-",
+  '"',
+  "'",
+  "\\",
+  "$(",
+  "`",
+  "ssh user@host",
+  "path /var/crash #",
+  "d 4096 2026-01-21T07:31:02Z ",
+  "202601210724",
+  "/dump.202601210724.xz",
+  "-incomplete",
+  "drwxr-xr-x 2 root root 4096 Jan 21 07:31 ",
+  "--- /var/crash/202601210724 ---",
+  "/var/crash:",
+  "Filesystem 1K-blocks Used Available Use% Mounted on",
+  "/dev/mapper/long-name",
+  "   52403200 4316432 48086768 9% /",
+  "Linux host 6.8.0 #1 SMP x86_64 GNU/Linux",
+  "SecureBoot enabled",
+  "\uFFFD",
+  "\t",
+  " ",
+  "\n",
+  "\r\n",
+  "\r",
+];
+
+const fragmentText = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 60 }).map((a) => a.join(""));
+
+describe("tool parsers never throw", () => {
+  test.each(PARSERS)("%s survives arbitrary strings (any code points, lone surrogates)", (_name, parse) => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 400 }), (s) => {
+        const r = parse(s);
+        expect(Array.isArray(r.issues)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test.each(PARSERS)("%s survives shuffled fragments of the real formats", (_name, parse) => {
+    fc.assert(
+      fc.property(fragmentText, (s) => {
+        const r = parse(s);
+        expect(r.value).toBeDefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  // A quadratic pass over these lines would take minutes; the bound only has to catch that.
+  test.each(PARSERS)("%s reads a 2 MB hostile input within seconds", (_name, parse) => {
+    const huge = [
+      " ".repeat(300_000),
+      ".".repeat(300_000),
+      `${"a:".repeat(150_000)}`,
+      `"${"x ".repeat(150_000)}`,
+      "0".repeat(300_000),
+      `${"/".repeat(100_000)}: symbolic link to ${"x".repeat(100_000)}`,
+      Array.from(
+        { length: 20_000 },
+        (_, i) => `f ${i} 2026-01-21T07:31:02Z 2026012107${String(i % 60).padStart(2, "0")}/dump`,
+      ).join("\n"),
+    ].join("\n");
+    const started = performance.now();
+    parse(huge);
+    expect(performance.now() - started, "2 MB should parse in a few seconds at most").toBeLessThan(5000);
+  });
+
+  test("a non-string from an untyped caller reads as empty input", () => {
+    for (const [name, parse] of PARSERS) {
+      expect(() => parse(undefined as unknown as string), name).not.toThrow();
+    }
+  });
+});
