@@ -1,4 +1,7 @@
-export { SOURCE_ERRORS, SOURCE_IDS, sourceText } from "./sources.ts";
-export type { Snapshot, SourceError, SourceId, SourceResult } from "./sources.ts";
-export { CHECK_IDS, CHECK_STATUSES, CRITICAL_CHECKS, VERDICTS } from "./checks/check.ts";
 export type { CheckId, CheckResult, CheckStatus, Evidence, Verdict } from "./checks/check.ts";
+export { CHECK_IDS, CHECK_STATUSES, CRITICAL_CHECKS, VERDICTS } from "./checks/check.ts";
+export * from "./judge-exports.ts";
+export * from "./parsers/kernel/index.ts";
+export * from "./parsers/tools/index.ts";
+export type { Snapshot, SourceError, SourceId, SourceResult } from "./sources.ts";
+export { SOURCE_ERRORS, SOURCE_IDS, sourceText } from "./sources.ts";

@@ -1,0 +1,69 @@
+import { parseIomem } from "../parsers/kernel/index.ts";
+import { SOURCE_IDS, type SourceId } from "../sources.ts";
+import type { CollectionFacts, Evidence, SourceState } from "./host-facts.ts";
+import { ev, type SourceContext } from "./source-context.ts";
+
+/** Parse issues kept in the facts (they are stored per snapshot; garbage input can produce many). */
+const MAX_PARSE_ISSUES = 100;
+
+/**
+ * How complete the snapshot is (R17): per source ok / truncated / its error, zeroed /proc/iomem
+ * (non-root, trap 10) and every parse issue met while building the facts. "missing" and
+ * "not-found" (file or command absent) are normal on many hosts and only listed as missing.
+ */
+export function buildCollection(ctx: SourceContext): CollectionFacts {
+  const sources: Partial<Record<SourceId, SourceState>> = {};
+  const out: CollectionFacts = {
+    sources,
+    missing: [],
+    permission: [],
+    timeout: [],
+    failed: [],
+    truncated: [],
+    unparsed: ctx.unparsed,
+    iomemZeroed: false,
+    parseIssues:
+      ctx.issues.length > MAX_PARSE_ISSUES
+        ? [
+            ...ctx.issues.slice(0, MAX_PARSE_ISSUES),
+            `… ${ctx.issues.length - MAX_PARSE_ISSUES} more parse issues`,
+          ]
+        : ctx.issues,
+    evidence: [],
+  };
+  const evidence: Evidence[] = out.evidence;
+  const raw = ctx.snapshot.sources ?? {};
+  for (const id of SOURCE_IDS) {
+    const r = raw[id];
+    if (r === undefined) {
+      sources[id] = "absent";
+      continue;
+    }
+    if (r.ok) {
+      sources[id] = r.truncated ? "truncated" : "ok";
+      if (r.truncated) {
+        out.truncated.push(id);
+        evidence.push(ev(id, `truncated at the size cap${r.via ? ` (${r.via})` : ""}`));
+      }
+      continue;
+    }
+    sources[id] = r.error;
+    const detail = `${r.error}${r.detail ? `: ${r.detail}` : ""}${r.via ? ` (${r.via})` : ""}`;
+    if (r.error === "missing" || r.error === "not-found") out.missing.push(id);
+    else {
+      out[r.error].push(id);
+      evidence.push(ev(id, detail));
+    }
+  }
+  const iomem = ctx.parse("iomem", parseIomem);
+  if (iomem?.zeroed) {
+    out.iomemZeroed = true;
+    const line = ctx
+      .text("iomem")
+      ?.split(/\r\n|\r|\n/)
+      .find((l) => l.trim() !== "");
+    if (line !== undefined) evidence.push(ev("iomem", line));
+  }
+  for (const id of ctx.unparsed) evidence.push(ev(id, "parser failed; see parseIssues"));
+  return out;
+}

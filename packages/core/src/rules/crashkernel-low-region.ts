@@ -1,0 +1,73 @@
+import type { CheckResult } from "../checks/check.ts";
+import type { HostFacts } from "../facts/host-facts.ts";
+import { checkResult, forFamily, GiB, RUN_AS_ROOT } from "./rule-kit.ts";
+
+const ID = "crashkernel.low-region";
+
+/**
+ * R15 (domain §8, §1.7): a reservation above 4 GiB needs a low region for DMA (x86_64 default
+ * max(swiotlb+8M, 256M), arm64/riscv 128M). Pass: low region present, or the reservation is below
+ * 4 GiB. Warn: high-only, e.g. `crashkernel=0,low`. Not applicable without a reservation.
+ */
+export function checkCrashkernelLowRegion(facts: HostFacts): CheckResult {
+  const { crashkernel: ck, reservation: res } = facts;
+  const evidence = [...ck.evidence, ...res.evidence];
+  const fix = forFamily(facts.identity.os.family, {
+    debian: [
+      "Drop crashkernel=0,low, or set crashkernel=256M,low (x86_64; 128M on arm64) in /etc/default/grub.d/kdump-tools.cfg",
+      "sudo update-grub && sudo reboot",
+    ],
+    el: [
+      "sudo grubby --update-kernel=ALL --remove-args=crashkernel=0,low   # or --args=crashkernel=256M,low (128M on arm64)",
+      "sudo reboot",
+    ],
+  });
+  const main = res.regions.filter((r) => r.kind === "main" && r.start !== null && r.start > 0);
+  const low = res.regions.filter((r) => r.kind === "low");
+  if (main.length > 0) {
+    const high = main.some((r) => (r.start ?? 0) >= 4 * GiB);
+    if (!high)
+      return checkResult(ID, "pass", "The reservation lies below 4 GiB: no low region needed", evidence);
+    if (low.length > 0)
+      return checkResult(ID, "pass", "High reservation with a low region for DMA", evidence);
+    return checkResult(
+      ID,
+      "warn",
+      "Reservation above 4 GiB without a low region: devices needing DMA memory may fail in the capture kernel",
+      evidence,
+      fix,
+    );
+  }
+  if (ck.kind === "high" && ck.lowBytes === 0) {
+    return checkResult(
+      ID,
+      "warn",
+      "crashkernel=…,high with crashkernel=0,low: no low region for DMA",
+      evidence,
+      fix,
+    );
+  }
+  if (ck.kind === "high") {
+    if (low.length > 0)
+      return checkResult(ID, "pass", "High reservation with a low region for DMA", evidence);
+    return checkResult(
+      ID,
+      "unknown",
+      "High reservation requested; region addresses unreadable, low region not confirmed",
+      evidence,
+      [RUN_AS_ROOT],
+    );
+  }
+  if (ck.kind === "plain") {
+    return checkResult(
+      ID,
+      "pass",
+      "Plain crashkernel=: placed below 4 GiB first, and the kernel adds a low region if it falls back high",
+      evidence,
+    );
+  }
+  if (!ck.cmdlineRead) {
+    return checkResult(ID, "unknown", "The kernel command line was not collected", evidence, [RUN_AS_ROOT]);
+  }
+  return checkResult(ID, "info", "Not applicable: no crashkernel reservation requested", evidence);
+}

@@ -1,0 +1,113 @@
+import type { CheckResult } from "../checks/check.ts";
+import type { CrashkernelProblem, HostFacts } from "../facts/host-facts.ts";
+import { checkResult, forFamily, formatBytes } from "./rule-kit.ts";
+
+const ID = "crashkernel.param";
+
+/** Problems that leave nothing reserved (domain §1.5, §1.9, R03 FAIL column). */
+const FATAL: ReadonlySet<CrashkernelProblem> = new Set<CrashkernelProblem>([
+  "missing",
+  "low-without-high",
+  "high-unsupported",
+  "syntax",
+  "auto",
+  "zero",
+  "invalid-size",
+  "no-range-match",
+  "exceeds-ram",
+]);
+/** Problems that depend on the RAM estimate, which can be off by up to 128 MiB (domain §1.6). */
+const RAM_DEPENDENT: ReadonlySet<CrashkernelProblem> = new Set<CrashkernelProblem>([
+  "invalid-size",
+  "no-range-match",
+  "exceeds-ram",
+]);
+
+/**
+ * `crashkernel=auto` is a RHEL 6/7/8 kernel feature; upstream and RHEL 9+ reject it (trap 18,
+ * domain §1.8). The kernel release (`.el7`) decides; the OS version is the fallback.
+ */
+export function kernelSupportsAuto(facts: HostFacts): boolean | null {
+  const release = facts.identity.kernelRelease;
+  if (release !== null) return /\.el[678](?:[._]|$)/.test(release);
+  const { family, versionId } = facts.identity.os;
+  if (family === "el" && versionId !== null) return /^[678](?:\.|$)/.test(versionId);
+  return null;
+}
+
+/**
+ * R03 (domain §8): the effective `crashkernel=` per the kernel's own rules (last plain token wins,
+ * case-sensitive, memparse units, ranges vs RAM rounded up to 128 MiB, `,high`/`,low`, `auto`, `0`).
+ * Fail: missing, wrong case only, syntax error, `auto` on a kernel without it, `0`, rejected range.
+ * Warn: duplicates, ignored suffixed tokens, `@offset`, < 128 MiB, a token inside another word,
+ * a command line at the kernel's size limit (trap 22).
+ */
+export function checkCrashkernelParam(facts: HostFacts): CheckResult {
+  const ck = facts.crashkernel;
+  const evidence = ck.evidence;
+  const fix = forFamily(facts.identity.os.family, {
+    debian: [
+      'Set a valid value in /etc/default/grub.d/kdump-tools.cfg, e.g. GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=512M-:192M"',
+      "sudo update-grub",
+      "sudo reboot",
+    ],
+    el: [
+      "sudo kdumpctl reset-crashkernel --kernel=ALL   # EL 9+; on EL ≤ 8: sudo grubby --update-kernel=ALL --args=crashkernel=auto",
+      "sudo reboot",
+    ],
+  });
+  if (!ck.cmdlineRead) {
+    return checkResult(ID, "unknown", "The kernel command line (/proc/cmdline) was not collected", evidence, [
+      "Make sure the agent can read /proc/cmdline (a capture needs proc/cmdline).",
+    ]);
+  }
+
+  // fadump sizes its reservation itself when no crashkernel= is given (fadump_reserve_mem=, or a
+  // share of RAM), so a missing parameter is not a problem in fadump mode (trap 14)
+  if (facts.kdump.mode === "fadump" && ck.effective === null && ck.problems.every((p) => p === "missing")) {
+    return checkResult(
+      ID,
+      "pass",
+      "No crashkernel=: firmware-assisted dump (fadump) sizes its own reservation",
+      evidence,
+    );
+  }
+  const autoSupported = ck.effective === "auto" ? kernelSupportsAuto(facts) : null;
+  // An observed reservation proves the kernel accepted the value: our RAM estimate may be off near a
+  // range boundary (domain §1.6 "prefer the observed reservation"), and `auto` worked.
+  const reservedSeen = facts.reservation.reservedSeen && (facts.reservation.bytes ?? 1) > 0;
+  const fatal: string[] = [];
+  const warnings: string[] = [];
+  ck.problems.forEach((problem, i) => {
+    const detail = ck.problemDetails[i] ?? problem;
+    if (problem === "auto" && (autoSupported === true || reservedSeen)) return;
+    if (problem === "auto" && autoSupported === null) {
+      warnings.push(`${detail} (kernel release unknown: valid only on RHEL 6/7/8 kernels)`);
+      return;
+    }
+    if (RAM_DEPENDENT.has(problem) && ck.uncertain && reservedSeen) {
+      warnings.push(`${detail} (RAM estimate near a range boundary; the kernel did reserve memory)`);
+      return;
+    }
+    if (problem === "wrong-case" && ck.effective !== null) {
+      warnings.push(detail);
+      return;
+    }
+    if (FATAL.has(problem) || problem === "wrong-case") fatal.push(detail);
+    else warnings.push(detail);
+  });
+
+  if (fatal.length > 0 || ck.effective === null) {
+    const why = fatal.length > 0 ? fatal.join("; ") : "no effective crashkernel= value";
+    return checkResult(ID, "fail", `crashkernel= leaves nothing to reserve: ${why}`, evidence, fix);
+  }
+  const value = `crashkernel=${ck.effective}`;
+  const size = ck.expectedBytes !== null ? ` → ${formatBytes(ck.expectedBytes)}` : "";
+  const hedge = ck.uncertain
+    ? ` (size uncertain: ${ck.uncertainReasons.length > 0 ? ck.uncertainReasons.join(", ") : "estimate"})`
+    : "";
+  if (warnings.length > 0) {
+    return checkResult(ID, "warn", `${value}${size}${hedge}, but: ${warnings.join("; ")}`, evidence, fix);
+  }
+  return checkResult(ID, "pass", `Effective ${value}${size}${hedge}`, evidence);
+}

@@ -1,0 +1,69 @@
+import type { CheckResult } from "../checks/check.ts";
+import type { HostFacts, ReservedRegion } from "../facts/host-facts.ts";
+import { checkResult, formatBytes, RUN_AS_ROOT } from "./rule-kit.ts";
+
+const ID = "crashkernel.reserved";
+
+const FIX = [
+  "Reboot after setting or changing crashkernel= (the reservation is made only at boot).",
+  'If the kernel log says "memory is in use" or "cannot allocate": pick a smaller size or drop the @offset.',
+  "On large hosts reserve above 4 GiB with crashkernel=<size>,high.",
+];
+
+/** "320 MiB at 0x60000000" lines for the summary. */
+export function describeRegions(regions: readonly ReservedRegion[]): string {
+  return regions
+    .filter((r) => r.bytes !== null || r.start !== null)
+    .map((r) => {
+      const size = r.bytes !== null ? formatBytes(r.bytes) : "a region";
+      const at = r.start !== null && r.start > 0 ? ` at 0x${r.start.toString(16)}` : "";
+      return `${r.kind === "main" ? "" : `${r.kind} `}${size}${at}`;
+    })
+    .join(" + ");
+}
+
+/**
+ * R04 (domain §8): memory actually reserved for the capture kernel. A `crashkernel=` token proves
+ * nothing (trap 1) and a missing failure line proves nothing (trap 9): only kexec_crash_size,
+ * /proc/iomem `Crash kernel`, a dmesg success line, `crashkernel addr: 0x…` or the fadump
+ * reservation count. Zeroed non-root reads (`0x`, trap 10) are indirect evidence only: warn.
+ */
+export function checkCrashkernelReserved(facts: HostFacts): CheckResult {
+  const res = facts.reservation;
+  const evidence = [...res.evidence, ...res.failures];
+  const fadump = facts.kdump.mode === "fadump" ? " (fadump)" : "";
+  if (res.reservedSeen && !res.indirect && res.bytes !== 0) {
+    const what = res.regions.length > 0 ? describeRegions(res.regions) : "";
+    const size = res.bytes !== null ? formatBytes(res.bytes) : what || "memory";
+    const detail = what && what !== size ? ` (${what})` : "";
+    return checkResult(ID, "pass", `${size} reserved for the capture kernel${fadump}${detail}`, evidence);
+  }
+  if (res.reservedSeen && res.indirect) {
+    return checkResult(
+      ID,
+      "warn",
+      "A crash kernel region is listed, but its size and address were unreadable (non-root read)",
+      evidence,
+      [RUN_AS_ROOT],
+    );
+  }
+  if (res.failures.length > 0) {
+    return checkResult(
+      ID,
+      "fail",
+      `No memory reserved: the kernel reported a reservation failure (${res.failures[0]?.text.trim()})`,
+      evidence,
+      FIX,
+    );
+  }
+  if (res.noneSeen) {
+    return checkResult(ID, "fail", `No memory is reserved for the capture kernel${fadump}`, evidence, FIX);
+  }
+  return checkResult(
+    ID,
+    "unknown",
+    "Could not confirm a reservation: no kexec_crash_size, readable /proc/iomem or boot-time kernel log",
+    evidence,
+    [RUN_AS_ROOT, "cat /sys/kernel/kexec_crash_size   # > 0 means memory is reserved"],
+  );
+}

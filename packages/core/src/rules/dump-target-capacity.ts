@@ -1,0 +1,65 @@
+import type { CheckResult } from "../checks/check.ts";
+import type { HostFacts } from "../facts/host-facts.ts";
+import { checkResult, formatBytes, GiB } from "./rule-kit.ts";
+
+const ID = "dump-target.capacity";
+
+/**
+ * R10 (domain §8, §6.5): the dump target can take a dump. Local: free ≥ RAM pass; ≥ 10% RAM warn;
+ * < 10% RAM or < 1 GiB fail (kdumpwatch policy; makedumpfile -d 31 dumps are usually far smaller,
+ * but the worst case approaches RAM in use). Remote targets: warn, space and reachability
+ * unverified.
+ */
+export function checkDumpTargetCapacity(facts: HostFacts): CheckResult {
+  const target = facts.dumpTarget;
+  const ram = facts.memory.systemRamBytes ?? facts.memory.memTotalBytes;
+  const evidence = [...target.evidence, ...facts.memory.evidence];
+  const dir = target.coredir ?? "/var/crash";
+  if (target.remote !== null) {
+    const { kind, target: where } = target.remote;
+    return checkResult(
+      ID,
+      "warn",
+      `Dumps go to a remote ${kind} target ${where}: space and reachability not verified`,
+      evidence,
+      [
+        kind === "ssh"
+          ? "sudo kdump-config propagate   # installs the SSH key on the target"
+          : `Check free space on ${where} (at least the host's RAM).`,
+        "Test the whole path with a controlled crash in a maintenance window.",
+      ],
+    );
+  }
+  const fix = [
+    `Free space on the filesystem of ${dir}, or move KDUMP_COREDIR (kdump.conf \`path\` on EL) to a larger filesystem.`,
+    "Bound retention with KDUMP_NUM_DUMPS in /etc/default/kdump-tools.",
+  ];
+  if (target.freeBytes === null) {
+    return checkResult(ID, "unknown", `Free space of ${dir} was not collected`, evidence, [
+      `df -P -k ${dir}`,
+    ]);
+  }
+  const free = formatBytes(target.freeBytes);
+  if (target.freeBytes < GiB) {
+    return checkResult(ID, "fail", `Only ${free} free for dumps in ${dir} (< 1 GiB)`, evidence, fix);
+  }
+  if (ram === null) {
+    return checkResult(ID, "unknown", `${free} free in ${dir}, but the RAM size is unknown`, evidence, [
+      "cat /proc/meminfo",
+    ]);
+  }
+  const ramText = formatBytes(ram);
+  if (target.freeBytes >= ram) {
+    return checkResult(ID, "pass", `${free} free in ${dir} ≥ RAM ${ramText}`, evidence);
+  }
+  if (target.freeBytes >= ram / 10) {
+    return checkResult(
+      ID,
+      "warn",
+      `${free} free in ${dir} < RAM ${ramText}: a large dump may not fit`,
+      evidence,
+      fix,
+    );
+  }
+  return checkResult(ID, "fail", `${free} free in ${dir} < 10% of RAM ${ramText}`, evidence, fix);
+}

@@ -1,0 +1,77 @@
+import type { CheckResult } from "../checks/check.ts";
+import type { HostFacts } from "../facts/host-facts.ts";
+import { checkResult } from "./rule-kit.ts";
+
+const ID = "kdump.service-state";
+
+/**
+ * R16 (domain §8, §4.3, §5.1): the service's own story vs the truth. kdump-tools.service is
+ * "active (exited)" even after a failed load, and kdump-config exits 0 when not ready (trap 11).
+ * Warn: the service started but nothing is loaded; the last EL vmcore creation test failed or
+ * needs a manual check. Pass: loaded (and on EL the last test succeeded). EL hosts that never ran
+ * a test are reported as info, not warned: the test needs a maintenance window.
+ */
+export function checkKdumpServiceState(facts: HostFacts): CheckResult {
+  const { kdump, service } = facts;
+  const evidence = [...service.evidence, ...kdump.stateEvidence, ...(kdump.lastTest?.evidence ?? [])];
+  const trust = "Do not trust the service state; rely on kdump.loaded.";
+  const test = "Run a controlled crash test in a maintenance window: echo c | sudo tee /proc/sysrq-trigger";
+  if (kdump.state === "ready") {
+    const t = kdump.lastTest;
+    if (t === null) {
+      return kdump.tool === "kdumpctl"
+        ? checkResult(ID, "info", "Capture kernel loaded; no vmcore creation test recorded", evidence)
+        : checkResult(ID, "pass", "Service and capture kernel agree: loaded", evidence);
+    }
+    const on = t.date !== null ? ` on ${t.date}` : "";
+    if (t.result === "success") {
+      return checkResult(
+        ID,
+        "pass",
+        `Capture kernel loaded; last vmcore creation test succeeded${on}`,
+        evidence,
+      );
+    }
+    const what = t.result === "failed" ? "failed" : "needs a manual check";
+    return checkResult(
+      ID,
+      "warn",
+      `Capture kernel loaded, but the last vmcore creation test ${what}${on}`,
+      evidence,
+      ["Check the dump directory for the test's vmcore and vmcore-dmesg.txt.", test],
+    );
+  }
+  if (kdump.state === "not_ready") {
+    // kdump-tools' init script exits 0 even when the load failed or was skipped, so its unit is
+    // "active (exited)" whenever it ran; kdumpctl's unit fails instead (domain §4.3, §5.1)
+    const saysActive =
+      service.started === true ||
+      (service.started === null &&
+        kdump.tool !== "kdumpctl" &&
+        (service.lastLoad === "failed" || service.lastLoad === "skipped"));
+    if (saysActive) {
+      const why =
+        service.lastLoad === "failed"
+          ? "the load failed"
+          : service.lastLoad === "skipped"
+            ? "it skipped loading (USE_KDUMP)"
+            : "nothing is loaded";
+      return checkResult(ID, "warn", `The kdump service reports success although ${why}`, evidence, [
+        trust,
+        "Fix the causes listed by kdump.loaded, then restart the service and re-check.",
+      ]);
+    }
+    if (service.read) {
+      const how = service.started === false ? "reports the failure itself" : "did not start this boot";
+      return checkResult(ID, "info", `The kdump service ${how}; see kdump.loaded`, evidence);
+    }
+    return checkResult(
+      ID,
+      "unknown",
+      "Capture kernel not loaded; the service journal was not collected",
+      evidence,
+      [trust, "journalctl -b -u kdump-tools   # EL: -u kdump"],
+    );
+  }
+  return checkResult(ID, "unknown", "Whether a capture kernel is loaded is unknown", evidence, [trust]);
+}

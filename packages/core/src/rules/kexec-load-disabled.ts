@@ -1,0 +1,49 @@
+import type { CheckResult } from "../checks/check.ts";
+import type { HostFacts } from "../facts/host-facts.ts";
+import { checkResult } from "./rule-kit.ts";
+
+const ID = "kexec.load-disabled";
+
+const FIX = [
+  "Remove kernel.kexec_load_disabled=1 from the sysctl hardening (grep -r kexec_load_disabled /etc/sysctl.conf /etc/sysctl.d /usr/lib/sysctl.d), or make sure kdump loads before it is applied.",
+  "sudo reboot   # the setting cannot be turned back off at runtime",
+];
+
+/**
+ * R08 (domain §8, §6.3): `kernel.kexec_load_disabled` and `kexec_load_limit_panic`.
+ * Pass: 0 and limit unlimited (−1) or > 0. Fail: disabled (or limit 0) and nothing loaded. Warn:
+ * disabled (or limit 0) but a capture kernel is already loaded: it stays usable, reloads fail.
+ * Limit 0 with a loaded kernel is treated like kexec_load_disabled=1 (the table lists "limit 0" as
+ * FAIL without saying whether loaded; a loaded image stays usable in both cases).
+ */
+export function checkKexecLoadDisabled(facts: HostFacts): CheckResult {
+  const { kexec, kdump } = facts;
+  const blocked = kexec.loadDisabled === true || kexec.limitPanic === 0;
+  const what =
+    kexec.loadDisabled === true ? "kernel.kexec_load_disabled=1" : "kernel.kexec_load_limit_panic=0";
+  if (blocked) {
+    if (kdump.state === "ready") {
+      return checkResult(
+        ID,
+        "warn",
+        `${what}: the loaded capture kernel stays usable, but any reload (kernel update, memory/CPU hotplug) will fail`,
+        kexec.evidence,
+        FIX,
+      );
+    }
+    return checkResult(ID, "fail", `${what}: no capture kernel can be loaded`, kexec.evidence, FIX);
+  }
+  if (kexec.loadDisabled === false) {
+    const limit =
+      kexec.limitPanic !== null && kexec.limitPanic > 0 ? `; ${kexec.limitPanic} panic kexec loads left` : "";
+    return checkResult(
+      ID,
+      "pass",
+      `kexec loading is allowed (kexec_load_disabled=0${limit})`,
+      kexec.evidence,
+    );
+  }
+  return checkResult(ID, "unknown", "kernel.kexec_load_disabled was not collected", kexec.evidence, [
+    "cat /proc/sys/kernel/kexec_load_disabled   # 0 = allowed",
+  ]);
+}

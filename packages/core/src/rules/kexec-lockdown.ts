@@ -1,0 +1,104 @@
+import type { CheckResult } from "../checks/check.ts";
+import type { HostFacts } from "../facts/host-facts.ts";
+import { checkResult, forFamily } from "./rule-kit.ts";
+
+const ID = "kexec.lockdown";
+
+/** kexec errors that mean "refused", as opposed to "not found" or "no memory" (domain §4.3, §6.2). */
+const REJECTION =
+  /Operation not permitted|Key was rejected|Unsigned PE binary|signature verification failed/i;
+
+/**
+ * R07 (domain §8, §6.2): Secure Boot / lockdown rejecting the kdump kernel.
+ * Fail: the kernel logged `Lockdown: …: kexec of unsigned images is restricted`, or a load failed
+ * with EPERM / a signature error while lockdown (or Secure Boot) is on and nothing is loaded.
+ * EPERM has other causes (trap 17): with kexec_load_disabled=1 and no Lockdown line it is unknown.
+ * Pass: lockdown off, or a capture kernel loaded. Warn: loaded under lockdown by a kexec command
+ * without `-s` (kexec-tools < 2.0.27 would fail the next reload with kexec_load).
+ */
+export function checkKexecLockdown(facts: HostFacts): CheckResult {
+  const { security, kdump, kexec } = facts;
+  const rejections = kdump.loadErrors.filter((e) => REJECTION.test(e.text));
+  const kernelRefusals = security.lockdownKexecLines;
+  const evidence = [...security.evidence, ...kernelRefusals, ...rejections];
+  const lockdownLikely =
+    security.lockdownActive === true || (security.lockdownActive === null && security.secureBoot === true);
+  const loaded = kdump.state === "ready";
+  const fix = forFamily(facts.identity.os.family, {
+    debian: [
+      "Boot a distribution-signed kernel (self-built or unsigned kernels cannot be kexec'd under lockdown).",
+      "Make sure the kexec command uses -s (kexec_file_load): kdump-config adds it when it detects Secure Boot; check KDUMP_KEXEC_ARGS in /etc/default/kdump-tools.",
+      "Or enroll the kernel's signing key in MOK: sudo mokutil --import <key.der>, then reboot. Do not silently disable Secure Boot.",
+      "sudo kdump-config load",
+    ],
+    el: [
+      "Boot a distribution-signed kernel (self-built or unsigned kernels cannot be kexec'd under lockdown).",
+      "Or enroll the kernel's signing key in MOK: sudo mokutil --import <key.der>, then reboot. Do not silently disable Secure Boot.",
+      "sudo kdumpctl restart",
+    ],
+  });
+  const level = security.lockdown !== null ? `lockdown=${security.lockdown}` : "lockdown active";
+
+  if (!loaded && kernelRefusals.length > 0) {
+    return checkResult(
+      ID,
+      "fail",
+      `The kernel refused to kexec the capture kernel under lockdown (${level})`,
+      evidence,
+      fix,
+    );
+  }
+  if (!loaded && rejections.length > 0 && lockdownLikely) {
+    if (kexec.loadDisabled === true) {
+      return checkResult(
+        ID,
+        "unknown",
+        "kexec load was refused with lockdown on, but kernel.kexec_load_disabled=1 also refuses it (see kexec.load-disabled)",
+        [...evidence, ...kexec.evidence],
+        [
+          "Read the kernel log for a `Lockdown: … kexec` line after `sudo kdump-config load` (or kdumpctl restart).",
+          ...fix,
+        ],
+      );
+    }
+    const why = security.lockdownActive === true ? level : "Secure Boot enabled";
+    return checkResult(
+      ID,
+      "fail",
+      `Loading the capture kernel was rejected (${why}): ${rejections[0]?.text.trim()}`,
+      evidence,
+      fix,
+    );
+  }
+  if (security.lockdownActive === false) {
+    return checkResult(ID, "pass", "Kernel lockdown is off", evidence);
+  }
+  if (loaded) {
+    if (lockdownLikely && kdump.tool === "kdump-tools" && kdump.kexecUsesFileLoad === false) {
+      return checkResult(
+        ID,
+        "warn",
+        `Capture kernel loaded under lockdown, but the recorded kexec command lacks -s: a reload with kexec-tools < 2.0.27 would be refused`,
+        evidence,
+        [
+          "Check kexec-tools is ≥ 2.0.27 (`kexec --version`) or add -s to KDUMP_KEXEC_ARGS in /etc/default/kdump-tools.",
+          "sudo kdump-config reload",
+        ],
+      );
+    }
+    const state = lockdownLikely ? `${level}, capture kernel loaded` : "capture kernel loaded";
+    return checkResult(ID, "pass", `Nothing rejected the capture kernel (${state})`, evidence);
+  }
+  return checkResult(
+    ID,
+    "unknown",
+    lockdownLikely
+      ? `${security.lockdownActive ? level : "Secure Boot enabled"} and no capture kernel loaded; no load attempt was recorded`
+      : "Lockdown state unknown and no capture kernel loaded",
+    evidence,
+    [
+      "cat /sys/kernel/security/lockdown; mokutil --sb-state",
+      "Try a load and read its error: sudo kdump-config load (or sudo kdumpctl restart); `kexec_file_load failed: Operation not permitted` means the kernel image is rejected.",
+    ],
+  );
+}
