@@ -1,0 +1,40 @@
+import { describe, expect, test } from "vitest";
+import { parseCommandLine } from "./args.ts";
+
+describe("parseCommandLine", () => {
+  test.each([
+    [["check"], { command: "check", root: null, json: false }],
+    [["check", "--json"], { command: "check", root: null, json: true }],
+    [["check", "--root", "/tmp/cap", "--json"], { command: "check", root: "/tmp/cap", json: true }],
+    [["check", "--root=/tmp/cap"], { command: "check", root: "/tmp/cap", json: false }],
+    [["collect"], { command: "collect", root: null, out: null }],
+    [
+      ["collect", "--out", "/tmp/o", "--root", "/tmp/r"],
+      { command: "collect", root: "/tmp/r", out: "/tmp/o" },
+    ],
+    [["run", "--server", "ws://x", "--once"], { command: "run", argv: ["--server", "ws://x", "--once"] }],
+    [["--version"], { command: "version" }],
+    [["--help"], { command: "help", topic: null }],
+    [["help", "check"], { command: "help", topic: "check" }],
+    [["check", "--help"], { command: "help", topic: "check" }],
+  ])("%j is understood", (argv, invocation) => {
+    expect(parseCommandLine(argv)).toEqual({ ok: true, invocation });
+  });
+
+  test.each([
+    [[], /no command/],
+    [["frobnicate"], /unknown command 'frobnicate'/],
+    [["--json"], /unknown option '--json' \(options come after the command\)/],
+    [["check", "--bogus"], /check: unknown option '--bogus'/],
+    [["check", "extra"], /check: unexpected argument 'extra'/],
+    [["check", "--root"], /check: .*--root/],
+    [["check", "--root", ""], /--root needs a directory/],
+    [["collect", "--json"], /collect: unknown option '--json'/],
+    [["--version", "x"], /unexpected argument 'x'/],
+    [["help", "nope"], /no help for 'nope'/],
+  ])("%j is a usage error with a message that names the problem", (argv, message) => {
+    const parsed = parseCommandLine(argv);
+    expect(parsed.ok, JSON.stringify(parsed)).toBe(false);
+    expect(parsed.ok ? "" : parsed.message).toMatch(message);
+  });
+});

@@ -1,0 +1,147 @@
+import type { SourceId } from "@kdumpwatch/core";
+import { command, file, type HostContext, type Reader } from "./reader.ts";
+
+/**
+ * THE sources table (house-style §9, product.md §3): for every source core knows by name, where
+ * it is read on a live host and where it sits in a capture directory. Readers are tried in order;
+ * the first that yields text wins. In `capture`, absolute paths are the file's real path below
+ * the capture root (`/proc/cmdline` → `<root>/proc/cmdline`) and relative paths are sos report
+ * command files (`sos_commands/kernel/dmesg`). `collect --out` writes each source back to the
+ * first capture reader, so a written capture reads back through this same table.
+ *
+ * Commands are a fixed allow-list: the argv below is all the agent ever runs (product.md §7).
+ */
+export interface SourceSpec {
+  live: (ctx: HostContext) => Reader[];
+  capture: (ctx: HostContext) => Reader[];
+  /** size cap of the text kept (default DEFAULT_MAX_BYTES) */
+  maxBytes?: number;
+  /** keep only the kernel-log lines core judges on (core's filterRelevantDmesg) */
+  filter?: "dmesg";
+}
+
+export const DEFAULT_MAX_BYTES = 256 * 1024;
+/** dmesg is read up to this size before filtering, then capped at DEFAULT_MAX_BYTES */
+export const RAW_DMESG_MAX_BYTES = 4 * 1024 * 1024;
+/** the service journal is read from its end: the latest load attempt is what matters */
+const JOURNAL_MAX_BYTES = 64 * 1024;
+
+/** A file read at the same real path on a live host and in a capture, with fallbacks. */
+function sameFile(...paths: [string, ...string[]]): Pick<SourceSpec, "live" | "capture"> {
+  const readers = (): Reader[] => paths.map((p) => file(p));
+  return { live: readers, capture: readers };
+}
+
+/** A sysctl: /proc/sys live; in a capture /proc/sys, else its line in sos's `sysctl -a`. */
+function sysctl(key: string): SourceSpec {
+  const path = `/proc/sys/${key.replaceAll(".", "/")}`;
+  return {
+    live: () => [file(path)],
+    capture: () => [file(path), { kind: "sysctl-line", path: "sos_commands/kernel/sysctl_-a", key }],
+  };
+}
+
+/** A command on a live host, its sos report file in a capture. */
+function commandOutput(
+  argv: readonly [string, ...string[]],
+  sosPath: string,
+  options: { anyExit?: boolean; stderrFirst?: boolean } = {},
+): SourceSpec {
+  return { live: () => [command(argv, options)], capture: () => [file(sosPath)] };
+}
+
+/** kdump-config is Debian's, kdumpctl EL's: on a host configured for the other one it is not applicable. */
+function onlyUnless(family: HostContext["family"], spec: SourceSpec): SourceSpec {
+  return { ...spec, live: (ctx) => (ctx.family === family ? [] : spec.live(ctx)) };
+}
+
+const SHOW = { anyExit: true, stderrFirst: true } as const;
+
+export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
+  cmdline: sameFile("/proc/cmdline"),
+  meminfo: sameFile("/proc/meminfo"),
+  iomem: sameFile("/proc/iomem"),
+  kexec_crash_size: sameFile("/sys/kernel/kexec_crash_size"),
+  kexec_crash_loaded: sameFile("/sys/kernel/kexec_crash_loaded"),
+  // fadump: newer sysfs directory first, legacy flat files second (domain.md §2.3)
+  fadump_enabled: sameFile("/sys/kernel/fadump/enabled", "/sys/kernel/fadump_enabled"),
+  fadump_registered: sameFile("/sys/kernel/fadump/registered", "/sys/kernel/fadump_registered"),
+  fadump_mem_reserved: sameFile("/sys/kernel/fadump/mem_reserved"),
+  lockdown: sameFile("/sys/kernel/security/lockdown"),
+
+  "sysctl.kernel.sysrq": sysctl("kernel.sysrq"),
+  "sysctl.kernel.panic_on_oops": sysctl("kernel.panic_on_oops"),
+  "sysctl.kernel.panic": sysctl("kernel.panic"),
+  "sysctl.kernel.softlockup_panic": sysctl("kernel.softlockup_panic"),
+  "sysctl.kernel.hung_task_panic": sysctl("kernel.hung_task_panic"),
+  "sysctl.kernel.unknown_nmi_panic": sysctl("kernel.unknown_nmi_panic"),
+  "sysctl.kernel.panic_on_warn": sysctl("kernel.panic_on_warn"),
+  "sysctl.vm.panic_on_oom": sysctl("vm.panic_on_oom"),
+  "sysctl.kernel.kexec_load_disabled": sysctl("kernel.kexec_load_disabled"),
+  "sysctl.kernel.kexec_load_limit_panic": sysctl("kernel.kexec_load_limit_panic"),
+
+  etc_default_kdump_tools: sameFile("/etc/default/kdump-tools"),
+  etc_default_grub: sameFile("/etc/default/grub"),
+  etc_default_grub_d: {
+    live: () => [{ kind: "concat", dir: "/etc/default/grub.d", suffix: ".cfg" }],
+    capture: () => [{ kind: "concat", dir: "/etc/default/grub.d", suffix: ".cfg" }],
+  },
+  kdump_conf: sameFile("/etc/kdump.conf"),
+  sysconfig_kdump: sameFile("/etc/sysconfig/kdump"),
+  os_release: sameFile("/etc/os-release", "/usr/lib/os-release"),
+  machine_id: sameFile("/etc/machine-id"),
+  hostname: sameFile("/etc/hostname", "/proc/sys/kernel/hostname"),
+
+  uname: commandOutput(["uname", "-a"], "sos_commands/kernel/uname_-a"),
+  dmesg: {
+    // dmesg can be restricted (kernel.dmesg_restrict) or absent; the journal and kern.log hold the same lines
+    live: () => [
+      command(["dmesg"]),
+      command(["journalctl", "-k", "-b", "--no-pager"]),
+      file("/var/log/kern.log", "tail"),
+    ],
+    capture: () => [file("sos_commands/kernel/dmesg"), file("/var/log/kern.log", "tail")],
+    filter: "dmesg",
+  },
+  kdump_config_show: onlyUnless(
+    "el",
+    commandOutput(["kdump-config", "show"], "sos_commands/kdump/kdump-config_show", SHOW),
+  ),
+  kdumpctl_status: onlyUnless(
+    "debian",
+    commandOutput(["kdumpctl", "status"], "sos_commands/kdump/kdumpctl_status", SHOW),
+  ),
+  kdumpctl_estimate: onlyUnless(
+    "debian",
+    commandOutput(["kdumpctl", "estimate"], "sos_commands/kdump/kdumpctl_estimate", SHOW),
+  ),
+  kdump_service_journal: {
+    live: (ctx) => {
+      const units =
+        ctx.family === "debian"
+          ? ["kdump-tools"]
+          : ctx.family === "el"
+            ? ["kdump"]
+            : ["kdump-tools", "kdump"];
+      return [
+        command(["journalctl", "-b", ...units.flatMap((u) => ["-u", u]), "--no-pager"], { keep: "tail" }),
+      ];
+    },
+    capture: (ctx) => {
+      const debian = file("sos_commands/kdump/journalctl_-b_-u_kdump-tools", "tail");
+      const el = file("sos_commands/kdump/journalctl_-b_-u_kdump", "tail");
+      return ctx.family === "el" ? [el, debian] : [debian, el];
+    },
+    maxBytes: JOURNAL_MAX_BYTES,
+  },
+  mokutil_sb_state: commandOutput(["mokutil", "--sb-state"], "sos_commands/boot/mokutil_--sb-state", SHOW),
+  df_dump_dir: {
+    // the dump dir may not exist yet (kdump-tools creates it when saving): ask about its nearest ancestor
+    live: (ctx) => [command(["df", "-P", "-k", ctx.dfTarget])],
+    capture: () => [file("sos_commands/filesys/df_-al_-x_autofs")],
+  },
+  dump_dir_listing: {
+    live: (ctx) => [{ kind: "listing", dir: ctx.dumpDir }],
+    capture: (ctx) => [{ kind: "listing", dir: ctx.dumpDir }],
+  },
+};
