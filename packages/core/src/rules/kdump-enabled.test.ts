@@ -30,4 +30,10 @@ describe("kdump.enabled (R02)", () => {
     expect(r.status).toBe("fail");
     expect(r.remediation).toContain("sudo systemctl enable --now kdump");
   });
+
+  test("a host without kdump tooling says that is why kdump is not enabled", () => {
+    const r = checkKdumpEnabled(readyUbuntu({ kdump: { enabled: false, useKdump: null, installed: false } }));
+    expect(r.status).toBe("fail");
+    expect(r.summary).toContain("no kdump tooling is installed");
+  });
 });

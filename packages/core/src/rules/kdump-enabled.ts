@@ -26,7 +26,9 @@ export function checkKdumpEnabled(facts: HostFacts): CheckResult {
     const how =
       kdump.useKdump !== null
         ? `USE_KDUMP=${kdump.useKdump === "" ? '""' : kdump.useKdump}`
-        : "kdump service not enabled";
+        : kdump.installed === false
+          ? "no kdump tooling is installed to enable it"
+          : "kdump service not enabled";
     return checkResult(ID, "fail", `kdump is disabled (${how})`, kdump.enabledEvidence, enable);
   }
   return checkResult(

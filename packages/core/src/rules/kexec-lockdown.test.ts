@@ -96,4 +96,12 @@ describe("kexec.lockdown (R07)", () => {
     );
     expect(r.status).toBe("unknown");
   });
+
+  test("says the signature was never checked when the last load failed for another reason", () => {
+    const r = checkKexecLockdown(
+      readyUbuntu({ security: integrity, kdump: { state: "not_ready" }, service: { lastLoad: "failed" } }),
+    );
+    expect(r.status).toBe("unknown");
+    expect(r.summary).toContain("failed for another reason");
+  });
 });

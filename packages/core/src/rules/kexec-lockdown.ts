@@ -93,7 +93,11 @@ export function checkKexecLockdown(facts: HostFacts): CheckResult {
     ID,
     "unknown",
     lockdownLikely
-      ? `${security.lockdownActive ? level : "Secure Boot enabled"} and no capture kernel loaded; no load attempt was recorded`
+      ? `${security.lockdownActive ? level : "Secure Boot enabled"} and no capture kernel loaded; ${
+          facts.service.lastLoad === "failed"
+            ? "the last load failed for another reason, so the kernel's signature was never checked"
+            : "no load attempt was recorded"
+        }`
       : "Lockdown state unknown and no capture kernel loaded",
     evidence,
     [
