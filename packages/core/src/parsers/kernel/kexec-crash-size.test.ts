@@ -1,0 +1,20 @@
+import { describe, expect, test } from "vitest";
+import size0 from "../../../fixtures/sysfs/sys-kernel-kexec_crash_size-0.txt?raw";
+import size128 from "../../../fixtures/sysfs/sys-kernel-kexec_crash_size-128M.txt?raw";
+import { parseKexecCrashSize } from "./kexec-crash-size.ts";
+
+describe("parseKexecCrashSize", () => {
+  test.each<[string, string, number | null, string[]]>([
+    ["fixture sys-kernel-kexec_crash_size-128M", size128, 134217728, []],
+    ["fixture sys-kernel-kexec_crash_size-0", size0, 0, []],
+    ["CRLF", "536870912\r\n", 536870912, []],
+    ["empty (read failed half-way)", "", null, ["empty"]],
+    ["not a number", "busy\n", null, ["not-an-integer"]],
+    ["negative", "-1\n", null, ["negative"]],
+    ["two numbers", "1 2\n", null, ["not-an-integer"]],
+  ])("%s", (_name, text, bytes, codes) => {
+    const r = parseKexecCrashSize(text);
+    expect(r.value.bytes).toBe(bytes);
+    expect(r.issues.map((i) => i.code)).toEqual(codes);
+  });
+});
