@@ -6,8 +6,9 @@
  *   agent → server: hello, snapshot, heartbeat
  *   server → agent: welcome, ack, error, retry
  */
-import * as z from "zod/mini";
+
 import { SOURCE_ERRORS } from "@kdumpwatch/core";
+import * as z from "zod/mini";
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame the server accepts; larger ones close the socket with 1009. */
@@ -30,7 +31,7 @@ export const CLOSE_CODES = {
 
 const text = (max: number) => z.string().check(z.maxLength(max));
 
-const SourceResultSchema = z.union([
+export const SourceResultSchema = z.union([
   z.object({
     ok: z.literal(true),
     text: z.string(),

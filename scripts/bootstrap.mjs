@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Brings a fresh clone to a runnable state with nothing but Node ≥ 20 and npm:
+// pnpm 12.4.2 (installed with npm when missing; corepack does not work here, docs/stack.md §3),
+// the locked dependencies, and the build. Every step is idempotent and quick when already done.
+// Flags: --browser also installs Debian's chromium when it is missing (for the dashboard e2e test).
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const PNPM_VERSION = "12.4.2";
+const log = (msg) => process.stderr.write(`bootstrap: ${msg}\n`);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", ...opts });
+  if (r.status !== 0) {
+    log(`\`${cmd} ${args.join(" ")}\` failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function pnpmVersion() {
+  try {
+    return execFileSync("pnpm", ["--version"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function ensurePnpm() {
+  if (pnpmVersion() === PNPM_VERSION) return ["pnpm"];
+  log(`installing pnpm ${PNPM_VERSION} with npm`);
+  const r = spawnSync("npm", ["i", "-g", `pnpm@${PNPM_VERSION}`], { stdio: "inherit" });
+  if (r.status === 0 && pnpmVersion() === PNPM_VERSION) return ["pnpm"];
+  log(`global install not possible; using npx pnpm@${PNPM_VERSION}`);
+  return ["npx", "-y", `pnpm@${PNPM_VERSION}`];
+}
+
+function ensureChromium() {
+  if (existsSync("/usr/bin/chromium")) return;
+  if (process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) {
+    log(
+      "Chromium is missing: install Debian's chromium (`apt-get install chromium`) for the dashboard tests",
+    );
+    return;
+  }
+  log("installing Debian's chromium for the dashboard end-to-end tests");
+  run("apt-get", ["update", "-qq"]);
+  run("apt-get", ["install", "-y", "-qq", "chromium"], {
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+}
+
+const [pnpm, ...pre] = ensurePnpm();
+if (process.argv.includes("--browser")) ensureChromium();
+if (process.env.KDUMPWATCH_SKIP_INSTALL !== "1")
+  run(pnpm, [...pre, "install", "--frozen-lockfile", "--reporter=silent"]);
+if (process.env.KDUMPWATCH_SKIP_BUILD !== "1") run(pnpm, [...pre, "-s", "build"]);
