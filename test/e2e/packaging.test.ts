@@ -1,0 +1,356 @@
+/**
+ * How the agent reaches hosts: the Debian package (`pnpm package:deb`), the install script, the
+ * systemd units and the Ansible role. Everything runs for real (dpkg-deb, sh, systemd-analyze,
+ * ansible-playbook) against temporary directories; nothing is installed on this machine.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, test } from "vitest";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const bundle = join(repo, "apps/agent/dist/kdumpwatch-agent.mjs");
+const agentVersion: string = JSON.parse(readFileSync(join(repo, "apps/agent/package.json"), "utf8")).version;
+const agentUnit = join(repo, "infra/systemd/kdumpwatch-agent.service");
+const serverUnit = join(repo, "infra/systemd/kdumpwatch-server.service");
+const installScript = join(repo, "infra/install-agent.sh");
+
+function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", cwd: opts.cwd ?? repo, env: opts.env ?? process.env });
+  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", all: `${r.stdout}${r.stderr}` };
+}
+
+const has = (cmd: string) => run("sh", ["-c", `command -v ${cmd}`]).status === 0;
+const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8).padStart(4, "0");
+
+beforeAll(() => {
+  if (!existsSync(bundle)) {
+    const built = run("node", [join(repo, "apps/agent/build.mjs")]);
+    expect(built.status, built.all).toBe(0);
+  }
+});
+
+describe("Debian package (pnpm package:deb → infra/deb/build-deb.sh)", () => {
+  let deb = "";
+  let out = "";
+
+  beforeAll(() => {
+    out = tmp("kdw-deb-out-");
+    const built = run("sh", [join(repo, "infra/deb/build-deb.sh")], {
+      env: { ...process.env, KDUMPWATCH_DEB_OUT: out, KDUMPWATCH_SKIP_BUILD: "1" },
+    });
+    expect(built.status, built.all).toBe(0);
+    deb = join(out, `kdumpwatch-agent_${agentVersion}_all.deb`);
+    expect(existsSync(deb), `${deb} after: ${built.all}`).toBe(true);
+  });
+
+  test("the root package.json runs it as `pnpm package:deb`", () => {
+    const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+    expect(pkg.scripts["package:deb"]).toBe("sh infra/deb/build-deb.sh");
+  });
+
+  test("its control data names the package, the version, architecture all and Depends: nodejs (>= 18)", () => {
+    const info = run("dpkg-deb", ["-I", deb]);
+    expect(info.status, info.all).toBe(0);
+    const field = (name: string) => info.stdout.match(new RegExp(`^ ${name}: (.*)$`, "m"))?.[1];
+    expect(field("Package")).toBe("kdumpwatch-agent");
+    expect(field("Version")).toBe(agentVersion);
+    expect(field("Architecture")).toBe("all");
+    expect(field("Depends")).toBe("nodejs (>= 18)");
+    for (const script of ["postinst", "prerm", "postrm", "md5sums"]) expect(info.stdout).toContain(script);
+  });
+
+  test("it holds the bundle, the unit and the config template, owned by root, with the right modes", () => {
+    const listing = run("dpkg-deb", ["-c", deb]);
+    expect(listing.status, listing.all).toBe(0);
+    const entries = new Map(
+      listing.stdout
+        .trim()
+        .split("\n")
+        .map((line) => {
+          const [perms, owner, , , , path] = line.split(/\s+/);
+          return [path?.replace(/^\.\//, "/"), { perms, owner }] as const;
+        }),
+    );
+    const expected: Array<[string, string]> = [
+      ["/usr/lib/kdumpwatch/kdumpwatch-agent.mjs", "-rwxr-xr-x"],
+      ["/usr/lib/systemd/system/kdumpwatch-agent.service", "-rw-r--r--"],
+      ["/usr/share/kdumpwatch/agent.json.example", "-rw-r--r--"],
+      ["/usr/share/doc/kdumpwatch-agent/copyright", "-rw-r--r--"],
+      ["/usr/bin/kdumpwatch-agent", "lrwxrwxrwx"],
+    ];
+    for (const [path, perms] of expected) {
+      expect(entries.get(path), `${path} in\n${listing.stdout}`).toEqual({ perms, owner: "root/root" });
+    }
+    for (const [path, entry] of entries) {
+      expect(entry.owner, path).toBe("root/root");
+      expect(path, "the config (with the token) is made by postinst, never shipped").not.toMatch(/^\/etc\//);
+    }
+  });
+
+  test("the packaged files are this build's bundle and the unit from infra/systemd, and the bundle runs", () => {
+    const root = tmp("kdw-deb-x-");
+    const x = run("dpkg-deb", ["-x", deb, root]);
+    expect(x.status, x.all).toBe(0);
+    expect(readFileSync(join(root, "usr/lib/systemd/system/kdumpwatch-agent.service"), "utf8")).toBe(
+      readFileSync(agentUnit, "utf8"),
+    );
+    const version = run("node", [join(root, "usr/lib/kdumpwatch/kdumpwatch-agent.mjs"), "--version"]);
+    expect(version.stdout.trim(), version.all).toBe(`kdumpwatch-agent ${agentVersion}`);
+  });
+
+  test("the maintainer scripts parse, postinst enables the unit, prerm stops it, postrm purge removes state", () => {
+    const control = tmp("kdw-deb-ctl-");
+    const e = run("dpkg-deb", ["-e", deb, control]);
+    expect(e.status, e.all).toBe(0);
+    for (const script of ["postinst", "prerm", "postrm"]) {
+      const path = join(control, script);
+      expect(mode(path), script).toBe("0755");
+      const syntax = run("sh", ["-n", path]);
+      expect(syntax.status, `${script}: ${syntax.all}`).toBe(0);
+    }
+    expect(readFileSync(join(control, "postinst"), "utf8")).toMatch(/deb-systemd-helper enable "\$UNIT"/);
+    expect(readFileSync(join(control, "postinst"), "utf8")).toMatch(
+      /install -m 0600 .*agent\.json\.example "\$CONFIG"/,
+    );
+    expect(readFileSync(join(control, "prerm"), "utf8")).toMatch(/deb-systemd-invoke stop "\$UNIT"/);
+    expect(readFileSync(join(control, "postrm"), "utf8")).toMatch(
+      /purge\)\n\s+rm -rf \/var\/lib\/kdumpwatch/,
+    );
+  });
+});
+
+describe("systemd units", () => {
+  const agent = readFileSync(agentUnit, "utf8");
+  const server = readFileSync(serverUnit, "utf8");
+  const directives = (text: string) =>
+    text
+      .split("\n")
+      .filter((l) => /^[A-Za-z]+=/.test(l))
+      .map((l) => l.trim());
+
+  test.each([
+    "ProtectSystem=strict",
+    "StateDirectory=kdumpwatch",
+    "NoNewPrivileges=yes",
+    "PrivateTmp=yes",
+    "ProtectHome=yes",
+    "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+    "CapabilityBoundingSet=CAP_SYS_ADMIN CAP_SYSLOG CAP_DAC_READ_SEARCH",
+    "Restart=on-failure",
+    "RestartPreventExitStatus=64",
+    "ExecReload=/bin/kill -HUP $MAINPID",
+    "ExecStart=/usr/bin/env node --max-semi-space-size=1 --lite-mode --no-expose-wasm /usr/lib/kdumpwatch/kdumpwatch-agent.mjs run",
+  ])("the agent unit has %s", (line) => {
+    expect(directives(agent)).toContain(line);
+  });
+
+  test("the agent unit does not take away the evidence it exists to read", () => {
+    const set = directives(agent);
+    expect(set, "dmesg is evidence").not.toContain("ProtectKernelLogs=yes");
+    expect(set.join("\n"), "/proc/cmdline and /proc/iomem are evidence").not.toMatch(/^ProcSubset=pid/m);
+    expect(set.join("\n"), "/dev/kmsg is evidence").not.toMatch(/^PrivateDevices=yes/m);
+    expect(set).toContain("DeviceAllow=/dev/kmsg r");
+  });
+
+  test.each([
+    "DynamicUser=yes",
+    "StateDirectory=kdumpwatch-server",
+    "CapabilityBoundingSet=",
+    "ProtectSystem=strict",
+  ])("the server unit has %s", (line) => {
+    expect(directives(server)).toContain(line);
+  });
+
+  test("systemd-analyze verify finds nothing to complain about in either unit", () => {
+    expect(has("systemd-analyze"), "systemd-analyze is part of systemd; install it to check units").toBe(
+      true,
+    );
+    for (const unit of [agentUnit, serverUnit]) {
+      const r = run("systemd-analyze", ["verify", unit]);
+      expect(r.all.trim(), unit).toBe("");
+      expect(r.status, unit).toBe(0);
+    }
+  });
+});
+
+describe("infra/install-agent.sh", () => {
+  /** a PATH holding only the tools the script needs, and `node` only when asked */
+  function pathWith(node: "real" | "none" | string): string {
+    const bin = tmp("kdw-bin-");
+    const tools = [
+      "sh",
+      "dirname",
+      "head",
+      "tr",
+      "id",
+      "cmp",
+      "chmod",
+      "mkdir",
+      "cp",
+      "mv",
+      "rm",
+      "grep",
+      "cat",
+    ];
+    for (const tool of tools) {
+      const found = run("sh", ["-c", `command -v ${tool}`]).stdout.trim();
+      if (found) symlinkSync(found, join(bin, tool));
+    }
+    if (node === "real") symlinkSync(process.execPath, join(bin, "node"));
+    else if (node !== "none") writeFileSync(join(bin, "node"), `#!/bin/sh\necho ${node}\n`, { mode: 0o755 });
+    return bin;
+  }
+  const install = (args: string[], node: "real" | "none" | string = "real") =>
+    run("sh", [installScript, ...args], { env: { PATH: pathWith(node), HOME: tmpdir() } });
+
+  test("stages the bundle (0755), the unit (0644) and agent.json (0600) with the server and the token", () => {
+    const dest = tmp("kdw-stage-");
+    const r = install([
+      "--destdir",
+      dest,
+      "--server",
+      "https://kdw.example.net",
+      "--enroll-token",
+      "t0k",
+      "--interval",
+      "30",
+    ]);
+    expect(r.status, r.all).toBe(0);
+    expect(r.stdout).toContain("--destdir given: not touching systemd");
+    expect(mode(join(dest, "usr/lib/kdumpwatch/kdumpwatch-agent.mjs"))).toBe("0755");
+    expect(mode(join(dest, "etc/systemd/system/kdumpwatch-agent.service"))).toBe("0644");
+    expect(mode(join(dest, "etc/kdumpwatch/agent.json"))).toBe("0600");
+    expect(JSON.parse(readFileSync(join(dest, "etc/kdumpwatch/agent.json"), "utf8"))).toEqual({
+      server: "https://kdw.example.net",
+      enrollToken: "t0k",
+      interval: 30,
+    });
+  });
+
+  test("is idempotent: a second run changes nothing and keeps settings an operator added", () => {
+    const dest = tmp("kdw-stage-");
+    const args = ["--destdir", dest, "--server", "https://kdw.example.net", "--enroll-token", "t0k"];
+    expect(install(args).status).toBe(0);
+    const config = join(dest, "etc/kdumpwatch/agent.json");
+    const edited = { ...JSON.parse(readFileSync(config, "utf8")), logLevel: "debug" };
+    writeFileSync(config, `${JSON.stringify(edited, null, 2)}\n`);
+    const again = install(args);
+    expect(again.status, again.all).toBe(0);
+    expect(again.stdout).toContain("installed (unchanged)");
+    expect(again.stdout).not.toContain("installed /");
+    expect(JSON.parse(readFileSync(config, "utf8"))).toEqual(edited);
+    expect(mode(config)).toBe("0600");
+  });
+
+  test.each([
+    ["Node.js is missing", "none", /Node\.js is not installed; the agent needs node >= 18/],
+    ["Node.js is older than 18", "16.20.2", /Node\.js 16\.20\.2 is too old; the agent needs node >= 18/],
+  ])("refuses clearly when %s, and touches nothing", (_name, node, message) => {
+    const dest = tmp("kdw-stage-");
+    const r = install(["--destdir", dest, "--server", "https://x", "--enroll-token", "t"], node);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(join(dest, "usr")), "nothing installed").toBe(false);
+  });
+
+  test("refuses a server that is not an http(s) URL", () => {
+    const r = install(["--destdir", tmp("kdw-stage-"), "--server", "kdw.example.net"]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("--server: 'kdw.example.net' is not an http:// or https:// URL");
+  });
+
+  test("the staged agent starts with the staged config (it reads agent.json, then fails only on the server)", () => {
+    const dest = tmp("kdw-stage-");
+    expect(install(["--destdir", dest, "--server", "http://127.0.0.1:9", "--enroll-token", "t"]).status).toBe(
+      0,
+    );
+    const capture = tmp("kdw-cap-");
+    mkdirSync(join(capture, "proc"));
+    writeFileSync(join(capture, "proc/cmdline"), "BOOT_IMAGE=/vmlinuz crashkernel=512M\n");
+    const r = run("node", [
+      join(dest, "usr/lib/kdumpwatch/kdumpwatch-agent.mjs"),
+      "run",
+      "--config",
+      join(dest, "etc/kdumpwatch/agent.json"),
+      "--state-dir",
+      tmp("kdw-state-"),
+      "--root",
+      capture,
+      "--once",
+      "--timeout",
+      "5",
+    ]);
+    expect(r.status, r.all).toBe(2);
+    expect(r.stderr).toContain("cannot reach ws://127.0.0.1:9/api/agent/ws");
+  });
+});
+
+describe("Ansible role", () => {
+  const ansible = join(repo, "infra/ansible");
+
+  test.runIf(has("ansible-playbook"))("site.yml passes ansible-playbook --syntax-check", () => {
+    const r = run("ansible-playbook", ["--syntax-check", "-i", "inventory.example.ini", "site.yml"], {
+      cwd: ansible,
+      env: { ...process.env, ANSIBLE_NOCOLOR: "1" },
+    });
+    expect(r.status, r.all).toBe(0);
+  });
+
+  test.runIf(has("ansible"))(
+    "its agent.json template renders valid JSON even for a token with quotes",
+    () => {
+      const out = join(tmp("kdw-ansible-"), "agent.json");
+      const vars = join(tmp("kdw-ansible-"), "vars.json");
+      const token = 'a"b\\c';
+      writeFileSync(
+        vars,
+        JSON.stringify({
+          kdumpwatch_server_url: "https://kdw",
+          kdumpwatch_enroll_token: token,
+          kdumpwatch_interval: "45",
+        }),
+      );
+      const r = run(
+        "ansible",
+        [
+          "localhost",
+          "-m",
+          "ansible.builtin.copy",
+          "-a",
+          `dest=${out} content={{ lookup('template', 'roles/kdumpwatch_agent/templates/agent.json.j2') }}`,
+          "-e",
+          `@${vars}`,
+        ],
+        { cwd: ansible, env: { ...process.env, ANSIBLE_NOCOLOR: "1", ANSIBLE_LOCALHOST_WARNING: "false" } },
+      );
+      expect(r.status, r.all).toBe(0);
+      expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({
+        server: "https://kdw",
+        enrollToken: token,
+        interval: 45,
+      });
+    },
+  );
+
+  test("the role installs the same unit file as the package, from infra/systemd", () => {
+    const defaults = readFileSync(join(ansible, "roles/kdumpwatch_agent/defaults/main.yml"), "utf8");
+    expect(defaults).toContain(
+      'kdumpwatch_agent_unit: "{{ role_path }}/../../../systemd/kdumpwatch-agent.service"',
+    );
+    const rolePath = join(ansible, "roles/kdumpwatch_agent");
+    expect(existsSync(resolve(rolePath, "../../../systemd/kdumpwatch-agent.service"))).toBe(true);
+    expect(existsSync(resolve(rolePath, "../../../../apps/agent/dist/kdumpwatch-agent.mjs"))).toBe(true);
+  });
+});
