@@ -72,7 +72,10 @@ export const SnapshotMessageSchema = z.object({
   type: z.literal("snapshot"),
   /** per-connection-independent, monotonically increasing per agent process */
   seq: z.number(),
-  /** sha256 hex of the canonical JSON of `snapshot.sources`; equal hash ⇒ unchanged content */
+  /**
+   * The agent's change key: sha256 hex of the canonical JSON of `snapshot.sources`, volatile numbers
+   * coarsened (apps/agent hashSources). Informational for the server, which hashes what it received.
+   */
   hash: text(128),
   snapshot: SnapshotSchema,
 });

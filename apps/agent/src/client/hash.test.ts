@@ -20,4 +20,23 @@ describe("hashSources", () => {
     expect(a).not.toBe(c);
     expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  test("ignores meminfo lines that move every second but not a change of MemTotal", () => {
+    const at = (free: string, total = "16314852") => ({
+      meminfo: { ok: true as const, text: `MemTotal:       ${total} kB\nMemFree:         ${free} kB\n` },
+    });
+    expect(hashSources(at("812340"))).toBe(hashSources(at("799112")));
+    expect(hashSources(at("812340"))).not.toBe(hashSources(at("812340", "8157426")));
+  });
+
+  test("compares df free space at about 0.5 % but sees a filling disk", () => {
+    const df = (avail: number) => ({
+      df_dump_dir: {
+        ok: true as const,
+        text: `Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 102400000 ${102400000 - avail} ${avail} 50% /\n`,
+      },
+    });
+    expect(hashSources(df(51_234_567))).toBe(hashSources(df(51_230_011)));
+    expect(hashSources(df(51_234_567))).not.toBe(hashSources(df(40_000_000)));
+  });
 });
