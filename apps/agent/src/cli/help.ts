@@ -43,7 +43,26 @@ Exit status: 0 done, 64 usage error, 70 internal error, 73 cannot write the capt
 const RUN = `Usage: kdumpwatch-agent run --server URL (--enroll-token T | --state-dir DIR holding a credential)
                             [--state-dir DIR] [--root DIR] [--once] [--interval S]
 
-Streams snapshots of this host (or a capture) to a kdumpwatch server over a WebSocket.
+Streams snapshots of this host (or a capture) to a kdumpwatch server over a WebSocket: one at
+start, then whenever the evidence changes (checked every --interval seconds; SIGHUP checks at
+once), with heartbeats in between. Reconnects by itself with jittered backoff; never exits on
+server trouble.
+
+  --server URL          the server's base URL (http:// or https://; the socket is /api/agent/ws)
+  --enroll-token T      enrollment token, used once to obtain this host's own credential
+  --state-dir DIR       where the credential is kept, mode 0600 (default /var/lib/kdumpwatch)
+  --root DIR            report a capture directory instead of this host
+  --interval S          seconds between collections (default 60)
+  --once                send one snapshot, wait for the acknowledgement, exit
+  --timeout S           how long --once waits (default 30)
+  --config FILE         JSON settings file (default /etc/kdumpwatch/agent.json)
+
+Settings: flags > environment (KDUMPWATCH_SERVER, KDUMPWATCH_ENROLL_TOKEN, KDUMPWATCH_STATE_DIR,
+KDUMPWATCH_INTERVAL, KDUMPWATCH_LOG_LEVEL) > the config file. A token given as a flag is visible
+in \`ps\`: prefer the config file or the environment on shared hosts.
+
+Exit status: 0 stopped by a signal or --once acknowledged, 2 --once failed (refused token,
+server unreachable, timeout), 64 bad configuration (the message names the setting), 70 internal.
 `;
 
 export function helpText(topic: "check" | "collect" | "run" | null): string {
