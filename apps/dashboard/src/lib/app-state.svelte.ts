@@ -1,0 +1,16 @@
+/** Everything the pages share, built once in main.ts and handed down as one prop. */
+import { Clock } from "./clock.svelte.ts";
+import { FleetStore } from "./fleet.svelte.ts";
+import { LiveConnection } from "./live.svelte.ts";
+import { Router } from "./router.svelte.ts";
+import { SessionStore } from "./session.svelte.ts";
+import { ThemeStore } from "./theme.svelte.ts";
+
+export class AppState {
+  readonly theme = new ThemeStore();
+  readonly clock = new Clock();
+  readonly router = new Router();
+  readonly session = new SessionStore();
+  readonly live = new LiveConnection();
+  readonly fleet = new FleetStore(this.session.api);
+}

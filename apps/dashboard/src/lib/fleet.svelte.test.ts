@@ -1,0 +1,90 @@
+import { expect, test, vi } from "vitest";
+import { ApiClient } from "./api.ts";
+import { DEFAULT_FILTERS } from "./filters.ts";
+import { FleetStore, PAGE_SIZE } from "./fleet.svelte.ts";
+import { hostRow, summary } from "./test-data.ts";
+
+/** A fake server: pages of hosts by cursor, and a log of the URLs asked for. */
+function fakeServer(
+  pages: Record<string, { hosts: ReturnType<typeof hostRow>[]; nextCursor: string | null }>,
+) {
+  const urls: string[] = [];
+  const fetch = (async (input: RequestInfo | URL) => {
+    const url = new URL(String(input), "http://x");
+    urls.push(`${url.pathname}${url.search}`);
+    if (url.pathname === "/api/fleet/summary") return Response.json(summary());
+    const page = pages[url.searchParams.get("cursor") ?? ""];
+    return page ? Response.json(page) : new Response("{}", { status: 404 });
+  }) as typeof globalThis.fetch;
+  return { api: new ApiClient({ fetch }), urls };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+test("pages forward by cursor and back through the cursors already seen", async () => {
+  const { api, urls } = fakeServer({
+    "": { hosts: [hostRow({ id: "a" })], nextCursor: "c2" },
+    c2: { hosts: [hostRow({ id: "b" })], nextCursor: null },
+  });
+  const fleet = new FleetStore(api);
+  fleet.setFilters({ ...DEFAULT_FILTERS });
+  await settle();
+  expect(fleet.hosts.map((h) => h.id)).toEqual(["a"]);
+  expect(urls[0]).toBe(`/api/hosts?sort=-verdict&limit=${PAGE_SIZE}`);
+
+  fleet.nextPage();
+  await settle();
+  expect(fleet.hosts.map((h) => h.id)).toEqual(["b"]);
+  expect(fleet.pageIndex).toBe(1);
+  expect(fleet.nextCursor).toBeNull();
+
+  fleet.previousPage();
+  await settle();
+  expect(fleet.hosts.map((h) => h.id)).toEqual(["a"]);
+  expect(fleet.pageIndex).toBe(0);
+});
+
+test("changing a filter goes back to the first page; the same filters do not refetch", async () => {
+  const { api, urls } = fakeServer({
+    "": { hosts: [hostRow()], nextCursor: "c2" },
+    c2: { hosts: [hostRow({ id: "b" })], nextCursor: null },
+  });
+  const fleet = new FleetStore(api);
+  fleet.setFilters({ ...DEFAULT_FILTERS });
+  await settle();
+  fleet.nextPage();
+  await settle();
+  const before = urls.length;
+  fleet.setFilters({ ...DEFAULT_FILTERS });
+  expect(urls.length, "identical filters must not refetch").toBe(before);
+  fleet.setFilters({ ...DEFAULT_FILTERS, check: "kdump.loaded" });
+  await settle();
+  expect(fleet.pageIndex).toBe(0);
+  expect(urls[urls.length - 1]).toBe(`/api/hosts?check=kdump.loaded&sort=-verdict&limit=${PAGE_SIZE}`);
+});
+
+test("a live host event updates its row at once and refetches the page", async () => {
+  vi.useFakeTimers();
+  try {
+    const { api, urls } = fakeServer({
+      "": { hosts: [hostRow({ id: "a", verdict: "not_ready" })], nextCursor: null },
+    });
+    const fleet = new FleetStore(api);
+    fleet.setFilters({ ...DEFAULT_FILTERS });
+    await vi.advanceTimersByTimeAsync(0);
+    const before = urls.length;
+    fleet.onLiveEvent({ type: "host", host: hostRow({ id: "a", verdict: "ready" }) });
+    expect(fleet.hosts[0]?.verdict, "the row changes before any refetch").toBe("ready");
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(urls.length).toBeGreaterThan(before);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test("a live summary replaces the summary and adds a readiness sample", () => {
+  const fleet = new FleetStore(fakeServer({}).api);
+  fleet.onLiveEvent({ type: "summary", summary: summary() });
+  expect(fleet.summary?.total).toBe(10);
+  expect(fleet.samples).toHaveLength(1);
+});
