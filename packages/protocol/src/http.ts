@@ -68,7 +68,7 @@ export const HostSummarySchema = z.object({
   verdict: VerdictSchema,
   /** no report for longer than the stale threshold (server downtime not counted) */
   stale: z.boolean(),
-  /** ids of checks whose status is fail (critical or not) or warn, in catalogue order */
+  /** ids of checks with status fail or warn, or unknown on a critical check; in catalogue order */
   failing: z.array(z.string()),
   /** os-release PRETTY_NAME (or NAME VERSION_ID) */
   os: z.nullable(z.string()),
@@ -246,7 +246,7 @@ export const FleetSummarySchema = z.object({
   total: count,
   verdicts: z.record(VerdictSchema, count),
   stale: count,
-  /** hosts failing each check (status fail or warn), most common first */
+  /** hosts failing each check (as in HostSummary.failing), most common first */
   failingChecks: z.array(z.object({ check: z.string(), hosts: count })),
   /** hosts per OS and per kernel release, most common first, at most 100 each (null = unknown) */
   os: z.array(Bucket),
@@ -425,6 +425,8 @@ export const SilenceCreateSchema = z
     }),
   );
 export type SilenceCreate = z.infer<typeof SilenceCreateSchema>;
+/** What a client sends (`duration` as text, e.g. "8h"); SilenceCreate is the parsed form. */
+export type SilenceCreateInput = z.input<typeof SilenceCreateSchema>;
 
 export const SilenceSchema = z.object({
   id: z.string(),

@@ -24,6 +24,7 @@ export type {
   SessionCreate,
   Silence,
   SilenceCreate,
+  SilenceCreateInput,
   SilenceList,
   SilenceMatchers,
   TokenCreate,

@@ -1,0 +1,40 @@
+// Bundles the server (src/main.ts + the workspace packages) into dist/kdumpwatch-server.mjs.
+// npm packages stay external (installed beside it); PGlite in particular must, since it loads its
+// wasm and data files from its own directory. The migrations are copied to dist/drizzle, where
+// @kdumpwatch/db looks for them first.
+import { chmodSync, cpSync, readFileSync, rmSync } from "node:fs";
+import { build } from "esbuild";
+
+const here = new URL(".", import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL("package.json", here), "utf8"));
+const workspace = (name) => name.startsWith("@kdumpwatch/");
+const npmDeps = new Set();
+for (const p of [
+  "package.json",
+  "../../packages/db/package.json",
+  "../../packages/protocol/package.json",
+  "../../packages/core/package.json",
+]) {
+  const deps = JSON.parse(readFileSync(new URL(p, here), "utf8")).dependencies ?? {};
+  for (const name of Object.keys(deps)) if (!workspace(name)) npmDeps.add(name);
+}
+
+rmSync(new URL("dist/drizzle", here), { recursive: true, force: true });
+await build({
+  entryPoints: [new URL("src/main.ts", here).pathname],
+  outfile: new URL("dist/kdumpwatch-server.mjs", here).pathname,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  sourcemap: true,
+  // every npm package (and its subpaths) stays external; only workspace code is bundled
+  external: [...npmDeps].flatMap((name) => [name, `${name}/*`]),
+  banner: {
+    js: "import { createRequire as __kdwRequire } from 'node:module'; const require = __kdwRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});
+cpSync(new URL("../../packages/db/drizzle", here), new URL("dist/drizzle", here), { recursive: true });
+chmodSync(new URL("dist/kdumpwatch-server.mjs", here), 0o755);
+console.log(`built dist/kdumpwatch-server.mjs (${pkg.name})`);

@@ -1,0 +1,188 @@
+/**
+ * The alerting facade the server wires in (docs/alerting.md): built by createApp from its deps,
+ * driven by three hooks:
+ *   - onHostJudged(tx, host, result): called by ingest inside its transaction;
+ *   - leaderJobs(): the elected process (jobs/leader.ts) runs the periodic tick and the dispatcher;
+ *   - the API verbs behind routes/alerts.ts.
+ */
+import { alerts, and, type Db, isNotNull, lt, type Tx } from "@kdumpwatch/db";
+import type {
+  AlertList,
+  AlertListQuery,
+  SilenceCreate,
+  Silence as SilenceDto,
+  SilenceList,
+} from "@kdumpwatch/protocol";
+import type { Clock } from "../clock.ts";
+import { type Config, ConfigError } from "../config.ts";
+import { AppError } from "../errors.ts";
+import type { LeaderJob } from "../jobs/leader.ts";
+import type { Logger } from "../log.ts";
+import { AlertEngine, judgedHostOf } from "./alert-engine.ts";
+import { listAlerts, toSilenceDto } from "./alert-queries.ts";
+import { type AlertingConfig, parseAlertingConfig } from "./alerting-config.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { PgOutboxStore, pruneOutbox } from "./outbox-store.ts";
+import { expireSilenceRow, insertSilence, selectActiveSilences, selectAllSilences } from "./silence-store.ts";
+import type { SilenceMatchers } from "./silences.ts";
+
+export type { JudgedHost } from "./alert-engine.ts";
+
+/** The parts of a judgement alerting reads (core's judgeSnapshot result). */
+export type JudgementForAlerts = Parameters<typeof judgedHostOf>[1];
+
+export interface AlertingDeps {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  config: AlertingConfig;
+  /** KDUMPWATCH_STALE_AFTER */
+  staleAfterSec: number;
+  /** where links point when KDUMPWATCH_PUBLIC_URL is unset (replaced by setServerUrl once listening) */
+  serverUrl: string;
+  /** periodic tick, ms (default 1000) */
+  tickMs?: number;
+  /** dispatcher poll, ms (default 250) */
+  pollMs?: number;
+}
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+const KEEP_RESOLVED_MS = 30 * 86_400_000;
+const KEEP_DELIVERED_MS = 7 * 86_400_000;
+
+export interface Alerting {
+  readonly config: AlertingConfig;
+  /** Inside the ingest transaction. Never throws: an alerting failure is logged, ingest goes on. */
+  onHostJudged(
+    tx: Tx,
+    host: { id: string; hostname: string; duplicateOf: string | null },
+    result: JudgementForAlerts,
+  ): Promise<void>;
+  /** The periodic work of the elected process: the alert tick and the outbox dispatcher. */
+  leaderJobs(): LeaderJob[];
+  /** The server's own URL, once it listens (links when KDUMPWATCH_PUBLIC_URL is unset). */
+  setServerUrl(url: string): void;
+  /** One tick and one delivery pass, awaited (tests). */
+  runOnce(): Promise<void>;
+  /** Waits for deliveries in flight (shutdown). */
+  close(): Promise<void>;
+  listAlerts(query: AlertListQuery): Promise<AlertList>;
+  listSilences(includeExpired: boolean): Promise<SilenceList>;
+  createSilence(input: SilenceCreate): Promise<SilenceDto>;
+  endSilence(id: string): Promise<SilenceDto>;
+}
+
+export function createAlerting(deps: AlertingDeps): Alerting {
+  const { db, clock, log, config } = deps;
+  const engine = new AlertEngine({
+    policy: { holdMs: config.holdMs, ...config.reminders },
+    groupWaitMs: config.groupWaitMs,
+    receivers: config.receivers,
+    staleAfterMs: deps.staleAfterSec * 1000,
+  });
+  let serverUrl = deps.serverUrl;
+  const dispatcher = new Dispatcher({
+    store: new PgOutboxStore(db),
+    receivers: config.receivers,
+    secret: config.secret,
+    publicUrl: () => config.publicUrl ?? serverUrl,
+    now: () => clock.now(),
+    log,
+  });
+  let lastPrune = 0;
+
+  async function tick(): Promise<void> {
+    const now = clock.now();
+    await engine.tick(db, now);
+    if (now.getTime() - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = now.getTime();
+      const resolvedBefore = new Date(now.getTime() - KEEP_RESOLVED_MS);
+      await db.delete(alerts).where(and(isNotNull(alerts.resolvedAt), lt(alerts.resolvedAt, resolvedBefore)));
+      await pruneOutbox(db, new Date(now.getTime() - KEEP_DELIVERED_MS));
+    }
+  }
+
+  return {
+    config,
+    async onHostJudged(tx, host, result) {
+      try {
+        // a savepoint: a failure here rolls back the alerting part only, never the report
+        await tx.transaction((sp) => engine.onHostJudged(sp, judgedHostOf(host, result), clock.now()));
+      } catch (err) {
+        log.error({ err, hostId: host.id }, "alerting: evaluation failed; the report is stored");
+      }
+    },
+    leaderJobs() {
+      return [
+        { name: "alert-tick", everyMs: deps.tickMs ?? 1000, run: tick },
+        // kick returns at once: each receiver's lane runs on its own, a slow one blocks nobody
+        // (with no receiver it only drops the rows of receivers removed from the configuration)
+        { name: "alert-dispatch", everyMs: deps.pollMs ?? 250, run: async () => dispatcher.kick() },
+      ];
+    },
+    setServerUrl(url) {
+      serverUrl = url;
+    },
+    async runOnce() {
+      await tick();
+      dispatcher.kick();
+      await dispatcher.idle();
+    },
+    async close() {
+      await dispatcher.stop();
+    },
+    async listAlerts(query) {
+      const now = clock.now();
+      return listAlerts(db, query, await selectActiveSilences(db, now), now);
+    },
+    async listSilences(includeExpired) {
+      const now = clock.now();
+      const list = includeExpired ? await selectAllSilences(db, 500) : await selectActiveSilences(db, now);
+      return { silences: list.map((s) => toSilenceDto(s, now)) };
+    },
+    async createSilence(input) {
+      const now = clock.now();
+      const expiresAt =
+        input.expiresAt !== undefined
+          ? new Date(input.expiresAt)
+          : new Date(now.getTime() + (input.duration ?? 0));
+      if (expiresAt.getTime() <= now.getTime()) {
+        throw new AppError("bad_request", "invalid request: expiresAt: must be in the future");
+      }
+      const matchers: SilenceMatchers = {};
+      if (input.matchers.hostId !== undefined) matchers.hostId = input.matchers.hostId;
+      if (input.matchers.check !== undefined) matchers.check = input.matchers.check;
+      if (input.matchers.labels !== undefined) matchers.labels = input.matchers.labels;
+      const silence = await insertSilence(
+        db,
+        { matchers, reason: input.reason, createdBy: input.createdBy?.trim() || "api", expiresAt },
+        now,
+      );
+      engine.invalidateSilences();
+      return toSilenceDto(silence, now);
+    },
+    async endSilence(id) {
+      const now = clock.now();
+      const ended = await expireSilenceRow(db, id, now);
+      if (ended === null) throw new AppError("not_found", "no such silence");
+      engine.invalidateSilences();
+      return toSilenceDto(ended, now);
+    },
+  };
+}
+
+/** Builds alerting from the server's configuration; a bad alerting setting is a ConfigError naming it. */
+export function alertingFromConfig(deps: { db: Db; clock: Clock; log: Logger; config: Config }): Alerting {
+  const { config } = deps;
+  const parsed = parseAlertingConfig(config.alerting);
+  if (!parsed.ok) throw new ConfigError(parsed.problems);
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  return createAlerting({
+    db: deps.db,
+    clock: deps.clock,
+    log: deps.log,
+    config: parsed.config,
+    staleAfterSec: config.staleAfterSec,
+    serverUrl: `http://${host}:${config.port}`,
+  });
+}

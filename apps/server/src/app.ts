@@ -1,0 +1,110 @@
+import { judgeSnapshot } from "@kdumpwatch/core";
+import type { Db } from "@kdumpwatch/db";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { alertingFromConfig } from "./alerting/alerting.ts";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { AppEnv } from "./env.ts";
+import { AppError } from "./errors.ts";
+import type { Hub } from "./hub.ts";
+import { createLiveFeed } from "./live-feed.ts";
+import type { Logger } from "./log.ts";
+import { createMetrics } from "./metrics.ts";
+import { requireAdmin } from "./middleware/auth.ts";
+import { errorBody, notFound, onError } from "./middleware/on-error.ts";
+import { alertRoutes } from "./routes/alerts.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { fleetRoutes } from "./routes/fleet.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { hostRoutes } from "./routes/hosts.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { sessionRoutes } from "./routes/session.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import { createServices, type JudgeFn } from "./services/index.ts";
+import { createAgentGateway } from "./ws/gateway.ts";
+
+export interface AppDeps {
+  db: Db;
+  hub: Hub;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+  /** default: core's judgeSnapshot */
+  judge?: JudgeFn;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Builds the server from its dependencies and touches no globals (house-style §3): the hono app
+ * (tested with `app.request()`), the agent WebSocket gateway (attached to an http server by
+ * server.ts), the live feed and the metrics.
+ */
+export function createApp(deps: AppDeps) {
+  const { db, hub, clock, log, config } = deps;
+  const alerting = alertingFromConfig({ db, clock, log, config });
+  const services = createServices({ db, hub, clock, log, config, alerting }, deps.judge ?? judgeSnapshot);
+  let ready = true;
+  const live = createLiveFeed({ hub, summary: services.summary.shared, log });
+  let connectedAgents = () => 0;
+  const metrics = createMetrics({
+    summary: services.summary.shared,
+    connectedAgents: () => connectedAgents(),
+  });
+  const gateway = createAgentGateway({ agents: services.agents, log, metrics, config });
+  connectedAgents = () => gateway.connected;
+
+  const admin = requireAdmin(services);
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  // nosniff, frame-ancestors same-origin, no referrer leaks: host-supplied text is shown in the dashboard
+  app.use(secureHeaders());
+  app.onError(onError(log));
+  app.notFound(notFound);
+
+  app.route(
+    "/",
+    healthRoutes(services, () => ready),
+  );
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("payload_too_large", `request body larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.get("/api/agent/ws", (c) =>
+    c.json(errorBody("bad_request", "WebSocket upgrade required", c.get("requestId")), 426),
+  );
+  app.route("/api/session", sessionRoutes(services));
+  app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/session") ? next() : admin(c, next)));
+  app.use("/metrics", admin);
+  app.route("/api/fleet", fleetRoutes(services));
+  app.route("/api", hostRoutes(services));
+  app.route("/api/tokens", tokenRoutes(services));
+  app.route("/api", alertRoutes(alerting));
+  app.route("/api/events", eventRoutes(services, live));
+  app.route("/metrics", metricsRoutes(metrics));
+  app.route("/", dashboardRoutes(config.dashboardDir));
+
+  return {
+    app,
+    services,
+    alerting,
+    gateway,
+    live,
+    metrics,
+    /** /readyz answers 503 from now on (shutdown) */
+    setReady(value: boolean) {
+      ready = value;
+    },
+  };
+}
+
+export type KdumpwatchApp = ReturnType<typeof createApp>;

@@ -1,0 +1,169 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { parseAlertingConfig } from "./alerting/alerting-config.ts";
+
+/**
+ * Server configuration (product.md §4): from the environment, overridden by matching CLI flags
+ * (`--stale-after 300` ↔ KDUMPWATCH_STALE_AFTER), validated once at start. A bad value stops the
+ * server with a message naming the variable.
+ */
+export const CONFIG_VARS = {
+  PORT: "--port",
+  HOST: "--host",
+  DATABASE_URL: "--database-url",
+  KDUMPWATCH_DATA_DIR: "--data-dir",
+  KDUMPWATCH_ENROLL_TOKEN: "--enroll-token",
+  KDUMPWATCH_ADMIN_TOKEN: "--admin-token",
+  KDUMPWATCH_STALE_AFTER: "--stale-after",
+  KDUMPWATCH_DASHBOARD_DIR: "--dashboard-dir",
+  KDUMPWATCH_LOG_LEVEL: "--log-level",
+  KDUMPWATCH_HEARTBEAT: "--heartbeat",
+  KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: "--max-connections-per-address",
+  // owned by the alerting engine (product.md §6); accepted here so a deployment can set them now
+  KDUMPWATCH_ALERT_WEBHOOKS: "--alert-webhooks",
+  KDUMPWATCH_WEBHOOK_SECRET: "--webhook-secret",
+  KDUMPWATCH_ALERT_HOLD: "--alert-hold",
+  KDUMPWATCH_ALERT_GROUP_WAIT: "--alert-group-wait",
+  KDUMPWATCH_PUBLIC_URL: "--public-url",
+} as const;
+export type ConfigVar = keyof typeof CONFIG_VARS;
+
+/** apps/dashboard/dist, two levels up from this file both in src/ and in the dist/ bundle. */
+export function defaultDashboardDir(): string {
+  return fileURLToPath(new URL("../../dashboard/dist", import.meta.url));
+}
+
+const blankAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: `expected a whole number between ${min} and ${max}` })
+      .int({ error: `expected a whole number between ${min} and ${max}` })
+      .min(min, { error: `expected a whole number between ${min} and ${max}` })
+      .max(max, { error: `expected a whole number between ${min} and ${max}` })
+      .default(fallback),
+  );
+const secret = z.preprocess(
+  blankAsUnset,
+  z.string().min(8, { error: "expected at least 8 characters" }).max(256).optional(),
+);
+const optionalText = z.preprocess(blankAsUnset, z.string().optional());
+
+const EnvSchema = z.object({
+  PORT: int(0, 65_535, 8080),
+  HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
+  DATABASE_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: "expected a postgres:// or postgresql:// URL" })
+      .optional(),
+  ),
+  KDUMPWATCH_DATA_DIR: z.preprocess(blankAsUnset, z.string().default("./data")),
+  KDUMPWATCH_ENROLL_TOKEN: secret,
+  KDUMPWATCH_ADMIN_TOKEN: secret,
+  KDUMPWATCH_STALE_AFTER: int(10, 30 * 86_400, 180),
+  KDUMPWATCH_DASHBOARD_DIR: optionalText,
+  KDUMPWATCH_LOG_LEVEL: z.preprocess(
+    blankAsUnset,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  KDUMPWATCH_HEARTBEAT: int(5, 3600, 30),
+  KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000, 256),
+  KDUMPWATCH_ALERT_WEBHOOKS: optionalText,
+  KDUMPWATCH_WEBHOOK_SECRET: optionalText,
+  KDUMPWATCH_ALERT_HOLD: optionalText,
+  KDUMPWATCH_ALERT_GROUP_WAIT: optionalText,
+  KDUMPWATCH_PUBLIC_URL: optionalText,
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  enrollToken: string | undefined;
+  adminToken: string | undefined;
+  /** seconds without a report before a host is stale (server downtime not counted) */
+  staleAfterSec: number;
+  dashboardDir: string;
+  logLevel: string;
+  /** told to agents in `welcome` */
+  heartbeatSec: number;
+  /** concurrent agent sockets per remote address; 0 = unlimited */
+  maxConnectionsPerAddress: number;
+  /** frames per socket: bucket size and refill per second (a flood is closed with 4429) */
+  frameBurst: number;
+  framesPerSec: number;
+  /** seconds an agent has to send `hello` after connecting */
+  helloTimeoutSec: number;
+  /** raw alerting settings, interpreted by the alerting engine */
+  alerting: {
+    webhooks: string | undefined;
+    webhookSecret: string | undefined;
+    hold: string | undefined;
+    groupWait: string | undefined;
+    /** base URL of links in alert messages (the dashboard's address as users reach it) */
+    publicUrl: string | undefined;
+  };
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Reads the configuration; `flags` (from the CLI) win over `env`. Throws ConfigError. */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  flags: Partial<Record<ConfigVar, string>> = {},
+): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const name of Object.keys(CONFIG_VARS) as ConfigVar[]) raw[name] = flags[name] ?? env[name];
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "configuration");
+        const flag = CONFIG_VARS[name as ConfigVar];
+        const got = raw[name];
+        const hidden = name.endsWith("_TOKEN") || name.endsWith("SECRET") || name === "DATABASE_URL";
+        const shown = hidden ? "(hidden)" : JSON.stringify(got);
+        return `${name}${flag ? ` (${flag})` : ""}: ${issue.message}${got === undefined ? "" : `, got ${shown}`}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.KDUMPWATCH_DATA_DIR,
+    enrollToken: e.KDUMPWATCH_ENROLL_TOKEN,
+    adminToken: e.KDUMPWATCH_ADMIN_TOKEN,
+    staleAfterSec: e.KDUMPWATCH_STALE_AFTER,
+    dashboardDir: e.KDUMPWATCH_DASHBOARD_DIR ?? defaultDashboardDir(),
+    logLevel: e.KDUMPWATCH_LOG_LEVEL,
+    heartbeatSec: e.KDUMPWATCH_HEARTBEAT,
+    maxConnectionsPerAddress: e.KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS,
+    frameBurst: 30,
+    framesPerSec: 5,
+    helloTimeoutSec: 10,
+    alerting: {
+      webhooks: e.KDUMPWATCH_ALERT_WEBHOOKS,
+      webhookSecret: e.KDUMPWATCH_WEBHOOK_SECRET,
+      hold: e.KDUMPWATCH_ALERT_HOLD,
+      groupWait: e.KDUMPWATCH_ALERT_GROUP_WAIT,
+      publicUrl: e.KDUMPWATCH_PUBLIC_URL,
+    },
+  };
+  // alerting settings are interpreted by the alerting engine; refuse bad ones now (alerting/alerting-config.ts)
+  const alerting = parseAlertingConfig(config.alerting);
+  if (!alerting.ok) throw new ConfigError(alerting.problems);
+  return config;
+}

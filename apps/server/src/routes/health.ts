@@ -1,0 +1,20 @@
+import { Hono } from "hono";
+import type { AppEnv, Services } from "../env.ts";
+
+/**
+ * `/healthz`: the process is up. `/readyz`: it can serve (database answers, not shutting down);
+ * a load balancer stops sending traffic on 503.
+ */
+export function healthRoutes(services: Services, isReady: () => boolean) {
+  return new Hono<AppEnv>()
+    .get("/healthz", (c) => c.json({ status: "ok" as const }))
+    .get("/readyz", async (c) => {
+      if (!isReady()) return c.json({ status: "not_ready" as const }, 503);
+      try {
+        await services.health.ping();
+        return c.json({ status: "ready" as const });
+      } catch {
+        return c.json({ status: "not_ready" as const }, 503);
+      }
+    });
+}

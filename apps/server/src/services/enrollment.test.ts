@@ -1,0 +1,131 @@
+import { hostCredentials, hostDuplicates, hosts, testDrivers } from "@kdumpwatch/db";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createHarness, FLEET_TOKEN, type Harness, hello } from "../testing/harness.ts";
+
+describe.each(testDrivers())("enrollment on $name", (driver) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(driver);
+  });
+  afterAll(async () => h?.dispose());
+  beforeEach(async () => h.reset());
+
+  const agents = () => h.kdw.services.agents;
+
+  test("the fleet token enrolls a host and hands out a credential that is stored only hashed", async () => {
+    const auth = await agents().authenticate(hello(), "10.0.0.1");
+    expect(auth.ok).toBe(true);
+    if (!auth.ok) return;
+    expect(auth.credential?.hostId).toBe(auth.hostId);
+    const [cred] = await h.db.db.select().from(hostCredentials);
+    expect(cred?.secretHash, "only a sha256 digest is stored").toMatch(/^[0-9a-f]{64}$/);
+    expect(cred?.secretHash).not.toContain(auth.credential?.secret ?? "x");
+    const [host] = await h.db.db.select().from(hosts);
+    expect(host).toMatchObject({
+      hostname: "host-a",
+      machineId: "machine-a",
+      verdict: "unknown",
+      remoteAddress: "10.0.0.1",
+    });
+  });
+
+  test("the credential alone lets the host back in; a wrong secret or unknown host is refused", async () => {
+    const first = await agents().authenticate(hello(), null);
+    if (!first.ok || !first.credential) throw new Error("enrollment failed");
+    const { hostId, secret } = first.credential;
+    const again = await agents().authenticate(hello({ auth: { kind: "credential", hostId, secret } }), null);
+    expect(again).toEqual({ ok: true, hostId, duplicateOf: null });
+    const wrong = await agents().authenticate(
+      hello({ auth: { kind: "credential", hostId, secret: `${secret}x` } }),
+      null,
+    );
+    expect(wrong.ok).toBe(false);
+    const unknown = await agents().authenticate(
+      hello({ auth: { kind: "credential", hostId: "nope", secret } }),
+      null,
+    );
+    expect(unknown.ok).toBe(false);
+    expect(await h.db.db.select().from(hosts), "no new host record on reconnect").toHaveLength(1);
+  });
+
+  test("a wrong enrollment token is refused and creates nothing", async () => {
+    const auth = await agents().authenticate(
+      hello({ auth: { kind: "enroll", token: `${FLEET_TOKEN}-wrong` } }),
+      null,
+    );
+    expect(auth.ok).toBe(false);
+    expect(await h.db.db.select().from(hosts)).toHaveLength(0);
+  });
+
+  test("a created token allows exactly its number of uses", async () => {
+    const { secret } = await h.kdw.services.tokens.create({ uses: 2, ttlSeconds: 3600 });
+    const results = await Promise.all(
+      ["m1", "m2", "m3"].map((m) =>
+        agents().authenticate(
+          hello({ machineId: m, hostname: m, auth: { kind: "enroll", token: secret } }),
+          null,
+        ),
+      ),
+    );
+    expect(
+      results.filter((r) => r.ok),
+      "two of three concurrent enrollments succeed",
+    ).toHaveLength(2);
+    const { tokens } = await h.kdw.services.tokens.list();
+    expect(tokens[0]).toMatchObject({ uses: 2, maxUses: 2, active: false });
+  });
+
+  test("an expired or revoked token is refused", async () => {
+    const expiring = await h.kdw.services.tokens.create({ uses: 5, ttlSeconds: 60 });
+    h.clock.advance(61);
+    const late = await agents().authenticate(
+      hello({ auth: { kind: "enroll", token: expiring.secret } }),
+      null,
+    );
+    expect(late.ok, "expired").toBe(false);
+    const revoked = await h.kdw.services.tokens.create({ uses: 5, ttlSeconds: 3600 });
+    await h.kdw.services.tokens.revoke(revoked.token.id);
+    const refused = await agents().authenticate(
+      hello({ auth: { kind: "enroll", token: revoked.secret } }),
+      null,
+    );
+    expect(refused.ok, "revoked").toBe(false);
+  });
+
+  test("a second host enrolling with an enrolled machine-id is recorded as a duplicate, not merged", async () => {
+    const a = await agents().authenticate(hello({ hostname: "original" }), "10.0.0.1");
+    const b = await agents().authenticate(hello({ hostname: "clone" }), "10.0.0.2");
+    if (!a.ok || !b.ok) throw new Error("enrollment failed");
+    expect(b.hostId).not.toBe(a.hostId);
+    expect(b.duplicateOf).toBe(a.hostId);
+    const rows = await h.db.db.select().from(hosts);
+    expect(rows, "two host records").toHaveLength(2);
+    const [dup] = await h.db.db.select().from(hostDuplicates);
+    expect(dup).toMatchObject({
+      kind: "machine_id",
+      originalHostId: a.hostId,
+      duplicateHostId: b.hostId,
+      hostname: "clone",
+    });
+    const detail = await h.kdw.services.hosts.get(a.hostId);
+    expect(
+      detail.duplicates.map((d) => d.duplicateHostId),
+      "visible on the original host",
+    ).toEqual([b.hostId]);
+  });
+
+  test("a credential presented with another machine-id is refused and recorded once", async () => {
+    const a = await agents().authenticate(hello(), null);
+    if (!a.ok || !a.credential) throw new Error("enrollment failed");
+    const stolen = hello({ machineId: "machine-z", auth: { kind: "credential", ...a.credential } });
+    expect((await agents().authenticate(stolen, "10.9.9.9")).ok).toBe(false);
+    expect((await agents().authenticate(stolen, "10.9.9.9")).ok).toBe(false);
+    const dups = await h.db.db.select().from(hostDuplicates);
+    expect(dups, "one record for repeated attempts").toHaveLength(1);
+    expect(dups[0]).toMatchObject({
+      kind: "credential_mismatch",
+      machineId: "machine-z",
+      duplicateHostId: null,
+    });
+  });
+});

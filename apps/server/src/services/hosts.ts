@@ -1,0 +1,158 @@
+import {
+  and,
+  desc,
+  eq,
+  hostDuplicates,
+  hostReports,
+  hosts,
+  or,
+  snapshots,
+  transitions,
+} from "@kdumpwatch/db";
+import type {
+  CheckResultDto,
+  Duplicate,
+  HostDetail,
+  HostFilter,
+  HostHistory,
+  HostList,
+  HostListQuery,
+  HostSort,
+  HostSummary,
+} from "@kdumpwatch/protocol";
+import { AppError } from "../errors.ts";
+import type { ServiceContext } from "./context.ts";
+import { afterCursor, decodeCursor, encodeCursor, filterWhere, orderBy } from "./host-query.ts";
+import { asVerdict, type HostRow, staleCutoff, toHostSummary } from "./host-view.ts";
+
+const DEFAULT_SORT: HostSort = "hostname";
+
+export async function listHosts(ctx: ServiceContext, query: HostListQuery): Promise<HostList> {
+  const sort = query.sort ?? DEFAULT_SORT;
+  const cutoff = staleCutoff(ctx.clock.now(), ctx.config.staleAfterSec);
+  const where = [filterWhere(query, cutoff)];
+  if (query.cursor) where.push(afterCursor(sort, decodeCursor(sort, query.cursor)));
+  const conditions = where.filter((w) => w !== undefined);
+  const rows = await ctx.db
+    .select()
+    .from(hosts)
+    .where(and(...conditions))
+    .orderBy(...orderBy(sort))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    hosts: page.map((r) => toHostSummary(r, cutoff)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(sort, last) : null,
+  };
+}
+
+/** Every host matching the filter, in pages (for the CSV export). */
+export async function* iterateHosts(
+  ctx: ServiceContext,
+  filter: HostFilter,
+  sort: HostSort = DEFAULT_SORT,
+): AsyncGenerator<HostSummary[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await listHosts(ctx, { ...filter, sort, limit: 500, ...(cursor ? { cursor } : {}) });
+    yield page.hosts;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+async function hostRow(ctx: ServiceContext, id: string): Promise<HostRow> {
+  const [row] = await ctx.db.select().from(hosts).where(eq(hosts.id, id));
+  if (!row) throw new AppError("not_found", "no such host");
+  return row;
+}
+
+export async function hostSummary(ctx: ServiceContext, id: string): Promise<HostSummary> {
+  const row = await hostRow(ctx, id);
+  return toHostSummary(row, staleCutoff(ctx.clock.now(), ctx.config.staleAfterSec));
+}
+
+export async function getHost(ctx: ServiceContext, id: string): Promise<HostDetail> {
+  const row = await hostRow(ctx, id);
+  const cutoff = staleCutoff(ctx.clock.now(), ctx.config.staleAfterSec);
+  const [report] = await ctx.db.select().from(hostReports).where(eq(hostReports.hostId, id));
+  const [snapshot] = row.latestSnapshotId
+    ? await ctx.db.select().from(snapshots).where(eq(snapshots.id, row.latestSnapshotId))
+    : [];
+  const dups = await ctx.db
+    .select()
+    .from(hostDuplicates)
+    .where(or(eq(hostDuplicates.originalHostId, id), eq(hostDuplicates.duplicateHostId, id)))
+    .orderBy(desc(hostDuplicates.id))
+    .limit(100);
+  return {
+    host: toHostSummary(row, cutoff),
+    checks: (report?.checks as CheckResultDto[] | undefined) ?? [],
+    facts: (report?.facts as Record<string, unknown> | undefined) ?? null,
+    sources: (snapshot?.sources as HostDetail["sources"] | undefined) ?? null,
+    snapshot: snapshot
+      ? {
+          id: snapshot.id,
+          hash: snapshot.hash,
+          collectedAt: snapshot.collectedAt,
+          receivedAt: snapshot.receivedAt.toISOString(),
+        }
+      : null,
+    agent: {
+      version: row.agentVersion,
+      remoteAddress: row.remoteAddress,
+      enrolledAt: row.enrolledAt.toISOString(),
+      lastSeenAt: row.lastSeenAt.toISOString(),
+    },
+    duplicates: dups.map(
+      (d): Duplicate => ({
+        id: d.id,
+        kind: d.kind === "credential_mismatch" ? "credential_mismatch" : "machine_id",
+        originalHostId: d.originalHostId,
+        duplicateHostId: d.duplicateHostId,
+        machineId: d.machineId,
+        hostname: d.hostname,
+        remoteAddress: d.remoteAddress,
+        detectedAt: d.detectedAt.toISOString(),
+      }),
+    ),
+  };
+}
+
+export async function getHostHistory(ctx: ServiceContext, id: string, limit: number): Promise<HostHistory> {
+  await hostRow(ctx, id);
+  const trs = await ctx.db
+    .select()
+    .from(transitions)
+    .where(eq(transitions.hostId, id))
+    .orderBy(desc(transitions.id))
+    .limit(limit);
+  const snaps = await ctx.db
+    .select({
+      id: snapshots.id,
+      receivedAt: snapshots.receivedAt,
+      collectedAt: snapshots.collectedAt,
+      hash: snapshots.hash,
+      verdict: snapshots.verdict,
+    })
+    .from(snapshots)
+    .where(eq(snapshots.hostId, id))
+    .orderBy(desc(snapshots.id))
+    .limit(limit);
+  return {
+    transitions: trs.map((t) => ({
+      id: t.id,
+      at: t.at.toISOString(),
+      from: t.fromVerdict === null ? null : asVerdict(t.fromVerdict),
+      to: asVerdict(t.toVerdict),
+      failing: t.failing,
+    })),
+    snapshots: snaps.map((s) => ({
+      id: s.id,
+      receivedAt: s.receivedAt.toISOString(),
+      collectedAt: s.collectedAt,
+      hash: s.hash,
+      verdict: asVerdict(s.verdict),
+    })),
+  };
+}

@@ -1,0 +1,273 @@
+import {
+  AGENT_MESSAGE_TYPES,
+  AgentMessageSchema,
+  CLOSE_CODES,
+  type ErrorCode,
+  type Hello,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  type SnapshotMessage,
+} from "@kdumpwatch/protocol";
+import type { RawData, WebSocket } from "ws";
+import type { Config } from "../config.ts";
+import type { Services } from "../env.ts";
+import { AppError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import { TokenBucket } from "./rate-limit.ts";
+
+export interface ConnectionDeps {
+  agents: Services["agents"];
+  log: Logger;
+  metrics: Metrics;
+  config: Config;
+}
+
+type State = "awaiting_hello" | "authenticating" | "ready" | "draining" | "closed";
+
+const KNOWN_TYPES = new Set<string>(AGENT_MESSAGE_TYPES);
+
+/**
+ * One agent socket as an explicit state machine (house-style §16):
+ *   awaiting_hello → authenticating → ready → draining → closed
+ * Frames are handled in arrival order through one queue per socket (the DB work is async; ws
+ * does not wait for it). Every hostile frame gets a clean answer and nothing is stored:
+ * not JSON / wrong shape → `error bad_frame`, ignored; unknown type → logged, ignored;
+ * other protocol version → `error`, close 4400; snapshot before hello → `error`, close 4400;
+ * flood → `error rate_limited`, close 4429; oversize → ws closes with 1009 itself.
+ */
+export class AgentConnection {
+  #state: State = "awaiting_hello";
+  #hostId: string | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  readonly #bucket: TokenBucket;
+  readonly #helloTimer: NodeJS.Timeout;
+  readonly #log: Logger;
+  alive = true;
+  /** resolves when the socket has closed */
+  readonly closed: Promise<void>;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly remoteAddress: string | null,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.#log = deps.log.child({ remoteAddress });
+    this.#bucket = new TokenBucket(deps.config.frameBurst, deps.config.framesPerSec);
+    this.#helloTimer = setTimeout(() => {
+      if (this.#state !== "awaiting_hello") return;
+      this.#fail("hello_required", "no hello received in time", CLOSE_CODES.protocolError);
+    }, deps.config.helloTimeoutSec * 1000);
+    this.#helloTimer.unref();
+    ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on("pong", () => {
+      this.alive = true;
+    });
+    let markClosed: () => void = () => {};
+    this.closed = new Promise((resolve) => {
+      markClosed = resolve;
+    });
+    ws.on("close", (code) => {
+      markClosed();
+      this.#state = "closed";
+      clearTimeout(this.#helloTimer);
+      deps.metrics.closes.inc({ code: String(code) });
+    });
+  }
+
+  get hostId(): string | null {
+    return this.#hostId;
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  /** Stop taking frames; resolves once the frames already accepted are handled (committed, acked). */
+  drain(): Promise<void> {
+    if (this.#state !== "closed") this.#state = "draining";
+    return this.#queue;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  ping(): void {
+    this.alive = false;
+    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  #error(code: ErrorCode, message: string): void {
+    this.#send({ v: PROTOCOL_VERSION, type: "error", code, message });
+  }
+
+  #fail(code: ErrorCode, message: string, closeCode: number): void {
+    this.#error(code, message);
+    this.#state = "draining";
+    this.close(closeCode, message.slice(0, 120));
+  }
+
+  #frame(type: string, outcome: string): void {
+    this.deps.metrics.frames.inc({ type, outcome });
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (this.#state === "draining" || this.#state === "closed") return;
+    if (!this.#bucket.take()) {
+      this.#frame("any", "rate_limited");
+      this.#log.warn({ hostId: this.#hostId }, "agent frame flood, closing");
+      this.#fail("rate_limited", "too many frames", CLOSE_CODES.rateLimited);
+      return;
+    }
+    if (isBinary) {
+      this.#frame("binary", "malformed");
+      this.#error("bad_frame", "binary frames are not part of the protocol");
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data.toString());
+    } catch {
+      this.#frame("unknown", "malformed");
+      this.#log.info("agent frame is not JSON, ignored");
+      this.#error("bad_frame", "frame is not JSON");
+      return;
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      this.#frame("unknown", "malformed");
+      this.#error("bad_frame", "frame is not a JSON object");
+      return;
+    }
+    const { v, type } = raw as { v?: unknown; type?: unknown };
+    if (typeof v === "number" && v !== PROTOCOL_VERSION) {
+      this.#frame("unknown", "unsupported_version");
+      this.#fail(
+        "unsupported_version",
+        `protocol version ${PROTOCOL_VERSION} only`,
+        CLOSE_CODES.protocolError,
+      );
+      return;
+    }
+    const typeName = typeof type === "string" && KNOWN_TYPES.has(type) ? type : null;
+    if (typeName === null) {
+      // the protocol grows by adding types: an unknown one is logged and ignored, never an error
+      this.#frame("unknown", "ignored");
+      this.#log.info(
+        { type: typeof type === "string" ? type.slice(0, 64) : typeof type },
+        "unknown agent message type ignored",
+      );
+      return;
+    }
+    const parsed = AgentMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.#frame(typeName, "malformed");
+      const where = parsed.error.issues[0]?.path.join(".") || "frame";
+      this.#log.info({ type: typeName, where }, "invalid agent frame ignored");
+      this.#error("bad_frame", `invalid ${typeName} frame at ${where}`);
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === "hello") {
+      if (this.#state !== "awaiting_hello") {
+        this.#frame("hello", "malformed");
+        this.#error("bad_frame", "hello already received");
+        return;
+      }
+      this.#state = "authenticating";
+      clearTimeout(this.#helloTimer);
+      this.#enqueue(() => this.#hello(message));
+      return;
+    }
+    if (this.#state === "awaiting_hello") {
+      this.#frame(message.type, "before_hello");
+      this.#fail("hello_required", "send hello first", CLOSE_CODES.protocolError);
+      return;
+    }
+    if (message.type === "snapshot") this.#enqueue(() => this.#snapshot(message));
+    else this.#enqueue(() => this.#heartbeat());
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#queue = this.#queue.then(task).catch((err) => {
+      this.#log.error({ err, hostId: this.#hostId }, "agent frame handling failed");
+    });
+  }
+
+  async #hello(hello: Hello): Promise<void> {
+    let auth: Awaited<ReturnType<Services["agents"]["authenticate"]>>;
+    try {
+      auth = await this.deps.agents.authenticate(hello, this.remoteAddress);
+    } catch (err) {
+      this.#frame("hello", "error");
+      this.#log.error({ err }, "agent authentication failed");
+      this.#fail("internal", "server error, try again later", CLOSE_CODES.tryAgainLater);
+      return;
+    }
+    if (!auth.ok) {
+      this.#frame("hello", "refused");
+      this.#log.warn({ hostname: hello.hostname, machineId: hello.machineId }, auth.message);
+      this.#fail("unauthorized", auth.message, CLOSE_CODES.unauthorized);
+      return;
+    }
+    this.#hostId = auth.hostId;
+    this.#log.info({ hostId: auth.hostId, enrolled: auth.credential !== undefined }, "agent connected");
+    if (this.#state === "authenticating") this.#state = "ready";
+    this.#frame("hello", "ok");
+    this.#send({
+      v: PROTOCOL_VERSION,
+      type: "welcome",
+      hostId: auth.hostId,
+      ...(auth.credential ? { credential: auth.credential } : {}),
+      heartbeatSec: this.deps.config.heartbeatSec,
+    });
+  }
+
+  async #snapshot(message: SnapshotMessage): Promise<void> {
+    const hostId = this.#hostId;
+    if (!hostId) return;
+    const started = performance.now();
+    try {
+      const result = await this.deps.agents.ingest(hostId, message);
+      this.deps.metrics.ingestSeconds.observe((performance.now() - started) / 1000);
+      if (result.stored) this.deps.metrics.snapshotsStored.inc();
+      if (result.transition) this.deps.metrics.transitions.inc();
+      this.#frame("snapshot", "ok");
+      // ack only now: the transaction has committed (at-least-once delivery, product.md §5)
+      this.#send({ v: PROTOCOL_VERSION, type: "ack", seq: message.seq });
+    } catch (err) {
+      this.#frame("snapshot", "error");
+      if (err instanceof AppError && err.code === "not_found") {
+        this.#fail("unauthorized", "host no longer enrolled", CLOSE_CODES.unauthorized);
+        return;
+      }
+      this.#log.error({ err, hostId, seq: message.seq }, "snapshot not stored");
+      this.#error("internal", "snapshot not stored, send it again");
+    }
+  }
+
+  async #heartbeat(): Promise<void> {
+    const hostId = this.#hostId;
+    if (!hostId) return;
+    try {
+      await this.deps.agents.heartbeat(hostId);
+      this.#frame("heartbeat", "ok");
+    } catch (err) {
+      this.#frame("heartbeat", "error");
+      if (err instanceof AppError && err.code === "not_found") {
+        this.#fail("unauthorized", "host no longer enrolled", CLOSE_CODES.unauthorized);
+        return;
+      }
+      this.#log.warn({ err, hostId }, "heartbeat not recorded");
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  createScratchDatabase,
+  DataDirLockedError,
+  defaultMigrationsFolder,
+  hosts,
+  openDatabase,
+  sql,
+  testDrivers,
+} from "./index.ts";
+import type { TestDatabase } from "./testing.ts";
+
+const EXPECTED_TABLES = [
+  "alert_dump_baselines",
+  "alert_notification_items",
+  "alert_notifications",
+  "alert_outbox",
+  "alert_silences",
+  "alerts",
+  "enrollment_tokens",
+  "host_credentials",
+  "host_duplicates",
+  "host_reports",
+  "hosts",
+  "server_instances",
+  "sessions",
+  "settings",
+  "snapshots",
+  "transitions",
+];
+
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+describe.each(testDrivers())("openDatabase on $name", (driver) => {
+  let handle: TestDatabase;
+  beforeAll(async () => {
+    handle = await driver.open();
+  });
+  afterAll(async () => {
+    await handle?.dispose();
+  });
+
+  test("applies the migrations: every core table exists (alerting adds its own)", async () => {
+    const res = await handle.db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+    );
+    const names = rowsOf<{ table_name: string }>(res).map((r) => r.table_name);
+    expect(names).toEqual(expect.arrayContaining(EXPECTED_TABLES));
+  });
+
+  test("round-trips a host row with arrays, bigints and timestamps", async () => {
+    const at = new Date("2026-11-26T10:00:00.000Z");
+    await handle.db.insert(hosts).values({
+      id: "h1",
+      machineId: "m1",
+      hostname: "web-1",
+      failing: ["crashkernel.reserved", "kdump.loaded"],
+      ramBytes: 64 * 2 ** 30,
+      enrolledAt: at,
+      lastSeenAt: at,
+      verdictSince: at,
+      staleClockAt: at,
+    });
+    const [row] = await handle.db.select().from(hosts);
+    expect(row?.failing).toEqual(["crashkernel.reserved", "kdump.loaded"]);
+    expect(row?.ramBytes).toBe(64 * 2 ** 30);
+    expect(row?.lastSeenAt.toISOString()).toBe(at.toISOString());
+    expect(row?.verdict, "verdict defaults to unknown").toBe("unknown");
+  });
+
+  test("delivers a NOTIFY to a listener", async () => {
+    const got: string[] = [];
+    const stop = await handle.listen("kdw_test", (p) => got.push(p));
+    await handle.notify("kdw_test", "hello");
+    await expect.poll(() => got, { timeout: 5000 }).toEqual(["hello"]);
+    await stop();
+  });
+});
+
+const pgUrl = process.env.KDUMPWATCH_TEST_DATABASE_URL;
+describe.runIf(pgUrl)("PostgreSQL specifics", () => {
+  test("two servers migrating one empty database at once both succeed (advisory lock)", async () => {
+    const scratch = await createScratchDatabase(pgUrl!);
+    try {
+      const [a, b] = await Promise.all([
+        openDatabase({ url: scratch.url }),
+        openDatabase({ url: scratch.url }),
+      ]);
+      const res = await a.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      const journal = JSON.parse(readFileSync(join(defaultMigrationsFolder(), "meta/_journal.json"), "utf8"));
+      expect(rowsOf<{ n: number }>(res)[0]?.n, "each migration recorded once").toBe(journal.entries.length);
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  test("the leader lock is held by one connection at a time and is free again after release", async () => {
+    const scratch = await createScratchDatabase(pgUrl!);
+    try {
+      const a = await openDatabase({ url: scratch.url });
+      const b = await openDatabase({ url: scratch.url, migrate: false });
+      const leaseA = await a.tryLock(42);
+      expect(leaseA, "the first process gets the lock").not.toBeNull();
+      expect(await b.tryLock(42), "the second process does not").toBeNull();
+      await leaseA!.release();
+      const leaseB = await b.tryLock(42);
+      expect(leaseB, "after release the other process gets it").not.toBeNull();
+      await leaseB!.release();
+      await a.close();
+      await b.close();
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  test("when the holder's connection dies its lock is free and the holder notices on check()", async () => {
+    const scratch = await createScratchDatabase(pgUrl!);
+    try {
+      const a = await openDatabase({ url: scratch.url });
+      const b = await openDatabase({ url: scratch.url, migrate: false });
+      const leaseA = await a.tryLock(7);
+      expect(leaseA).not.toBeNull();
+      await b.db.execute(
+        sql`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objid = 7`,
+      );
+      await expect(leaseA!.check(), "the holder learns it lost the lock").rejects.toThrow();
+      const lease = await b.tryLock(7);
+      expect(lease, "a dead holder's lock is free").not.toBeNull();
+      await lease!.release();
+      await leaseA!.release();
+      await a.close();
+      await b.close();
+    } finally {
+      await scratch.drop();
+    }
+  });
+});
+
+describe("PGlite data directory", () => {
+  test("a second open of the same directory fails clearly, and reopening after close keeps the data", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdw-pglite-"));
+    try {
+      const first = await openDatabase({ dataDir: dir });
+      await first.db.insert(hosts).values({
+        id: "h1",
+        machineId: "m1",
+        hostname: "kept",
+        enrolledAt: new Date(),
+        lastSeenAt: new Date(),
+        verdictSince: new Date(),
+        staleClockAt: new Date(),
+      });
+      await expect(openDatabase({ dataDir: dir })).rejects.toBeInstanceOf(DataDirLockedError);
+      await first.close();
+      const second = await openDatabase({ dataDir: `${dir}` });
+      const rows = await second.db.select({ hostname: hosts.hostname }).from(hosts);
+      expect(rows).toEqual([{ hostname: "kept" }]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

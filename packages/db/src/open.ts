@@ -1,0 +1,206 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
+import { migrate as migratePg } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { type DirLock, lockDataDir } from "./lock-file.ts";
+import * as schema from "./schema.ts";
+
+/** Both drivers are assignable to this; services are written against it (docs/stack.md §6). */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Advisory lock keys (pg_advisory_lock takes a bigint); one per job that must run alone. */
+export const LOCK_KEYS = {
+  migrate: 0x6b64_7701,
+  leader: 0x6b64_7702,
+  startup: 0x6b64_7703,
+} as const;
+
+/** A session-level advisory lock held on its own connection until released or the connection dies. */
+export interface Lease {
+  /** throws when the connection holding the lock is gone (the lock is then gone too) */
+  check(): Promise<void>;
+  release(): Promise<void>;
+}
+
+export interface DatabaseHandle {
+  readonly db: Db;
+  readonly driver: "postgres" | "pglite";
+  /** LISTEN on a channel; resolves to a function that stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  /** pg_try_advisory_lock on a dedicated connection; null when another session holds it. */
+  tryLock(key: number): Promise<Lease | null>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** DATABASE_URL: a real PostgreSQL. Unset → embedded PGlite. */
+  url?: string | undefined;
+  /** KDUMPWATCH_DATA_DIR for PGlite (the data sits in `<dataDir>/pglite`, guarded by a lock file). */
+  dataDir?: string | undefined;
+  /** PGlite in memory, no lock (tests). */
+  memory?: boolean;
+  /** default: the migrations shipped next to this package (or next to the server bundle) */
+  migrationsFolder?: string;
+  /** apply pending migrations (default true) */
+  migrate?: boolean;
+  /** postgres.js pool size (default 10) */
+  poolSize?: number;
+}
+
+/** `./drizzle` beside the bundle (apps/server/dist) or `../drizzle` beside src/ in the repo. */
+export function defaultMigrationsFolder(): string {
+  for (const rel of ["./drizzle", "../drizzle"]) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(`${dir}/meta/_journal.json`)) return dir;
+  }
+  throw new Error("database migrations not found (expected a drizzle/ folder beside the server)");
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const folder = options.migrationsFolder ?? defaultMigrationsFolder();
+  const runMigrations = options.migrate ?? true;
+  if (options.url) return openPostgres(options.url, folder, runMigrations, options.poolSize ?? 10);
+  return openPglite(options, folder, runMigrations);
+}
+
+async function openPostgres(
+  url: string,
+  migrationsFolder: string,
+  runMigrations: boolean,
+  max: number,
+): Promise<DatabaseHandle> {
+  const client = postgres(url, { max, onnotice: () => {} });
+  const pgDb = drizzlePg(client, { schema });
+  const db: Db = pgDb;
+  try {
+    if (runMigrations) {
+      // Two servers starting at once must not both run the migrator (it takes no lock itself).
+      const conn = await client.reserve();
+      try {
+        await conn`select pg_advisory_lock(${LOCK_KEYS.migrate})`;
+        await migratePg(pgDb, { migrationsFolder });
+      } finally {
+        await conn`select pg_advisory_unlock(${LOCK_KEYS.migrate})`.catch(() => {});
+        conn.release();
+      }
+    }
+  } catch (err) {
+    await client.end({ timeout: 1 });
+    throw err;
+  }
+  const leases = new Set<Lease>();
+  return {
+    db,
+    driver: "postgres",
+    async listen(channel, onPayload) {
+      const sub = await client.listen(channel, onPayload);
+      return () => sub.unlisten();
+    },
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
+    async tryLock(key) {
+      // A client of its own rather than client.reserve(): postgres.js crashes the process when a
+      // reserved connection is terminated under it. This client may reconnect silently, so check()
+      // asks PostgreSQL whether *this* session still holds the lock instead of just pinging.
+      const conn = postgres(url, {
+        max: 1,
+        onnotice: () => {},
+        idle_timeout: 0,
+        connection: { application_name: "kdumpwatch-lock" },
+      });
+      const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`.catch(
+        async (err) => {
+          await conn.end({ timeout: 1 });
+          throw err;
+        },
+      );
+      if (!row?.ok) {
+        await conn.end({ timeout: 1 });
+        return null;
+      }
+      let released = false;
+      const lease: Lease = {
+        async check() {
+          const [held] = await conn<{ ok: boolean }[]>`
+            select exists (select 1 from pg_locks where locktype = 'advisory' and granted
+              and pid = pg_backend_pid() and classid = ${Math.floor(key / 2 ** 32)} and objid = ${key % 2 ** 32}) as ok`;
+          if (!held?.ok) throw new Error(`advisory lock ${key} was lost with its connection`);
+        },
+        async release() {
+          if (released) return;
+          released = true;
+          leases.delete(lease);
+          await conn`select pg_advisory_unlock(${key})`.catch(() => {});
+          await conn.end({ timeout: 1 });
+        },
+      };
+      leases.add(lease);
+      return lease;
+    },
+    async close() {
+      await Promise.all([...leases].map((l) => l.release()));
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(
+  options: OpenDatabaseOptions,
+  migrationsFolder: string,
+  runMigrations: boolean,
+): Promise<DatabaseHandle> {
+  let lock: DirLock | null = null;
+  let pg: PGlite;
+  if (options.memory) {
+    pg = new PGlite();
+  } else {
+    const dir = options.dataDir ?? "./data";
+    // PGlite's own mkdir is not recursive (docs/stack.md §6)
+    mkdirSync(dir, { recursive: true });
+    lock = lockDataDir(dir);
+    pg = new PGlite(`${dir}/pglite`);
+  }
+  const liteDb = drizzlePglite(pg, { schema });
+  const db: Db = liteDb;
+  try {
+    await pg.waitReady;
+    if (runMigrations) await migratePglite(liteDb, { migrationsFolder });
+  } catch (err) {
+    await pg.close().catch(() => {});
+    lock?.release();
+    throw err;
+  }
+  let closed = false;
+  return {
+    db,
+    driver: "pglite",
+    async listen(channel, onPayload) {
+      const unsubscribe = await pg.listen(channel, onPayload);
+      return () => unsubscribe();
+    },
+    async notify(channel, payload) {
+      await pg.query("select pg_notify($1, $2)", [channel, payload]);
+    },
+    // One process owns a PGlite directory (the lock file), so it is always the leader.
+    async tryLock() {
+      return { async check() {}, async release() {} };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}

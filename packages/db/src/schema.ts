@@ -1,0 +1,197 @@
+/**
+ * The kdumpwatch schema (product.md §5). Migrations in ../drizzle are generated from this file with
+ * `pnpm --filter @kdumpwatch/db generate` and committed; they must stay PostgreSQL 15 compatible
+ * (PGlite is 18, production may be 15: docs/stack.md §6).
+ *
+ * Secrets (enrollment tokens, host credentials, sessions, the admin token) are stored only as
+ * sha256 hex digests.
+ */
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/**
+ * Latest state of every host, denormalised for the list and the summary (one row per host, updated
+ * in place by ingest). `failing` holds check ids with status fail or warn.
+ *
+ * Staleness: `stale_clock_at` is the moment the host's stale countdown started. Ingest sets it to the
+ * receive time; after a server outage it is moved to the restart time for every host that was not
+ * yet stale, so time the server was down never counts (product.md §6). A host is stale when
+ * `stale_clock_at < now - staleAfter`. `stale_since` is set by the (single) stale sweeper, which
+ * publishes the change once.
+ */
+export const hosts = pgTable(
+  "hosts",
+  {
+    id: text("id").primaryKey(),
+    machineId: text("machine_id").notNull(),
+    hostname: text("hostname").notNull(),
+    duplicateOf: text("duplicate_of").references((): AnyPgColumn => hosts.id, { onDelete: "set null" }),
+    verdict: text("verdict").notNull().default("unknown"),
+    failing: text("failing").array().notNull().default(sql`'{}'::text[]`),
+    os: text("os"),
+    kernel: text("kernel"),
+    ramBytes: bigint("ram_bytes", { mode: "number" }),
+    crashkernel: text("crashkernel"),
+    reservedBytes: bigint("reserved_bytes", { mode: "number" }),
+    agentVersion: text("agent_version"),
+    remoteAddress: text("remote_address"),
+    enrolledAt: ts("enrolled_at").notNull(),
+    lastSeenAt: ts("last_seen_at").notNull(),
+    verdictSince: ts("verdict_since").notNull(),
+    staleClockAt: ts("stale_clock_at").notNull(),
+    staleSince: ts("stale_since"),
+    /** canonical-JSON sha256 of the latest stored snapshot's sources */
+    contentHash: text("content_hash"),
+    /** sha256 of the latest judgement (checks + facts): host_reports is rewritten only on change */
+    judgementHash: text("judgement_hash"),
+    latestSnapshotId: bigint("latest_snapshot_id", { mode: "number" }),
+  },
+  (t) => [
+    index("hosts_machine_id_idx").on(t.machineId),
+    index("hosts_hostname_idx").on(t.hostname, t.id),
+    index("hosts_verdict_idx").on(t.verdict, t.hostname, t.id),
+    index("hosts_failing_idx").using("gin", t.failing),
+    index("hosts_os_idx").on(t.os, t.id),
+    index("hosts_kernel_idx").on(t.kernel, t.id),
+    index("hosts_last_seen_idx").on(t.lastSeenAt, t.id),
+    index("hosts_verdict_since_idx").on(t.verdictSince, t.id),
+    index("hosts_enrolled_idx").on(t.enrolledAt, t.id),
+    index("hosts_stale_clock_idx").on(t.staleClockAt, t.id),
+    index("hosts_duplicate_of_idx").on(t.duplicateOf),
+  ],
+);
+
+/** One credential per host, issued at enrollment (product.md §7). */
+export const hostCredentials = pgTable("host_credentials", {
+  hostId: text("host_id")
+    .primaryKey()
+    .references(() => hosts.id, { onDelete: "cascade" }),
+  secretHash: text("secret_hash").notNull(),
+  /** the enrollment token used, null for the fleet token from the environment */
+  tokenId: text("token_id"),
+  createdAt: ts("created_at").notNull(),
+});
+
+/** The latest judgement of each host, for the detail page. */
+export const hostReports = pgTable("host_reports", {
+  hostId: text("host_id")
+    .primaryKey()
+    .references(() => hosts.id, { onDelete: "cascade" }),
+  snapshotId: bigint("snapshot_id", { mode: "number" }),
+  judgedAt: ts("judged_at").notNull(),
+  checks: jsonb("checks").notNull(),
+  facts: jsonb("facts").notNull(),
+});
+
+/** Raw evidence, stored only when its content hash differs from the host's previous snapshot. */
+export const snapshots = pgTable(
+  "snapshots",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    hostId: text("host_id")
+      .notNull()
+      .references(() => hosts.id, { onDelete: "cascade" }),
+    hash: text("hash").notNull(),
+    /** as reported by the agent (host clock, untrusted) */
+    collectedAt: text("collected_at").notNull(),
+    receivedAt: ts("received_at").notNull(),
+    verdict: text("verdict").notNull(),
+    sources: jsonb("sources").notNull(),
+  },
+  (t) => [index("snapshots_host_idx").on(t.hostId, t.id)],
+);
+
+/** Append-only: one row per change of verdict or failing set. */
+export const transitions = pgTable(
+  "transitions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    hostId: text("host_id")
+      .notNull()
+      .references(() => hosts.id, { onDelete: "cascade" }),
+    at: ts("at").notNull(),
+    fromVerdict: text("from_verdict"),
+    toVerdict: text("to_verdict").notNull(),
+    failing: text("failing").array().notNull(),
+    snapshotId: bigint("snapshot_id", { mode: "number" }),
+  },
+  (t) => [index("transitions_host_idx").on(t.hostId, t.id), index("transitions_at_idx").on(t.at)],
+);
+
+export const enrollmentTokens = pgTable("enrollment_tokens", {
+  id: text("id").primaryKey(),
+  secretHash: text("secret_hash").notNull().unique(),
+  label: text("label"),
+  maxUses: integer("max_uses").notNull(),
+  uses: integer("uses").notNull().default(0),
+  expiresAt: ts("expires_at").notNull(),
+  createdAt: ts("created_at").notNull(),
+  revokedAt: ts("revoked_at"),
+});
+
+/** A machine-id seen on more than one host record, or a credential presented by another machine. */
+export const hostDuplicates = pgTable(
+  "host_duplicates",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind").notNull(),
+    originalHostId: text("original_host_id")
+      .notNull()
+      .references(() => hosts.id, { onDelete: "cascade" }),
+    duplicateHostId: text("duplicate_host_id").references(() => hosts.id, { onDelete: "cascade" }),
+    machineId: text("machine_id").notNull(),
+    hostname: text("hostname").notNull(),
+    remoteAddress: text("remote_address"),
+    detectedAt: ts("detected_at").notNull(),
+  },
+  (t) => [
+    index("host_duplicates_original_idx").on(t.originalHostId),
+    index("host_duplicates_duplicate_idx").on(t.duplicateHostId),
+  ],
+);
+
+/** Dashboard login sessions (cookie value stored hashed). */
+export const sessions = pgTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+/** Small key/value settings, e.g. `admin_token_hash`. */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: ts("updated_at").notNull(),
+});
+
+/** Liveness of each server process; the basis for "time the server was down does not count". */
+export const serverInstances = pgTable(
+  "server_instances",
+  {
+    id: text("id").primaryKey(),
+    hostname: text("hostname").notNull(),
+    pid: integer("pid").notNull(),
+    startedAt: ts("started_at").notNull(),
+    beatAt: ts("beat_at").notNull(),
+    stoppedAt: ts("stopped_at"),
+  },
+  (t) => [index("server_instances_beat_idx").on(t.beatAt)],
+);
+
+// Alerting tables (alerts, alert_outbox, …) live in ./schema/alerting.ts (drizzle.config.ts lists both).

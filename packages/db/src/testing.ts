@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { type DatabaseHandle, openDatabase } from "./open.ts";
+
+/**
+ * Test support (house-style §19): every database test runs on embedded PGlite, and on a real
+ * PostgreSQL when KDUMPWATCH_TEST_DATABASE_URL is set (CI sets it). Each opened database is fresh:
+ * PGlite in memory, or a new `kdw_<random>` database dropped again by `dispose()`.
+ */
+export interface TestDatabase extends DatabaseHandle {
+  /** close and, for PostgreSQL, drop the database */
+  dispose(): Promise<void>;
+}
+
+export interface TestDriver {
+  readonly name: "pglite" | "postgres";
+  open(): Promise<TestDatabase>;
+}
+
+export const TEST_DATABASE_URL_VAR = "KDUMPWATCH_TEST_DATABASE_URL";
+
+export interface ScratchDatabase {
+  /** URL of the new, empty database */
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database `kdw_<random>` on the server of `baseUrl`. */
+export async function createScratchDatabase(baseUrl: string): Promise<ScratchDatabase> {
+  const name = `kdw_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const a = postgres(baseUrl, { max: 1, onnotice: () => {} });
+      try {
+        await a.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await a.end({ timeout: 5 });
+      }
+    },
+  };
+}
+
+const pgliteDriver: TestDriver = {
+  name: "pglite",
+  async open() {
+    const handle = await openDatabase({ memory: true });
+    return { ...handle, dispose: () => handle.close() };
+  },
+};
+
+function postgresDriver(baseUrl: string): TestDriver {
+  return {
+    name: "postgres",
+    async open() {
+      const scratch = await createScratchDatabase(baseUrl);
+      const handle = await openDatabase({ url: scratch.url, poolSize: 4 });
+      return {
+        ...handle,
+        async dispose() {
+          await handle.close();
+          await scratch.drop();
+        },
+      };
+    },
+  };
+}
+
+/** PGlite always; PostgreSQL only when KDUMPWATCH_TEST_DATABASE_URL is set. Use with describe.each. */
+export function testDrivers(env: NodeJS.ProcessEnv = process.env): TestDriver[] {
+  const url = env[TEST_DATABASE_URL_VAR];
+  return url ? [pgliteDriver, postgresDriver(url)] : [pgliteDriver];
+}

@@ -1,0 +1,351 @@
+/**
+ * Alerting end to end (product.md §6, docs/alerting.md): the REAL server bundle as a child process,
+ * real HTTP receivers on 127.0.0.1, the real agent bundle replaying capture directories, and raw
+ * protocol v1 agents for scale. PostgreSQL tests create their own database on
+ * KDUMPWATCH_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
+ * Build first: `pnpm -r build` (server and agent bundles).
+ */
+import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createScratchDatabase, type ScratchDatabase } from "@kdumpwatch/db";
+import { AlertListSchema, type SnapshotPayload } from "@kdumpwatch/protocol";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import {
+  agentBundle,
+  captures,
+  collectSnapshot,
+  ENROLL,
+  inBatches,
+  RawAgent,
+  type Receiver,
+  ServerProcess,
+  serverBundle,
+  sleep,
+  startReceiver,
+  waitUntil,
+} from "./alerting-support.ts";
+
+const pgUrl = process.env.KDUMPWATCH_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const SECRET = "alerting-e2e-webhook-secret";
+/** the critical checks the ubuntu-2204-no-crashkernel capture fails (its expected.json) */
+const FAILING = ["crashkernel.param", "crashkernel.reserved", "kdump.loaded"];
+
+interface WebhookAlert {
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+}
+interface WebhookBody {
+  version: string;
+  status: "firing" | "resolved";
+  groupLabels: Record<string, string>;
+  alerts: WebhookAlert[];
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+const servers: ServerProcess[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.kill("SIGKILL")));
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function server(env: Record<string, string>): ServerProcess {
+  const s = ServerProcess.start(env);
+  servers.push(s);
+  return s;
+}
+
+async function receiver(answers?: Array<number | "hang">): Promise<Receiver> {
+  const r = await startReceiver(answers);
+  cleanups.push(() => r.close());
+  return r;
+}
+
+async function scratchDb(): Promise<ScratchDatabase> {
+  const db = await createScratchDatabase(pgUrl);
+  cleanups.push(() => db.drop());
+  return db;
+}
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const webhookBodies = (r: Receiver) => r.accepted() as WebhookBody[];
+/** every (status, check, host_id) alert the receiver accepted, one string each */
+const alertEntries = (r: Receiver) =>
+  webhookBodies(r).flatMap((b) => b.alerts.map((a) => `${a.status} ${a.labels.check} ${a.labels.host_id}`));
+
+let failing: SnapshotPayload;
+let ready: SnapshotPayload;
+
+beforeAll(() => {
+  for (const f of [serverBundle, agentBundle]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`pnpm -r build\` first`);
+  }
+  failing = collectSnapshot("ubuntu-2204-no-crashkernel");
+  ready = collectSnapshot("ubuntu-2204-ready");
+});
+
+describe("alerting with the real server and agent bundles", () => {
+  test("a host losing its reservation pages all three formats, signed, and fixing it sends the resolve", async () => {
+    const generic = await receiver();
+    const slack = await receiver();
+    const am = await receiver();
+    const data = tempDir("kdw-alert-data-");
+    const s = server({
+      // embedded PGlite, the default driver
+      KDUMPWATCH_DATA_DIR: data,
+      KDUMPWATCH_ALERT_WEBHOOKS: [
+        generic.url,
+        `slack+${slack.url}`,
+        `alertmanager+${am.url.replace("/hook", "")}`,
+      ].join(","),
+      KDUMPWATCH_WEBHOOK_SECRET: SECRET,
+      KDUMPWATCH_ALERT_HOLD: "1",
+      KDUMPWATCH_ALERT_GROUP_WAIT: "1",
+      KDUMPWATCH_PUBLIC_URL: "https://kdw.example.test/",
+    });
+    const url = await s.url();
+
+    // the host: a copy of a capture without crashkernel=, reported by the real agent
+    const host = tempDir("kdw-alert-host-");
+    cpSync(join(captures, "ubuntu-2204-no-crashkernel"), host, { recursive: true });
+    const state = tempDir("kdw-alert-state-");
+    const runAgent = () =>
+      execFileSync(
+        process.execPath,
+        [
+          agentBundle,
+          "run",
+          "--once",
+          "--server",
+          url,
+          "--enroll-token",
+          ENROLL,
+          "--state-dir",
+          state,
+          "--root",
+          host,
+        ],
+        { encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "pipe"] },
+      );
+    runAgent();
+
+    const firing = await waitUntil(
+      "a firing notification for each failing critical check",
+      () => {
+        const got = webhookBodies(generic).filter((b) => b.status === "firing");
+        return got.length === FAILING.length ? got : undefined;
+      },
+      20_000,
+    );
+    expect(firing.map((b) => b.groupLabels.check).sort()).toEqual(FAILING);
+    const reserved = firing.find((b) => b.groupLabels.check === "crashkernel.reserved")!;
+    expect(reserved.version).toBe("4");
+    expect(reserved.alerts).toHaveLength(1);
+    const alert = reserved.alerts[0]!;
+    expect(alert.labels).toMatchObject({
+      alertname: "KdumpCheckFailing",
+      check: "crashkernel.reserved",
+      severity: "critical",
+      host: readFileSync(join(captures, "ubuntu-2204-no-crashkernel/etc/hostname"), "utf8").trim(),
+    });
+    const hostId = alert.labels.host_id!;
+    expect(alert.generatorURL).toBe(`https://kdw.example.test/#/hosts/${hostId}`);
+    expect(alert.annotations.summary, JSON.stringify(alert)).toBeTruthy();
+    expect(alert.annotations.remediation, "tells what to run").toBeTruthy();
+    expect(alert.endsAt).toBe("0001-01-01T00:00:00Z");
+
+    for (const r of [generic, slack, am]) {
+      await waitUntil("three requests", () => r.requests.length >= 3 || undefined, 10_000);
+      for (const req of r.requests) {
+        const expected = `sha256=${createHmac("sha256", SECRET).update(req.body).digest("hex")}`;
+        expect(req.headers["x-kdumpwatch-signature"], `signature of ${req.path}`).toBe(expected);
+      }
+    }
+    expect(slack.requests.every((r) => Array.isArray(JSON.parse(r.body).blocks))).toBe(true);
+    expect(am.requests.map((r) => r.path)).toEqual(["/api/v2/alerts", "/api/v2/alerts", "/api/v2/alerts"]);
+    expect(Array.isArray(JSON.parse(am.requests[0]!.body))).toBe(true);
+
+    // the fix: the same host (machine-id, hostname) now boots with a reservation
+    const keep = ["etc/machine-id", "etc/hostname"].map((f) => [f, readFileSync(join(host, f))] as const);
+    cpSync(join(captures, "ubuntu-2204-ready"), host, { recursive: true, force: true });
+    for (const [f, content] of keep) writeFileSync(join(host, f), content);
+    runAgent();
+
+    const resolved = await waitUntil(
+      "a resolve for each check",
+      () => {
+        const got = webhookBodies(generic).filter((b) => b.status === "resolved");
+        return got.length === FAILING.length ? got : undefined;
+      },
+      20_000,
+    );
+    expect(
+      resolved.flatMap((b) => b.alerts.map((a) => [a.labels.check, a.labels.host_id, a.status])).sort(),
+    ).toEqual(FAILING.map((c) => [c, hostId, "resolved"]));
+    for (const b of resolved)
+      expect(Date.parse(b.alerts[0]!.endsAt)).toBeGreaterThan(Date.parse(b.alerts[0]!.startsAt));
+    const list = AlertListSchema.parse(await s.api("/api/alerts?resolvedWithin=1h"));
+    expect(list.alerts.map((a) => [a.check, a.state]).sort()).toEqual(FAILING.map((c) => [c, "resolved"]));
+  });
+
+  test("a receiver answering 500 gets the notification once it recovers; one that never answers blocks nobody", async () => {
+    const flaky = await receiver([500, 500, 200]);
+    const hanging = await receiver(["hang"]);
+    const healthy = await receiver([200]);
+    const db = await scratchDb();
+    const s = server({
+      DATABASE_URL: db.url,
+      KDUMPWATCH_ALERT_WEBHOOKS: [hanging.url, flaky.url, healthy.url].join(","),
+      KDUMPWATCH_ALERT_HOLD: "0",
+      KDUMPWATCH_ALERT_GROUP_WAIT: "0",
+    });
+    const url = await s.url();
+    const agent = new RawAgent("flaky-receivers-host");
+    const { sentAt } = await agent.report(url, failing);
+
+    await waitUntil(
+      "the healthy receiver has all three",
+      () => alertEntries(healthy).length === 3 || undefined,
+      8000,
+    );
+    const healthyDone = Math.max(...healthy.requests.map((r) => r.at)) - sentAt;
+    expect(healthyDone, "well inside the 10 s timeout the hanging receiver holds").toBeLessThan(5000);
+    expect(hanging.requests.length, "the hanging receiver got its first request").toBeGreaterThanOrEqual(1);
+
+    await waitUntil(
+      "the flaky receiver recovers",
+      () => alertEntries(flaky).length === 3 || undefined,
+      30_000,
+    );
+    expect(flaky.requests.slice(0, 3).map((r) => r.answer)).toEqual([500, 500, 200]);
+    await sleep(1500);
+    expect(alertEntries(flaky).sort(), "each notification accepted exactly once").toEqual(
+      alertEntries(healthy).sort(),
+    );
+  });
+
+  test("a notification committed just before a SIGKILL is delivered after the restart", async () => {
+    const rx = await receiver();
+    const db = await scratchDb();
+    const env = {
+      DATABASE_URL: db.url,
+      KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
+      KDUMPWATCH_ALERT_HOLD: "0",
+      // the notification waits in the outbox for the group wait: the kill lands in between
+      KDUMPWATCH_ALERT_GROUP_WAIT: "4",
+    };
+    const first = server(env);
+    const agent = new RawAgent("killed-server-host");
+    await agent.report(await first.url(), failing);
+    await first.kill("SIGKILL");
+    expect(rx.requests, "nothing was sent before the kill").toEqual([]);
+
+    const second = server(env);
+    await second.url();
+    await waitUntil("delivery after the restart", () => alertEntries(rx).length === 3 || undefined, 30_000);
+    await sleep(1500);
+    expect(alertEntries(rx).sort()).toEqual(FAILING.map((c) => `firing ${c} ${agent.hostId}`));
+  });
+
+  test("300 hosts failing within the group wait make one notification per failing check", async () => {
+    const rx = await receiver();
+    const db = await scratchDb();
+    const s = server({
+      DATABASE_URL: db.url,
+      KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
+      KDUMPWATCH_ALERT_HOLD: "0",
+      KDUMPWATCH_ALERT_GROUP_WAIT: "25",
+    });
+    const url = await s.url();
+    const agents = Array.from({ length: 300 }, (_, i) => new RawAgent(`node-${String(i).padStart(3, "0")}`));
+    const t0 = Date.now();
+    await inBatches(agents, 25, async (a) => {
+      await a.report(url, failing);
+    });
+    const reportSeconds = (Date.now() - t0) / 1000;
+    expect(reportSeconds, "all 300 reported inside the group wait").toBeLessThan(25);
+    const bodies = await waitUntil(
+      "one notification per check",
+      () => (webhookBodies(rx).length >= FAILING.length ? webhookBodies(rx) : undefined),
+      45_000,
+    );
+    await sleep(2000);
+    expect(rx.requests, "three messages in all, not 900").toHaveLength(3);
+    expect(bodies.map((b) => [b.groupLabels.check, b.alerts.length]).sort()).toEqual(
+      FAILING.map((c) => [c, 300]),
+    );
+    const hosts = new Set(bodies[0]!.alerts.map((a) => a.labels.host_id));
+    expect(hosts.size).toBe(300);
+  });
+
+  test("two server processes on one database deliver each notification exactly once", async () => {
+    const rx = await receiver();
+    const db = await scratchDb();
+    const env = {
+      DATABASE_URL: db.url,
+      KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
+      KDUMPWATCH_ALERT_HOLD: "0",
+      KDUMPWATCH_ALERT_GROUP_WAIT: "1",
+    };
+    const a = server(env);
+    const b = server(env);
+    const urls = await Promise.all([a.url(), b.url()]);
+    const agents = Array.from({ length: 20 }, (_, i) => new RawAgent(`pair-${i}`));
+    await inBatches(agents, 5, async (agent) => {
+      await agent.report(urls[agents.indexOf(agent) % 2]!, failing);
+    });
+    await waitUntil("60 alerts delivered", () => alertEntries(rx).length >= 60 || undefined, 30_000);
+    await sleep(3000);
+    const entries = alertEntries(rx);
+    expect(entries, "20 hosts × 3 checks, none twice").toHaveLength(60);
+    expect(new Set(entries).size).toBe(60);
+    const dispatchers = [a, b].filter((p) => /became leader/.test(p.output));
+    expect(dispatchers, "one elected process dispatches").toHaveLength(1);
+  });
+
+  test("a server outage longer than the stale threshold raises no stale alert; uptime alone counts", async () => {
+    const rx = await receiver();
+    const db = await scratchDb();
+    const env = {
+      DATABASE_URL: db.url,
+      KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
+      KDUMPWATCH_ALERT_HOLD: "0",
+      KDUMPWATCH_ALERT_GROUP_WAIT: "0",
+      KDUMPWATCH_STALE_AFTER: "10",
+    };
+    const first = server(env);
+    const agent = new RawAgent("outage-host");
+    await agent.report(await first.url(), ready);
+    await first.kill("SIGKILL");
+    // down for longer than the stale threshold and the outage detection gap (15 s)
+    await sleep(17_000);
+    const second = server(env);
+    await second.url();
+    const restartedAt = Date.now();
+    await sleep(6000);
+    const early = AlertListSchema.parse(await second.api("/api/alerts"));
+    expect(early.alerts, "no stale alert right after the outage").toEqual([]);
+    expect(rx.requests).toEqual([]);
+    // the agent stays silent: after 10 s of server uptime the host is stale and pages
+    const body = await waitUntil("the stale alert", () => webhookBodies(rx)[0], 20_000);
+    expect(Date.now() - restartedAt, "not before 10 s of uptime").toBeGreaterThanOrEqual(10_000);
+    expect(body.alerts.map((a) => [a.labels.alertname, a.labels.host_id])).toEqual([
+      ["KdumpHostStale", agent.hostId],
+    ]);
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.kill("SIGKILL")));
+});
