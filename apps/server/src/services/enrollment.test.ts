@@ -1,4 +1,4 @@
-import { hostCredentials, hostDuplicates, hosts, testDrivers } from "@kdumpwatch/db";
+import { eq, hostCredentials, hostDuplicates, hosts, testDrivers } from "@kdumpwatch/db";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createHarness, FLEET_TOKEN, type Harness, hello } from "../testing/harness.ts";
 
@@ -112,6 +112,49 @@ describe.each(testDrivers())("enrollment on $name", (driver) => {
       detail.duplicates.map((d) => d.duplicateHostId),
       "visible on the original host",
     ).toEqual([b.hostId]);
+  });
+
+  test("the same machine enrolling again before its first report gets a new credential for its own record", async () => {
+    const first = await agents().authenticate(hello(), "10.0.0.1");
+    const second = await agents().authenticate(hello(), "10.0.0.1");
+    if (!first.ok || !second.ok || !first.credential || !second.credential)
+      throw new Error("enrollment failed");
+    expect(second.hostId, "no second record for a lost welcome").toBe(first.hostId);
+    expect(second.duplicateOf).toBeNull();
+    expect(await h.db.db.select().from(hosts)).toHaveLength(1);
+    const old = await agents().authenticate(
+      hello({ auth: { kind: "credential", ...first.credential } }),
+      null,
+    );
+    expect(old.ok, "the replaced credential stops working").toBe(false);
+    const current = await agents().authenticate(
+      hello({ auth: { kind: "credential", ...second.credential } }),
+      null,
+    );
+    expect(current.ok).toBe(true);
+  });
+
+  test("a live host's machine-id and hostname enrolling again is a clone, recorded as a duplicate", async () => {
+    const first = await agents().authenticate(hello(), "10.0.0.1");
+    if (!first.ok) throw new Error("enrollment failed");
+    await h.db.db.update(hosts).set({ judgementHash: "reported" }).where(eq(hosts.id, first.hostId));
+    const clone = await agents().authenticate(hello(), "10.0.0.2");
+    if (!clone.ok) throw new Error("enrollment failed");
+    expect(clone.hostId).not.toBe(first.hostId);
+    expect(clone.duplicateOf).toBe(first.hostId);
+  });
+
+  test("a host silent for longer than two heartbeats that enrolls again takes back its own record", async () => {
+    const first = await agents().authenticate(hello(), "10.0.0.1");
+    if (!first.ok) throw new Error("enrollment failed");
+    await h.db.db
+      .update(hosts)
+      .set({ judgementHash: "reported", lastSeenAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(hosts.id, first.hostId));
+    const again = await agents().authenticate(hello(), "10.0.0.1");
+    if (!again.ok) throw new Error("enrollment failed");
+    expect(again.hostId).toBe(first.hostId);
+    expect(await h.db.db.select().from(hostDuplicates)).toHaveLength(0);
   });
 
   test("a credential presented with another machine-id is refused and recorded once", async () => {

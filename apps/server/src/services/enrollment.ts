@@ -46,13 +46,31 @@ async function enroll(
     // serialise enrollments of one machine-id, so two clones racing are still told apart
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${hello.machineId}))`);
     const [original] = await tx
-      .select({ id: hosts.id })
+      .select({
+        id: hosts.id,
+        hostname: hosts.hostname,
+        lastSeenAt: hosts.lastSeenAt,
+        judgementHash: hosts.judgementHash,
+      })
       .from(hosts)
       .where(and(eq(hosts.machineId, hello.machineId), isNull(hosts.duplicateOf)))
       .orderBy(hosts.enrolledAt, hosts.id)
       .limit(1);
-    const hostId = randomUUID();
     const secret = newSecret(SECRET_PREFIX.hostCredential);
+    if (original && isSameMachineAgain(original, hello, now, ctx.config.heartbeatSec)) {
+      // The host lost its credential (a welcome that never arrived, a wiped state directory):
+      // it gets a new one for its own record, the old one stops working.
+      await tx
+        .update(hostCredentials)
+        .set({ secretHash: hashSecret(secret), tokenId, createdAt: now })
+        .where(eq(hostCredentials.hostId, original.id));
+      await tx
+        .update(hosts)
+        .set({ agentVersion: hello.agentVersion, remoteAddress, lastSeenAt: now })
+        .where(eq(hosts.id, original.id));
+      return { hostId: original.id, secret, duplicateOf: null, tokenId, reenrolled: true };
+    }
+    const hostId = randomUUID();
     await tx.insert(hosts).values({
       id: hostId,
       machineId: hello.machineId,
@@ -79,7 +97,7 @@ async function enroll(
         detectedAt: now,
       });
     }
-    return { hostId, secret, duplicateOf: original?.id ?? null, tokenId };
+    return { hostId, secret, duplicateOf: original?.id ?? null, tokenId, reenrolled: false };
   });
   if (!result) return REFUSED;
   ctx.log.info(
@@ -89,7 +107,11 @@ async function enroll(
       tokenId: result.tokenId,
       duplicateOf: result.duplicateOf,
     },
-    result.duplicateOf ? "host enrolled as a duplicate of an enrolled machine-id" : "host enrolled",
+    result.duplicateOf
+      ? "host enrolled as a duplicate of an enrolled machine-id"
+      : result.reenrolled
+        ? "host enrolled again: new credential for its existing record"
+        : "host enrolled",
   );
   await publishHost(ctx, result.hostId);
   return {
@@ -98,6 +120,23 @@ async function enroll(
     credential: { hostId: result.hostId, secret: result.secret },
     duplicateOf: result.duplicateOf,
   };
+}
+
+/**
+ * An enrollment from a machine-id that is already enrolled is the same machine again — not a clone —
+ * when the hostname matches and the enrolled record is not in use: it never completed a report (its
+ * welcome was lost, so the agent retries), or it has been silent for longer than two heartbeats (the
+ * agent was reinstalled). A live record with the same machine-id is a clone: recorded as a duplicate.
+ */
+function isSameMachineAgain(
+  original: { hostname: string; lastSeenAt: Date; judgementHash: string | null },
+  hello: Hello,
+  now: Date,
+  heartbeatSec: number,
+): boolean {
+  if (original.hostname !== hello.hostname) return false;
+  if (original.judgementHash === null) return true;
+  return now.getTime() - original.lastSeenAt.getTime() > 2 * heartbeatSec * 1000;
 }
 
 async function reconnect(
