@@ -56,4 +56,4 @@ const [pnpm, ...pre] = ensurePnpm();
 if (process.argv.includes("--browser")) ensureChromium();
 if (process.env.KDUMPWATCH_SKIP_INSTALL !== "1")
   run(pnpm, [...pre, "install", "--frozen-lockfile", "--reporter=silent"]);
-if (process.env.KDUMPWATCH_SKIP_BUILD !== "1") run(pnpm, [...pre, "-s", "build"]);
+if (process.env.KDUMPWATCH_SKIP_BUILD !== "1") run(pnpm, [...pre, "build"]);

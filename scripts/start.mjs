@@ -109,7 +109,6 @@ function onListening(url) {
     const sim = spawn(
       "pnpm",
       [
-        "-s",
         "sim",
         "--server",
         url,
