@@ -38,6 +38,8 @@ const KNOWN_TYPES = new Set<string>(AGENT_MESSAGE_TYPES);
  */
 export class AgentConnection {
   #state: State = "awaiting_hello";
+  /** the close code the server sent, when it was the server that closed (for the disconnects metric) */
+  #sentCloseCode: number | null = null;
   #hostId: string | null = null;
   #queue: Promise<void> = Promise.resolve();
   readonly #bucket: TokenBucket;
@@ -67,11 +69,16 @@ export class AgentConnection {
     this.closed = new Promise((resolve) => {
       markClosed = resolve;
     });
+    // ws closes an oversize frame's socket with 1009 itself and then stops reading, so its close
+    // event reports 1006: count the code the server sent whenever it was the server that closed
+    ws.on("error", (err: Error & { code?: string }) => {
+      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") this.#sentCloseCode ??= CLOSE_CODES.tooBig;
+    });
     ws.on("close", (code) => {
       markClosed();
       this.#state = "closed";
       clearTimeout(this.#helloTimer);
-      deps.metrics.closes.inc({ code: String(code) });
+      deps.metrics.closes.inc({ code: String(this.#sentCloseCode ?? code) });
     });
   }
 
@@ -90,8 +97,10 @@ export class AgentConnection {
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
+      this.#sentCloseCode ??= code;
       this.ws.close(code, reason);
+    }
   }
 
   terminate(): void {
