@@ -65,6 +65,8 @@ const server = start("server", [join(root, "apps/server/dist/kdumpwatch-server.m
   KDUMPWATCH_DATA_DIR: join(dataDir, "pglite"),
   KDUMPWATCH_ADMIN_TOKEN: adminToken,
   KDUMPWATCH_ENROLL_TOKEN: enrollToken,
+  // the server's JSON log lines would bury the banner below; KDUMPWATCH_LOG_LEVEL=info shows them
+  KDUMPWATCH_LOG_LEVEL: process.env.KDUMPWATCH_LOG_LEVEL ?? "warn",
 });
 
 let buffered = "";
