@@ -2,7 +2,8 @@
 // Brings a fresh clone to a runnable state with nothing but Node ≥ 20 and npm:
 // pnpm 12.4.2 (installed with npm when missing; corepack does not work here, docs/stack.md §3),
 // the locked dependencies, and the build. Every step is idempotent and quick when already done.
-// Flags: --browser also installs Debian's chromium when it is missing (for the dashboard e2e test).
+// Flags: --test-tools also installs the Debian packages the end-to-end tests drive (chromium,
+// ansible) when they are missing and this runs as root on Debian.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -37,23 +38,30 @@ function ensurePnpm() {
   return ["npx", "-y", `pnpm@${PNPM_VERSION}`];
 }
 
-function ensureChromium() {
-  if (existsSync("/usr/bin/chromium")) return;
+/** Debian packages the end-to-end tests drive for real: the dashboard's browser, the Ansible role's check. */
+const TEST_TOOLS = [
+  { bin: "/usr/bin/chromium", pkg: "chromium" },
+  { bin: "/usr/bin/ansible-playbook", pkg: "ansible" },
+];
+
+function ensureTestTools() {
+  const missing = TEST_TOOLS.filter((t) => !existsSync(t.bin)).map((t) => t.pkg);
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) {
     log(
-      "Chromium is missing: install Debian's chromium (`apt-get install chromium`) for the dashboard tests",
+      `missing for the end-to-end tests: Debian's ${missing.join(", ")} (apt-get install ${missing.join(" ")})`,
     );
     return;
   }
-  log("installing Debian's chromium for the dashboard end-to-end tests");
+  log(`installing Debian's ${missing.join(", ")} for the end-to-end tests`);
   run("apt-get", ["update", "-qq"]);
-  run("apt-get", ["install", "-y", "-qq", "chromium"], {
+  run("apt-get", ["install", "-y", "-qq", ...missing], {
     env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
   });
 }
 
 const [pnpm, ...pre] = ensurePnpm();
-if (process.argv.includes("--browser")) ensureChromium();
+if (process.argv.includes("--test-tools")) ensureTestTools();
 if (process.env.KDUMPWATCH_SKIP_INSTALL !== "1")
   run(pnpm, [...pre, "install", "--frozen-lockfile", "--reporter=silent"]);
 if (process.env.KDUMPWATCH_SKIP_BUILD !== "1") run(pnpm, [...pre, "build"]);
