@@ -129,6 +129,15 @@ describe("judgeSnapshot over whole snapshots", () => {
     }
   });
 
+  test("trap 16: a loaded reboot-kexec image (/sys/kernel/kexec_loaded) is not a loaded capture kernel", () => {
+    const s = snapshot({ ...ubuntu2204Ready, kexec_crash_loaded: "0\n" });
+    // a newer agent may send sources core does not know; kexec_loaded must never stand in for kdump
+    (s.sources as Record<string, SourceResult>).kexec_loaded = { ok: true, text: "1\n" };
+    const j = judgeSnapshot(s, NOW);
+    expect(byId(j)["kdump.loaded"].status, byId(j)["kdump.loaded"].summary).toBe("fail");
+    expect(j.verdict).toBe("not_ready");
+  });
+
   test("the facts carry product.md §4's contract fields", () => {
     const f = buildFacts(snapshot(ubuntu2204Ready));
     expect(f.crashkernel).toMatchObject({

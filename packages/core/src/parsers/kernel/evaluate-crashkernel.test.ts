@@ -294,3 +294,24 @@ describe("evaluateCrashkernel range evaluation agrees with a reference model of 
     );
   });
 });
+
+describe("the Ubuntu documentation's own errors (domain.md §1.10)", () => {
+  const docValue = "BOOT_IMAGE=/vmlinuz crashkernel=384M-2G:64M,2G-:128M";
+
+  test("trap 20: a range start is inclusive — 384M of RAM selects 64M, not only from the doc's 386M", () => {
+    const at384 = evaluate(docValue, { systemRamBytes: 384 * M, kernelVersion: "5.4.0-42-generic" });
+    expect(at384.outcome).toBe("reserves");
+    expect(at384.mainBytes).toBe(64 * M);
+    const below = evaluate(docValue, { systemRamBytes: 383 * M, kernelVersion: "5.4.0-42-generic" });
+    expect(below.outcome, "below the first range nothing matches").toBe("no-range-matched");
+  });
+
+  test("trap 20: on a 1 GiB VM the 26.04 default is rejected as invalid, not merely 'nothing reserved'", () => {
+    const r = evaluate("crashkernel=2G-4G:320M,4G-32G:512M,32G-64G:1024M,64G-128G:2048M,128G-:4096M", {
+      systemRamBytes: 1023 * M,
+      kernelVersion: "6.18.0-8-generic",
+    });
+    expect(r.outcome).toBe("invalid-size");
+    expect(r.kernelMessage).toBe("crashkernel: invalid size");
+  });
+});
