@@ -1,6 +1,8 @@
 import { describe, expect, test } from "vitest";
 import {
   ApiErrorSchema,
+  FleetHistoryQuerySchema,
+  FleetHistorySchema,
   FleetSummarySchema,
   HostListQuerySchema,
   HostSummarySchema,
@@ -78,13 +80,35 @@ describe("HTTP API schemas", () => {
       verdicts: { ready: 0, at_risk: 0, not_ready: 1, unknown: 0 },
       stale: 0,
       failingChecks: [{ check: "crashkernel.reserved", hosts: 1 }],
-      os: [{ value: "Ubuntu 24.04 LTS", hosts: 1 }],
-      kernels: [{ value: null, hosts: 1 }],
+      os: [{ value: "Ubuntu 24.04 LTS", hosts: 1, ready: 0, at_risk: 0, not_ready: 1, unknown: 0 }],
+      kernels: [{ value: null, hosts: 1, ready: 0, at_risk: 0, not_ready: 1, unknown: 0 }],
       duplicates: 0,
       generatedAt: "2026-11-26T10:00:00.000Z",
     };
     expect(FleetSummarySchema.safeParse(summary).success).toBe(true);
     expect(FleetSummarySchema.safeParse({ ...summary, verdicts: { ready: 1 } }).success).toBe(false);
+    const bucketWithoutVerdicts = { ...summary, os: [{ value: "Ubuntu 24.04 LTS", hosts: 1 }] };
+    expect(FleetSummarySchema.safeParse(bucketWithoutVerdicts).success, "OS buckets carry verdicts").toBe(
+      false,
+    );
+  });
+
+  test("a fleet history query takes an ISO since and a step of at least a minute, both optional", () => {
+    expect(FleetHistoryQuerySchema.parse({})).toEqual({});
+    expect(FleetHistoryQuerySchema.parse({ since: "2026-11-20T00:00:00+01:00", step: "3600" })).toEqual({
+      since: "2026-11-20T00:00:00+01:00",
+      step: 3600,
+    });
+    for (const bad of [{ step: "59" }, { step: "1.5" }, { step: "lots" }, { since: "yesterday" }]) {
+      expect(FleetHistoryQuerySchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  test("a fleet history point needs a whole, non-negative count for every verdict", () => {
+    const point = { at: "2026-11-26T10:00:00.000Z", ready: 3, at_risk: 0, not_ready: 1, unknown: 0 };
+    expect(FleetHistorySchema.safeParse({ points: [point] }).success).toBe(true);
+    expect(FleetHistorySchema.safeParse({ points: [{ ...point, unknown: -1 }] }).success).toBe(false);
+    expect(FleetHistorySchema.safeParse({ points: [{ ...point, at_risk: undefined }] }).success).toBe(false);
   });
 
   test("a token request gets one use and a day by default, and refuses a ttl under a minute", () => {

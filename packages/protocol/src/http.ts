@@ -100,6 +100,8 @@ export const HOST_SORT_FIELDS = [
   "lastSeenAt",
   "verdictSince",
   "enrolledAt",
+  /** the number of failing checks, then the hostname */
+  "failing",
 ] as const;
 export type HostSortField = (typeof HOST_SORT_FIELDS)[number];
 
@@ -240,7 +242,15 @@ export type HostHistory = z.infer<typeof HostHistorySchema>;
 // ---------------------------------------------------------------------------------------------
 // Fleet summary
 
-const Bucket = z.object({ value: z.nullable(z.string()), hosts: count });
+/** `hosts` in one OS release or kernel, and how many of them are in each verdict (they add up to `hosts`). */
+const Bucket = z.object({
+  value: z.nullable(z.string()),
+  hosts: count,
+  ready: count,
+  at_risk: count,
+  not_ready: count,
+  unknown: count,
+});
 
 export const FleetSummarySchema = z.object({
   total: count,
@@ -248,7 +258,7 @@ export const FleetSummarySchema = z.object({
   stale: count,
   /** hosts failing each check (as in HostSummary.failing), most common first */
   failingChecks: z.array(z.object({ check: z.string(), hosts: count })),
-  /** hosts per OS and per kernel release, most common first, at most 100 each (null = unknown) */
+  /** hosts per OS and per kernel release (with their verdicts), most common first, at most 100 each (null = unknown) */
   os: z.array(Bucket),
   kernels: z.array(Bucket),
   /** host records flagged as duplicates of another host's machine-id */
@@ -446,3 +456,43 @@ export const SilenceListQuerySchema = z.object({
 
 export const SilenceListSchema = z.object({ silences: z.array(SilenceSchema) });
 export type SilenceList = z.infer<typeof SilenceListSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Fleet history: `GET /api/fleet/history?since=&step=`, readiness over time built from the
+// append-only transitions (product.md §1 "readiness over time"). Added after v1; only grows.
+
+/** The longest history one request may ask for (`since` at most this far back). */
+export const FLEET_HISTORY_MAX_DAYS = 90;
+/** The default span when `since` is not given. */
+export const FLEET_HISTORY_DEFAULT_DAYS = 7;
+/** Points of a history when `step` is not given (the step is chosen to fit). */
+export const FLEET_HISTORY_DEFAULT_POINTS = 200;
+/** Most points one request may produce; a smaller `step` for its span is refused. */
+export const FLEET_HISTORY_MAX_POINTS = 1000;
+export const FLEET_HISTORY_MIN_STEP = 60;
+
+export const FleetHistoryQuerySchema = z.object({
+  /** start of the history (default: 7 days ago); at most 90 days ago, before now */
+  since: z.optional(z.iso.datetime({ offset: true })),
+  /** seconds between points (default: the span / 199, so at most 200 points, and at least 60) */
+  step: z.optional(
+    z.coerce
+      .number()
+      .check(z.int(), z.minimum(FLEET_HISTORY_MIN_STEP), z.maximum(FLEET_HISTORY_MAX_DAYS * 86_400)),
+  ),
+});
+export type FleetHistoryQuery = z.infer<typeof FleetHistoryQuerySchema>;
+
+/** Non-duplicate hosts in each verdict at `at`; a host counts from its first judgement on. */
+export const FleetHistoryPointSchema = z.object({
+  at: iso,
+  ready: count,
+  at_risk: count,
+  not_ready: count,
+  unknown: count,
+});
+export type FleetHistoryPoint = z.infer<typeof FleetHistoryPointSchema>;
+
+/** Oldest first: `since`, `since + step`, … (each before now), then one last point at now. */
+export const FleetHistorySchema = z.object({ points: z.array(FleetHistoryPointSchema) });
+export type FleetHistory = z.infer<typeof FleetHistorySchema>;

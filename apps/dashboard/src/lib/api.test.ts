@@ -47,6 +47,19 @@ describe("ApiClient", () => {
     expect((await api.host("h1")).checks[0]?.evidence[0]?.text).toBe("crashkernel: invalid size");
   });
 
+  test("asks for the fleet history with the server's defaults or a given since and step, and parses it", async () => {
+    const point = { at: "2026-11-26T09:00:00.000Z", ready: 3, at_risk: 0, not_ready: 1, unknown: 0 };
+    const { api, calls } = client(() => json({ points: [point] }));
+    expect((await api.fleetHistory()).points).toEqual([point]);
+    await api.fleetHistory({ since: "2026-11-26T08:00:00.000Z", step: 60 });
+    expect(calls.map((c) => c.url)).toEqual([
+      "/api/fleet/history",
+      "/api/fleet/history?since=2026-11-26T08%3A00%3A00.000Z&step=60",
+    ]);
+    const { api: bad } = client(() => json({ points: [{ ...point, ready: -1 }] }));
+    expect((await failure(bad.fleetHistory())).kind).toBe("bad_response");
+  });
+
   test("a body that does not match the schema is refused, naming the field", async () => {
     const { api } = client(() => json({ hosts: [{ ...hostRow(), verdict: "fine" }], nextCursor: null }));
     const err = await failure(api.hosts(DEFAULT_FILTERS, { limit: 10 }));

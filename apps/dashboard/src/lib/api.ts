@@ -7,6 +7,7 @@ import {
   type AlertList,
   AlertListSchema,
   ApiErrorSchema,
+  FleetHistorySchema,
   FleetSummarySchema,
   HostDetailSchema,
   HostHistorySchema,
@@ -22,7 +23,15 @@ import {
 } from "@kdumpwatch/protocol";
 import type * as z from "zod/mini";
 import { type FleetFilters, hostsApiQuery } from "./filters.ts";
-import type { FleetSummary, HostDetail, HostHistory, HostList, TokenCreated, TokenList } from "./schemas.ts";
+import type {
+  FleetHistory,
+  FleetSummary,
+  HostDetail,
+  HostHistory,
+  HostList,
+  TokenCreated,
+  TokenList,
+} from "./schemas.ts";
 
 export const API_ERROR_KINDS = [
   "unreachable", // no answer, or a proxy saying the server is down
@@ -167,6 +176,15 @@ export class ApiClient {
 
   fleetSummary(init?: RequestInit): Promise<FleetSummary> {
     return this.#json(FleetSummarySchema, "/api/fleet/summary", init);
+  }
+
+  /** Readiness over time; the server's defaults (the last 7 days, at most 200 points) when not given. */
+  fleetHistory(query: { since?: string; step?: number } = {}, init?: RequestInit): Promise<FleetHistory> {
+    const params = new URLSearchParams();
+    if (query.since !== undefined) params.set("since", query.since);
+    if (query.step !== undefined) params.set("step", String(query.step));
+    const qs = params.toString();
+    return this.#json(FleetHistorySchema, `/api/fleet/history${qs ? `?${qs}` : ""}`, init);
   }
 
   hosts(

@@ -1,12 +1,17 @@
 /**
- * Readiness over time, as uPlot columns: x in Unix seconds, then the ready share and the not-ready
- * share in percent. Each point is the fleet's counts from one summary (a step function: counts
- * change only on a verdict transition); the current summary closes the series at "now".
+ * Readiness over time, as uPlot columns: x in Unix seconds, then the tops of four stacked bands,
+ * bottom to top ready, at risk, unknown and not ready, in hosts (so the top band ends at the fleet's
+ * size, and hosts enrolled later show as growth). Counts change only on a verdict transition, so the
+ * series is a step function.
  *
- * The server has no fleet-history endpoint yet (see the dashboard README), so the points are the
- * summaries this page has seen: the first fetch, then every live `summary` event.
+ * The points are the server's history (`GET /api/fleet/history`, built from the transitions), then
+ * the live summaries this page has seen since, then the current summary at "now". The history
+ * counts judged, non-duplicate hosts; a summary counts every host record, so a fleet with duplicate
+ * or never-judged hosts steps by those few where the live part begins.
  */
+import type { Verdict } from "@kdumpwatch/core";
 import type { FleetSummary } from "./schemas.ts";
+
 export interface CountsAt {
   at: string;
   ready: number;
@@ -14,41 +19,89 @@ export interface CountsAt {
   not_ready: number;
   unknown: number;
 }
+type Counts = Omit<CountsAt, "at">;
 
-export type ReadinessColumns = [xs: number[], readyPct: (number | null)[], notReadyPct: (number | null)[]];
+/** Bottom to top: the band people read first (ready) sits on the axis. */
+export const STACK_ORDER = ["ready", "at_risk", "unknown", "not_ready"] as const satisfies readonly Verdict[];
 
-function pct(part: number, total: number): number | null {
-  return total > 0 ? Math.round((part / total) * 1000) / 10 : null;
+export type ReadinessColumns = [
+  xs: number[],
+  ready: number[],
+  atRisk: number[],
+  unknown: number[],
+  notReady: number[],
+];
+
+const total = (c: Counts) => c.ready + c.at_risk + c.not_ready + c.unknown;
+
+function seconds(at: string): number {
+  return Math.floor(Date.parse(at) / 1000);
 }
 
-export function readinessColumns(
-  history: readonly CountsAt[],
-  current: Omit<CountsAt, "at">,
-  now: number,
-): ReadinessColumns {
-  const points = history
-    .map((p) => ({ ...p, t: Math.floor(Date.parse(p.at) / 1000) }))
+/** Points with a readable time, oldest first (a stable sort keeps the order of equal times). */
+function timed(points: readonly CountsAt[]): (CountsAt & { t: number })[] {
+  return points
+    .map((p) => ({ ...p, t: seconds(p.at) }))
     .filter((p) => Number.isFinite(p.t))
     .sort((a, b) => a.t - b.t);
-  const xs: number[] = [];
-  const ready: (number | null)[] = [];
-  const notReady: (number | null)[] = [];
-  const push = (t: number, c: Omit<CountsAt, "at">) => {
-    const total = c.ready + c.at_risk + c.not_ready + c.unknown;
-    // several transitions in the same second: the last one stands
-    if (xs.length > 0 && xs[xs.length - 1] === t) {
-      xs.pop();
-      ready.pop();
-      notReady.pop();
+}
+
+export function readinessColumns(options: {
+  /** the server's history, oldest first */
+  history: readonly CountsAt[];
+  /** summaries seen live; only those after the history's last point are drawn */
+  live: readonly CountsAt[];
+  /** the current summary's counts, drawn at `now` */
+  current: Counts;
+  /** ms */
+  now: number;
+}): ReadinessColumns {
+  const past = timed(options.history);
+  const lastPast = past.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
+  const points = [...past, ...timed(options.live).filter((p) => p.t > lastPast)];
+  const cols: ReadinessColumns = [[], [], [], [], []];
+  const push = (t: number, c: Counts) => {
+    // several points in the same second: the last one stands
+    if (cols[0].at(-1) === t) for (const col of cols) col.pop();
+    cols[0].push(t);
+    let top = 0;
+    for (const [i, v] of STACK_ORDER.entries()) {
+      top += c[v];
+      (cols[i + 1] as number[]).push(top);
     }
-    xs.push(t);
-    ready.push(pct(c.ready, total));
-    notReady.push(pct(c.not_ready, total));
   };
   for (const p of points) push(p.t, p);
-  const nowSec = Math.floor(now / 1000);
-  if (xs.length === 0 || (xs[xs.length - 1] ?? 0) < nowSec) push(nowSec, current);
-  return [xs, ready, notReady];
+  const nowSec = Math.floor(options.now / 1000);
+  if ((cols[0].at(-1) ?? Number.NEGATIVE_INFINITY) < nowSec) push(nowSec, options.current);
+  return cols;
+}
+
+/** Host-count ticks: whole hosts only. */
+export const COUNT_INCREMENTS = [1, 2, 5]
+  .flatMap((m) => [1, 10, 100, 1_000, 10_000, 100_000].map((e) => m * e))
+  .sort((a, b) => a - b);
+
+/** `12`, `1,200`, `12k`, `1.2M`: short enough for the axis. */
+export function countTick(n: number): string {
+  if (n >= 1_000_000) return `${Math.round(n / 100_000) / 10}M`;
+  if (n >= 10_000) return `${Math.round(n / 1_000)}k`;
+  return n.toLocaleString("en-US");
+}
+
+/**
+ * When the fleet is younger than the history asked for (a week by default), most points are empty.
+ * This is the `since` of a closer look: the last empty point before the first host, when the part
+ * with hosts is under a quarter of the span; null when the history is fine as it is.
+ */
+export function closerSince(points: readonly CountsAt[]): string | null {
+  const first = points.findIndex((p) => total(p) > 0);
+  if (first < 1) return null;
+  const start = Date.parse(points[0]?.at ?? "");
+  const end = Date.parse(points.at(-1)?.at ?? "");
+  const from = points[first - 1]?.at ?? "";
+  const begin = Date.parse(from);
+  if (!(end > begin && begin >= start)) return null;
+  return (end - begin) * 4 < end - start ? from : null;
 }
 
 /** `#16a34a` + 0.18 → `rgba(22, 163, 74, 0.18)`; canvas fill styles cannot use color-mix(). */

@@ -30,6 +30,8 @@ describe("filters ↔ URL", () => {
     "sort=-lastSeenAt",
     "sort=hostname",
     "sort=verdict",
+    "sort=failing",
+    "sort=-failing",
     "q=db&verdict=at_risk&check=kdump.loaded&os=Debian&kernel=6.1.0&stale=true&sort=-ramBytes",
   ])("%s survives a round trip through the URL", (query) => {
     expect(filtersToQuery(filtersFromQuery(q(query))).toString()).toBe(query);

@@ -82,6 +82,54 @@ test("a live host event updates its row at once and refetches the page", async (
   }
 });
 
+test("the readiness history loads the last week; a younger fleet gets closer looks at its part", async () => {
+  const grid = (start: string, step: number, n: number, firstHost: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      at: new Date(Date.parse(start) + i * step * 1000).toISOString(),
+      ready: i >= firstHost ? 4 : 0,
+      at_risk: 0,
+      not_ready: i >= firstHost ? 1 : 0,
+      unknown: 0,
+    }));
+  // a week in steps of 3040 s, hosts only in the last point
+  const week = grid("2026-11-19T10:00:00.000Z", 3040, 200, 199);
+  // from the last empty point, in steps of a minute: hosts only in the last two
+  const hour = grid(week[198]?.at ?? "", 60, 49, 47);
+  // from the last empty minute: hosts fill the chart
+  const minutes = grid(hour[46]?.at ?? "", 60, 3, 1);
+  const answers = new Map([
+    ["", week],
+    [week[198]?.at, hour],
+    [hour[46]?.at, minutes],
+  ]);
+  const asked: (string | null)[] = [];
+  const fetch = (async (input: RequestInfo | URL) => {
+    const since = new URL(String(input), "http://x").searchParams.get("since");
+    asked.push(since);
+    return Response.json({ points: answers.get(since ?? "") ?? [] });
+  }) as typeof globalThis.fetch;
+  const fleet = new FleetStore(new ApiClient({ fetch }));
+  await fleet.loadHistory();
+  expect(asked).toEqual([null, week[198]?.at, hour[46]?.at]);
+  expect(fleet.history).toEqual(minutes);
+  expect(fleet.historyError).toBeNull();
+
+  // an older fleet: the week as it is, one request
+  asked.length = 0;
+  answers.set("", grid("2026-11-19T10:00:00.000Z", 3040, 200, 20));
+  await fleet.loadHistory();
+  expect(asked).toEqual([null]);
+  expect(fleet.history).toHaveLength(200);
+});
+
+test("a history the server refuses leaves the chart to the live samples, and says why", async () => {
+  const { api } = fakeServer({});
+  const fleet = new FleetStore(api);
+  await fleet.loadHistory();
+  expect(fleet.history).toEqual([]);
+  expect(fleet.historyError, "the fake server has no history: 404").not.toBeNull();
+});
+
 test("a live summary replaces the summary and adds a readiness sample", () => {
   const fleet = new FleetStore(fakeServer({}).api);
   fleet.onLiveEvent({ type: "summary", summary: summary() });

@@ -4,17 +4,21 @@
  * ever held or rendered; "previous" walks back a stack of the cursors already seen.
  */
 import type { ApiClient } from "./api.ts";
-import { type CountsAt, sampleSummary } from "./chart-data.ts";
+import { type CountsAt, closerSince, sampleSummary } from "./chart-data.ts";
 import { DEFAULT_FILTERS, type FleetFilters, sameFilters } from "./filters.ts";
 import type { FleetSummary, HostRow, LiveEvent } from "./schemas.ts";
 import { throttle } from "./throttle.ts";
 
 export const PAGE_SIZE = 100;
+const CLOSER_LOOKS = 2;
 
 export class FleetStore {
   filters: FleetFilters = $state({ ...DEFAULT_FILTERS });
   summary: FleetSummary | null = $state.raw(null);
   summaryError: unknown = $state(null);
+  /** readiness history from the server (transitions), oldest first */
+  history: CountsAt[] = $state.raw([]);
+  historyError: unknown = $state(null);
   /** readiness samples taken from every summary seen since the page opened, oldest first */
   samples: CountsAt[] = $state.raw([]);
   hosts: HostRow[] = $state.raw([]);
@@ -29,6 +33,7 @@ export class FleetStore {
   readonly #api: ApiClient;
   #listAbort: AbortController | null = null;
   #summaryAbort: AbortController | null = null;
+  #historyAbort: AbortController | null = null;
   /** a burst of host events (300 hosts after one kernel update) becomes one or two list refetches */
   readonly #refetchList = throttle(() => void this.loadList(), 1_000);
 
@@ -64,6 +69,29 @@ export class FleetStore {
       this.applySummary(await this.#api.fleetSummary({ signal: abort.signal }));
     } catch (err) {
       if (!abort.signal.aborted) this.summaryError = err;
+    }
+  }
+
+  /**
+   * The readiness history: the last week, or, for a younger fleet, a closer look at the part with
+   * hosts, so the chart is not a week of nothing and a jump at the end. A week is 200 points of
+   * ~50 min and the finest step is a minute, so two closer looks reach any fleet's start.
+   */
+  async loadHistory(): Promise<void> {
+    this.#historyAbort?.abort();
+    const abort = new AbortController();
+    this.#historyAbort = abort;
+    try {
+      let { points } = await this.#api.fleetHistory({}, { signal: abort.signal });
+      for (let look = 0; look < CLOSER_LOOKS; look++) {
+        const since = closerSince(points);
+        if (since === null) break;
+        ({ points } = await this.#api.fleetHistory({ since }, { signal: abort.signal }));
+      }
+      this.history = points;
+      this.historyError = null;
+    } catch (err) {
+      if (!abort.signal.aborted) this.historyError = err;
     }
   }
 
@@ -130,6 +158,7 @@ export class FleetStore {
   /** After a reconnect, or on "try again": refetch what is shown, keeping the page. */
   refresh(): void {
     void this.loadSummary();
+    void this.loadHistory();
     this.#refetchList();
   }
 
@@ -137,5 +166,6 @@ export class FleetStore {
     this.#refetchList.cancel();
     this.#listAbort?.abort();
     this.#summaryAbort?.abort();
+    this.#historyAbort?.abort();
   }
 }

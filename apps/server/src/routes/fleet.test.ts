@@ -52,4 +52,29 @@ describe.each(testDrivers())("fleet summary on $name", (driver) => {
     });
     expect(s.kernels.find((k) => k.value === "6.8.0")?.hosts).toBe(2);
   });
+
+  test("each OS and kernel bucket splits its hosts by verdict, adding up to the bucket", async () => {
+    await h.seedHost({
+      id: "e",
+      verdict: "at_risk",
+      failing: ["crashkernel.size"],
+      os: "Debian 12",
+      kernel: "6.1.0",
+    });
+    await h.seedHost({ id: "f", verdict: "ready", os: "Debian 12", kernel: "6.1.0" });
+    const s = FleetSummarySchema.parse(await (await h.request("/api/fleet/summary")).json());
+    expect(s.os, "hosts a..f").toEqual([
+      { value: "Debian 12", hosts: 3, ready: 1, at_risk: 1, not_ready: 1, unknown: 0 },
+      { value: "Ubuntu 24.04", hosts: 2, ready: 1, at_risk: 0, not_ready: 1, unknown: 0 },
+      { value: null, hosts: 1, ready: 0, at_risk: 0, not_ready: 0, unknown: 1 },
+    ]);
+    expect(s.kernels).toEqual([
+      { value: "6.1.0", hosts: 3, ready: 1, at_risk: 1, not_ready: 1, unknown: 0 },
+      { value: "6.8.0", hosts: 2, ready: 1, at_risk: 0, not_ready: 1, unknown: 0 },
+      { value: null, hosts: 1, ready: 0, at_risk: 0, not_ready: 0, unknown: 1 },
+    ]);
+    for (const b of [...s.os, ...s.kernels]) {
+      expect(b.ready + b.at_risk + b.not_ready + b.unknown, `bucket ${b.value}`).toBe(b.hosts);
+    }
+  });
 });

@@ -51,7 +51,10 @@ const SEEDS: Seed[] = [
 
 const RANK: Record<string, number> = { ready: 0, at_risk: 1, unknown: 2, not_ready: 3 };
 
-/** The order the API promises: by the column (nulls last either way), then by id, both reversed by `-`. */
+/**
+ * The order the API promises: by the column (nulls last either way), then by id, both reversed by `-`;
+ * `failing` is the number of failing checks, then the hostname.
+ */
 function expectedOrder(hosts: HostSummary[], sort: string): string[] {
   const desc = sort.startsWith("-");
   const field = (desc ? sort.slice(1) : sort) as (typeof HOST_SORT_FIELDS)[number];
@@ -65,6 +68,8 @@ function expectedOrder(hosts: HostSummary[], sort: string): string[] {
       case "verdictSince":
       case "enrolledAt":
         return Date.parse(h[field]);
+      case "failing":
+        return h.failing.length;
       default:
         return h[field];
     }
@@ -75,7 +80,8 @@ function expectedOrder(hosts: HostSummary[], sort: string): string[] {
       const a = key(x);
       const b = key(y);
       if (a === null || b === null) return a === b ? cmp(x.id, y.id) * (desc ? -1 : 1) : a === null ? 1 : -1;
-      return (cmp(a, b) || cmp(x.id, y.id)) * (desc ? -1 : 1);
+      const byName = field === "failing" ? cmp(x.hostname, y.hostname) : 0;
+      return (cmp(a, b) || byName || cmp(x.id, y.id)) * (desc ? -1 : 1);
     })
     .map((h) => h.id);
 }
@@ -184,7 +190,7 @@ describe.each(testDrivers())("host routes on $name", (driver) => {
     );
   });
 
-  test.each(["sort=hostname", "sort=-enrolledAt", "sort=os"])(
+  test.each(["sort=hostname", "sort=-enrolledAt", "sort=os", "sort=-failing"])(
     "cursor pages neither skip nor repeat hosts while hosts change (%s)",
     async (query) => {
       const before = new Set(all.map((x) => x.id));
@@ -279,6 +285,46 @@ describe.each(testDrivers())("host routes on $name", (driver) => {
       expect(res.status, path).toBe(404);
       expect(ApiErrorSchema.parse(await res.json()).error.code).toBe("not_found");
     }
+  });
+
+  test("sort=failing orders by the number of failing checks, then by hostname, in pages that neither skip nor repeat", async () => {
+    // hostnames in the opposite order of the ids, so a tie broken by id would show
+    const most = [
+      "kdump.loaded",
+      "kdump.enabled",
+      "crashkernel.param",
+      "crashkernel.reserved",
+      "panic.on-oops",
+    ];
+    for (const [id, hostname] of [
+      ["fs-1", "zz-c"],
+      ["fs-2", "zz-b"],
+      ["fs-3", "zz-a"],
+    ] as const) {
+      await h.seedHost({ id, hostname, verdict: "not_ready", failing: most });
+    }
+    const everyone = (await list("limit=500")).hosts;
+    const byId = new Map(everyone.map((x) => [x.id, x]));
+    for (const sort of ["failing", "-failing"]) {
+      const ids = await walk(`sort=${sort}&limit=2`);
+      expect(new Set(ids).size, `${sort}: no host twice`).toBe(ids.length);
+      expect([...ids].sort(), `${sort}: every host once`).toEqual([...byId.keys()].sort());
+      expect(ids, sort).toEqual(expectedOrder(everyone, sort));
+      const counts = ids.map((id) => byId.get(id)?.failing.length ?? -1);
+      const sorted = [...counts].sort((a, b) => (sort === "failing" ? a - b : b - a));
+      expect(counts, `${sort}: by number of failing checks`).toEqual(sorted);
+    }
+    const worst = (await list("sort=-failing&limit=3")).hosts.map((x) => x.hostname);
+    expect(worst, "most failing first, ties by hostname (descending with -)").toEqual([
+      "zz-c",
+      "zz-b",
+      "zz-a",
+    ]);
+    const filtered = await walk("verdict=not_ready&sort=failing&limit=1");
+    expect(
+      filtered.slice(-3).map((id) => byId.get(id)?.hostname),
+      "ties by hostname",
+    ).toEqual(["zz-a", "zz-b", "zz-c"]);
   });
 
   test("the CSV export applies the same filters and neutralises formula cells", async () => {

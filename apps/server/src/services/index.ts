@@ -1,5 +1,6 @@
 import { sql } from "@kdumpwatch/db";
 import type {
+  FleetHistoryQuery,
   Hello,
   HostFilter,
   HostListQuery,
@@ -10,6 +11,7 @@ import type {
 import { createSession, deleteSession, verifyAdminToken, verifySession } from "./admin-auth.ts";
 import type { ServiceContext } from "./context.ts";
 import { authenticateAgent } from "./enrollment.ts";
+import { fleetHistory } from "./fleet-history.ts";
 import { getHost, getHostHistory, iterateHosts, listHosts } from "./hosts.ts";
 import { ingestSnapshot, type JudgeFn, recordHeartbeat } from "./ingest.ts";
 import { cachedSummary, fleetSummary } from "./summary.ts";
@@ -34,6 +36,10 @@ export function createServices(ctx: ServiceContext, judge: JudgeFn) {
       get: () => fleetSummary(ctx),
       /** shared among SSE clients and metric scrapes: at most one computation per second */
       shared: cachedSummary(ctx, 1000),
+    },
+    fleet: {
+      /** readiness over time, from the transitions */
+      history: (query: FleetHistoryQuery) => fleetHistory(ctx, query),
     },
     tokens: {
       create: (input: TokenCreate) => createToken(ctx, input),

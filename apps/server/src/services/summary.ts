@@ -5,9 +5,25 @@ import { staleCutoff } from "./host-view.ts";
 
 const BUCKETS = 100;
 
+/** Hosts of a group in each verdict but unknown (= the rest, as for the totals). */
+function verdictCounts() {
+  return {
+    ready: count(sql`case when ${hosts.verdict} = 'ready' then 1 end`),
+    at_risk: count(sql`case when ${hosts.verdict} = 'at_risk' then 1 end`),
+    not_ready: count(sql`case when ${hosts.verdict} = 'not_ready' then 1 end`),
+  };
+}
+
+type GroupCounts = { value: string | null; hosts: number; ready: number; at_risk: number; not_ready: number };
+
+function withUnknown(b: GroupCounts): FleetSummary["os"][number] {
+  return { ...b, unknown: b.hosts - b.ready - b.at_risk - b.not_ready };
+}
+
 /**
  * The fleet overview (product.md §1): one pass over `hosts` for the counts, then the failing
- * checks (unnest of the `failing` array) and the OS and kernel distributions.
+ * checks (unnest of the `failing` array) and the OS and kernel distributions, each bucket with its
+ * hosts per verdict (the dashboard shows the ready share per OS release and kernel).
  */
 export async function fleetSummary(ctx: ServiceContext): Promise<FleetSummary> {
   const now = ctx.clock.now();
@@ -31,13 +47,13 @@ export async function fleetSummary(ctx: ServiceContext): Promise<FleetSummary> {
       .groupBy(sql`1`)
       .orderBy(desc(count()), sql`1`),
     ctx.db
-      .select({ value: hosts.os, hosts: count() })
+      .select({ value: hosts.os, hosts: count(), ...verdictCounts() })
       .from(hosts)
       .groupBy(hosts.os)
       .orderBy(desc(count()), hosts.os)
       .limit(BUCKETS),
     ctx.db
-      .select({ value: hosts.kernel, hosts: count() })
+      .select({ value: hosts.kernel, hosts: count(), ...verdictCounts() })
       .from(hosts)
       .groupBy(hosts.kernel)
       .orderBy(desc(count()), hosts.kernel)
@@ -54,8 +70,8 @@ export async function fleetSummary(ctx: ServiceContext): Promise<FleetSummary> {
     },
     stale: t.stale,
     failingChecks: checks.map((c) => ({ check: c.check, hosts: c.hosts })),
-    os,
-    kernels,
+    os: os.map(withUnknown),
+    kernels: kernels.map(withUnknown),
     duplicates: t.duplicates,
     generatedAt: now.toISOString(),
   };
