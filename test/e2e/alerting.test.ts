@@ -5,30 +5,27 @@
  * KDUMPWATCH_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  * Build first: `pnpm -r build` (server and agent bundles).
  */
-import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createScratchDatabase, type ScratchDatabase } from "@kdumpwatch/db";
 import { AlertListSchema, type SnapshotPayload } from "@kdumpwatch/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { collectSnapshot, ENROLL, RawAgent, startServer } from "./alerting-support.ts";
+import { AgentProcess, killAllAgents } from "./support/agents.ts";
+import { inBatches, waitUntil } from "./support/polling.ts";
+import { type Receiver, startReceiver } from "./support/receiver.ts";
 import {
-  agentBundle,
-  captures,
-  collectSnapshot,
-  ENROLL,
-  inBatches,
-  RawAgent,
-  type Receiver,
-  ServerProcess,
-  serverBundle,
+  capturesDir as captures,
+  killAllServers,
+  removeTempDirs,
+  requireBundles,
   sleep,
-  startReceiver,
-  waitUntil,
-} from "./alerting-support.ts";
+  tempDir,
+  testDatabaseUrl,
+} from "./support/server-process.ts";
 
-const pgUrl = process.env.KDUMPWATCH_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const pgUrl = testDatabaseUrl ?? "postgres://postgres@127.0.0.1:5432/test";
 const SECRET = "alerting-e2e-webhook-secret";
 /** the critical checks the ubuntu-2204-no-crashkernel capture fails (its expected.json) */
 const FAILING = ["crashkernel.param", "crashkernel.reserved", "kdump.loaded"];
@@ -49,17 +46,10 @@ interface WebhookBody {
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
-const servers: ServerProcess[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.kill("SIGKILL")));
+  await killAllServers();
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function server(env: Record<string, string>): ServerProcess {
-  const s = ServerProcess.start(env);
-  servers.push(s);
-  return s;
-}
 
 async function receiver(answers?: Array<number | "hang">): Promise<Receiver> {
   const r = await startReceiver(answers);
@@ -73,10 +63,18 @@ async function scratchDb(): Promise<ScratchDatabase> {
   return db;
 }
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+/** A webhook receiver and the environment of a server on a fresh PostgreSQL database paging it at once. */
+async function pagedServerEnv(groupWaitSec: string, more: Record<string, string> = {}) {
+  const rx = await receiver();
+  const db = await scratchDb();
+  const env = {
+    DATABASE_URL: db.url,
+    KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
+    KDUMPWATCH_ALERT_HOLD: "0",
+    KDUMPWATCH_ALERT_GROUP_WAIT: groupWaitSec,
+    ...more,
+  };
+  return { rx, env };
 }
 
 const webhookBodies = (r: Receiver) => r.accepted() as WebhookBody[];
@@ -84,13 +82,22 @@ const webhookBodies = (r: Receiver) => r.accepted() as WebhookBody[];
 const alertEntries = (r: Receiver) =>
   webhookBodies(r).flatMap((b) => b.alerts.map((a) => `${a.status} ${a.labels.check} ${a.labels.host_id}`));
 
+/** Waits (20 s) until `r` has accepted one `status` notification for each failing check. */
+const oneForEachFailing = (r: Receiver, status: WebhookBody["status"]) =>
+  waitUntil(
+    `a ${status} notification for each failing critical check`,
+    () => {
+      const got = webhookBodies(r).filter((b) => b.status === status);
+      return got.length === FAILING.length ? got : undefined;
+    },
+    20_000,
+  );
+
 let failing: SnapshotPayload;
 let ready: SnapshotPayload;
 
 beforeAll(() => {
-  for (const f of [serverBundle, agentBundle]) {
-    if (!existsSync(f)) throw new Error(`${f} is missing: run \`pnpm -r build\` first`);
-  }
+  requireBundles();
   failing = collectSnapshot("ubuntu-2204-no-crashkernel");
   ready = collectSnapshot("ubuntu-2204-ready");
 });
@@ -101,7 +108,7 @@ describe("alerting with the real server and agent bundles", () => {
     const slack = await receiver();
     const am = await receiver();
     const data = tempDir("kdw-alert-data-");
-    const s = server({
+    const s = startServer({
       // embedded PGlite, the default driver
       KDUMPWATCH_DATA_DIR: data,
       KDUMPWATCH_ALERT_WEBHOOKS: [
@@ -120,34 +127,13 @@ describe("alerting with the real server and agent bundles", () => {
     const host = tempDir("kdw-alert-host-");
     cpSync(join(captures, "ubuntu-2204-no-crashkernel"), host, { recursive: true });
     const state = tempDir("kdw-alert-state-");
-    const runAgent = () =>
-      execFileSync(
-        process.execPath,
-        [
-          agentBundle,
-          "run",
-          "--once",
-          "--server",
-          url,
-          "--enroll-token",
-          ENROLL,
-          "--state-dir",
-          state,
-          "--root",
-          host,
-        ],
-        { encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "pipe"] },
-      );
-    runAgent();
+    const runAgent = async () => {
+      const agent = AgentProcess.once({ server: url, root: host, stateDir: state, enrollToken: ENROLL });
+      expect((await agent.exit).code, agent.output).toBe(0);
+    };
+    await runAgent();
 
-    const firing = await waitUntil(
-      "a firing notification for each failing critical check",
-      () => {
-        const got = webhookBodies(generic).filter((b) => b.status === "firing");
-        return got.length === FAILING.length ? got : undefined;
-      },
-      20_000,
-    );
+    const firing = await oneForEachFailing(generic, "firing");
     expect(firing.map((b) => b.groupLabels.check).sort()).toEqual(FAILING);
     const reserved = firing.find((b) => b.groupLabels.check === "crashkernel.reserved")!;
     expect(reserved.version).toBe("4");
@@ -180,16 +166,9 @@ describe("alerting with the real server and agent bundles", () => {
     const keep = ["etc/machine-id", "etc/hostname"].map((f) => [f, readFileSync(join(host, f))] as const);
     cpSync(join(captures, "ubuntu-2204-ready"), host, { recursive: true, force: true });
     for (const [f, content] of keep) writeFileSync(join(host, f), content);
-    runAgent();
+    await runAgent();
 
-    const resolved = await waitUntil(
-      "a resolve for each check",
-      () => {
-        const got = webhookBodies(generic).filter((b) => b.status === "resolved");
-        return got.length === FAILING.length ? got : undefined;
-      },
-      20_000,
-    );
+    const resolved = await oneForEachFailing(generic, "resolved");
     expect(
       resolved.flatMap((b) => b.alerts.map((a) => [a.labels.check, a.labels.host_id, a.status])).sort(),
     ).toEqual(FAILING.map((c) => [c, hostId, "resolved"]));
@@ -204,7 +183,7 @@ describe("alerting with the real server and agent bundles", () => {
     const hanging = await receiver(["hang"]);
     const healthy = await receiver([200]);
     const db = await scratchDb();
-    const s = server({
+    const s = startServer({
       DATABASE_URL: db.url,
       KDUMPWATCH_ALERT_WEBHOOKS: [hanging.url, flaky.url, healthy.url].join(","),
       KDUMPWATCH_ALERT_HOLD: "0",
@@ -236,37 +215,23 @@ describe("alerting with the real server and agent bundles", () => {
   });
 
   test("a notification committed just before a SIGKILL is delivered after the restart", async () => {
-    const rx = await receiver();
-    const db = await scratchDb();
-    const env = {
-      DATABASE_URL: db.url,
-      KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
-      KDUMPWATCH_ALERT_HOLD: "0",
-      // the notification waits in the outbox for the group wait: the kill lands in between
-      KDUMPWATCH_ALERT_GROUP_WAIT: "4",
-    };
-    const first = server(env);
+    // the notification waits in the outbox for the group wait (4 s): the kill lands in between
+    const { rx, env } = await pagedServerEnv("4");
+    const first = startServer(env);
     const agent = new RawAgent("killed-server-host");
     await agent.report(await first.url(), failing);
     await first.kill("SIGKILL");
     expect(rx.requests, "nothing was sent before the kill").toEqual([]);
 
-    const second = server(env);
-    await second.url();
+    await first.restart();
     await waitUntil("delivery after the restart", () => alertEntries(rx).length === 3 || undefined, 30_000);
     await sleep(1500);
     expect(alertEntries(rx).sort()).toEqual(FAILING.map((c) => `firing ${c} ${agent.hostId}`));
   });
 
   test("300 hosts failing within the group wait make one notification per failing check", async () => {
-    const rx = await receiver();
-    const db = await scratchDb();
-    const s = server({
-      DATABASE_URL: db.url,
-      KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
-      KDUMPWATCH_ALERT_HOLD: "0",
-      KDUMPWATCH_ALERT_GROUP_WAIT: "25",
-    });
+    const { rx, env } = await pagedServerEnv("25");
+    const s = startServer(env);
     const url = await s.url();
     const agents = Array.from({ length: 300 }, (_, i) => new RawAgent(`node-${String(i).padStart(3, "0")}`));
     const t0 = Date.now();
@@ -290,22 +255,15 @@ describe("alerting with the real server and agent bundles", () => {
   });
 
   test("two server processes on one database deliver each notification exactly once", async () => {
-    const rx = await receiver();
-    const db = await scratchDb();
-    const env = {
-      DATABASE_URL: db.url,
-      KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
-      KDUMPWATCH_ALERT_HOLD: "0",
-      KDUMPWATCH_ALERT_GROUP_WAIT: "1",
-    };
-    const a = server(env);
-    const b = server(env);
+    const { rx, env } = await pagedServerEnv("1");
+    const a = startServer(env);
+    const b = startServer(env);
     const urls = await Promise.all([a.url(), b.url()]);
     const agents = Array.from({ length: 20 }, (_, i) => new RawAgent(`pair-${i}`));
     await inBatches(agents, 5, async (agent) => {
       await agent.report(urls[agents.indexOf(agent) % 2]!, failing);
     });
-    await waitUntil("60 alerts delivered", () => alertEntries(rx).length >= 60 || undefined, 30_000);
+    await waitUntil("60 alerts delivered", () => alertEntries(rx).length >= 60 || undefined, 90_000);
     await sleep(3000);
     const entries = alertEntries(rx);
     expect(entries, "20 hosts × 3 checks, none twice").toHaveLength(60);
@@ -315,23 +273,14 @@ describe("alerting with the real server and agent bundles", () => {
   });
 
   test("a server outage longer than the stale threshold raises no stale alert; uptime alone counts", async () => {
-    const rx = await receiver();
-    const db = await scratchDb();
-    const env = {
-      DATABASE_URL: db.url,
-      KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
-      KDUMPWATCH_ALERT_HOLD: "0",
-      KDUMPWATCH_ALERT_GROUP_WAIT: "0",
-      KDUMPWATCH_STALE_AFTER: "10",
-    };
-    const first = server(env);
+    const { rx, env } = await pagedServerEnv("0", { KDUMPWATCH_STALE_AFTER: "10" });
+    const first = startServer(env);
     const agent = new RawAgent("outage-host");
     await agent.report(await first.url(), ready);
     await first.kill("SIGKILL");
     // down for longer than the stale threshold and the outage detection gap (15 s)
     await sleep(17_000);
-    const second = server(env);
-    await second.url();
+    const second = await first.restart();
     const restartedAt = Date.now();
     await sleep(6000);
     const early = AlertListSchema.parse(await second.api("/api/alerts"));
@@ -347,5 +296,6 @@ describe("alerting with the real server and agent bundles", () => {
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.kill("SIGKILL")));
+  await Promise.all([killAllServers(), killAllAgents()]);
+  removeTempDirs();
 });

@@ -1,62 +1,15 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
-
-/** The built agent: e2e tests run exactly what ships (`pnpm --filter @kdumpwatch/agent build`). */
-const AGENT_BUNDLE = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../apps/agent/dist/kdumpwatch-agent.mjs",
-);
-
-function requireAgentBundle(): string {
-  if (!existsSync(AGENT_BUNDLE)) {
-    throw new Error(
-      `The agent bundle ${AGENT_BUNDLE} is missing: build it first with \`pnpm --filter @kdumpwatch/agent build\` (CI builds before testing).`,
-    );
-  }
-  return AGENT_BUNDLE;
-}
-
-interface AgentRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the bundle with plain `node`, as an operator would. */
-function runAgent(args: string[], options: { bundle?: string; cwd?: string } = {}): AgentRun {
-  const bundle = options.bundle ?? requireAgentBundle();
-  const result = spawnSync(process.execPath, [bundle, ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1" },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A Node stack frame line: never shown to an operator. */
-const STACK_TRACE = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .*:\d+:\d+$/m;
-
-const EXIT_BY_VERDICT: Record<string, number> = { ready: 0, at_risk: 1, not_ready: 2, unknown: 3 };
-
 /**
  * Every whole-host capture in test/captures is judged by the BUILT agent (`check --root <capture>
  * --json`) and must give the verdict, key facts and failing checks written in its expected.json —
  * verdicts an expert signs per domain.md §8 (provenance of every file in test/captures/SOURCES.md).
  */
-const CAPTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../captures");
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { readExpected, runAgent, STACK_TRACE } from "./support/agents.ts";
+import { capturesDir as CAPTURES } from "./support/server-process.ts";
 
-interface Expected {
-  verdict: string;
-  facts: Record<string, unknown>;
-  /** ids whose status must be fail or warn; every other fail/warn is a mismatch */
-  failing: string[];
-  /** ids whose fail/warn is not asserted, each with the reason */
-  unasserted?: Record<string, string>;
-}
+const EXIT_BY_VERDICT: Record<string, number> = { ready: 0, at_risk: 1, not_ready: 2, unknown: 3 };
 
 interface Judged {
   verdict: string;
@@ -83,9 +36,8 @@ describe("check --root on the whole-host captures", () => {
   });
 
   test.each(names)("%s", (name) => {
-    requireAgentBundle();
     const dir = join(CAPTURES, name);
-    const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as Expected;
+    const expected = readExpected(name);
     const run = runAgent(["check", "--root", dir, "--json"]);
     expect(run.stderr, "no stack trace, no noise").not.toMatch(STACK_TRACE);
     let judged: Judged;

@@ -1,38 +1,8 @@
-import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { copyFileSync, existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-
-/** The built agent: e2e tests run exactly what ships (`pnpm --filter @kdumpwatch/agent build`). */
-const AGENT_BUNDLE = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../apps/agent/dist/kdumpwatch-agent.mjs",
-);
-
-function requireAgentBundle(): string {
-  if (!existsSync(AGENT_BUNDLE)) {
-    throw new Error(
-      `The agent bundle ${AGENT_BUNDLE} is missing: build it first with \`pnpm --filter @kdumpwatch/agent build\` (CI builds before testing).`,
-    );
-  }
-  return AGENT_BUNDLE;
-}
-
-function runAgent(args: string[], options: { bundle?: string; cwd?: string } = {}) {
-  const bundle = options.bundle ?? requireAgentBundle();
-  const result = spawnSync(process.execPath, [bundle, ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1" },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A Node stack frame line: never shown to an operator. */
-const STACK_TRACE = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .*:\d+:\d+$/m;
+import { runAgent, STACK_TRACE } from "./support/agents.ts";
+import { agentBundle, removeTempDirs, requireBuilt, tempDir } from "./support/server-process.ts";
 
 interface Judged {
   verdict: string;
@@ -40,15 +10,7 @@ interface Judged {
   facts: Record<string, unknown>;
 }
 
-const scratch: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 /**
  * The bundle on THIS machine, which is not set up for kdump (no kdump tooling, no crashkernel=,
@@ -85,7 +47,8 @@ describe("check on this (unprepared) machine", () => {
   test("the bundle copied alone into an empty folder runs with plain node (no node_modules)", () => {
     const alone = tempDir("kdw-bundle-alone-");
     const copy = join(alone, "kdumpwatch-agent.mjs");
-    copyFileSync(requireAgentBundle(), copy);
+    requireBuilt(agentBundle, "pnpm --filter @kdumpwatch/agent build");
+    copyFileSync(agentBundle, copy);
     expect(readdirSync(alone)).toEqual(["kdumpwatch-agent.mjs"]);
     const version = runAgent(["--version"], { bundle: copy, cwd: alone });
     expect(version.status, version.stderr).toBe(0);

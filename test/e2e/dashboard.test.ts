@@ -187,6 +187,8 @@ let port: number;
 let dataDir: string;
 let browser: Browser;
 let page: Page;
+/** when the first hosts had all reported; the late one reports over a minute later (see test 6) */
+let initialReportedAt = 0;
 /** uncaught exceptions in the page, over the whole run */
 const pageErrors: string[] = [];
 
@@ -258,6 +260,7 @@ describe("dashboard against the real server and agents", () => {
     appendFileSync(join(xss, "sos_commands/kernel/dmesg"), `${XSS_LINE}\n`);
     await report(server.url, XSS_HOST, xss);
     await inBatches(initial, 4, (c) => report(server.url, c, hostCopy(c, c)));
+    initialReportedAt = Date.now();
 
     const hosts = [XSS_HOST, ...initial];
     await expect
@@ -307,9 +310,13 @@ describe("dashboard against the real server and agents", () => {
     expect(shown, "hosts that pass the check are filtered out").toBeLessThan(initial.length);
 
     // the filter lives in the URL: a reload (or a shared link) opens the same view
+    const reloadedAt = Date.now();
     await page.reload();
     await page.locator("[data-testid=host-row]").first().waitFor();
     expect(await page.locator("[data-testid=host-row]").count()).toBe(shown);
+    // the readiness chart starts from the server's history (transitions), from before the page loaded
+    const chartFrom = () => page.locator("[data-testid=readiness-chart]").getAttribute("data-from");
+    await expect.poll(async () => Date.parse((await chartFrom()) ?? "") < reloadedAt).toBe(true);
     expect(await page.locator("[data-testid=filter-check]").inputValue()).toBe(check);
 
     const csvHref = await page.locator("[data-testid=csv]").getAttribute("href");
@@ -379,6 +386,10 @@ describe("dashboard against the real server and agents", () => {
       .toBe("open");
     expect(await (await rowFor(LATE_CAPTURE)).count()).toBe(0);
 
+    // over a minute (the readiness history's finest step) after the first hosts, so the fleet's
+    // history has a step of its own for the chart
+    const wait = initialReportedAt + 65_000 - Date.now();
+    if (wait > 0) await page.waitForTimeout(wait);
     await report(server.url, LATE_CAPTURE, hostCopy(LATE_CAPTURE, LATE_CAPTURE), secret);
     const row = await rowFor(LATE_CAPTURE);
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
@@ -390,6 +401,32 @@ describe("dashboard against the real server and agents", () => {
     await expect
       .poll(() => page.locator("[data-testid=fleet-share]").textContent())
       .toContain(`of ${initial.length + 2} hosts`);
+  });
+
+  test("the readiness history counts the hosts minute by minute, and a fresh visit draws the chart from it", async () => {
+    // from before the first report: nobody, the first hosts, then the late one (judged,
+    // non-duplicate hosts; there are no duplicates here)
+    const since = new Date(initialReportedAt - 180_000).toISOString();
+    const totals = await page.evaluate(async (q) => {
+      const body = (await (await fetch(`/api/fleet/history?since=${q}`)).json()) as {
+        points: { ready: number; at_risk: number; not_ready: number; unknown: number }[];
+      };
+      return body.points.map((p) => p.ready + p.at_risk + p.not_ready + p.unknown);
+    }, encodeURIComponent(since));
+    expect(totals[0], `hosts three minutes before the first report: ${totals}`).toBe(0);
+    expect(totals, "the first hosts alone, for over a minute").toContain(initial.length + 1);
+    expect(totals.at(-1), "and then the late one").toBe(initial.length + 2);
+    expect(totals, "hosts only join").toEqual([...totals].sort((a, b) => a - b));
+
+    // a fresh visit draws the chart from that history alone, zoomed in on this young fleet
+    await page.reload();
+    const chart = page.locator("[data-testid=readiness-chart]");
+    const chartFrom = async () => Date.parse((await chart.getAttribute("data-from")) ?? "");
+    await expect
+      .poll(chartFrom, { message: "the chart starts before the hosts reported (not when the page opened)" })
+      .toBeLessThan(initialReportedAt);
+    expect(await chartFrom(), "a closer look than a week").toBeGreaterThan(initialReportedAt - 300_000);
+    expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThanOrEqual(3);
 
     await shoot("fleet", "light");
     await shoot("fleet", "dark");

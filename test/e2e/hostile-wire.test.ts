@@ -8,7 +8,6 @@
  *
  * Build first: `pnpm --filter @kdumpwatch/server build && pnpm --filter @kdumpwatch/agent build`.
  */
-import { execFileSync } from "node:child_process";
 import {
   CLOSE_CODES,
   HostHistorySchema,
@@ -20,9 +19,8 @@ import {
 } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import { copyCapture, machineIdFor } from "./support/agents.ts";
+import { collectSnapshot, copyCapture, machineIdFor } from "./support/agents.ts";
 import {
-  agentBundle,
   killAllServers,
   removeTempDirs,
   requireBundles,
@@ -106,16 +104,6 @@ class WireClient {
   close(): void {
     if (this.isOpen) this.ws.close(1000);
   }
-}
-
-/** What the real agent collects from a capture (`collect --root`). */
-function collect(root: string): SnapshotPayload {
-  return JSON.parse(
-    execFileSync(process.execPath, [agentBundle, "collect", "--root", root], {
-      encoding: "utf8",
-      maxBuffer: 16 * 1024 * 1024,
-    }),
-  ) as SnapshotPayload;
 }
 
 const hello = (hostname: string, machineId: string) => ({
@@ -248,7 +236,7 @@ describe("hostile agent sockets against the built server", () => {
       env: { KDUMPWATCH_DATA_DIR: tempDir("kdw-hostile-data-") },
     });
     base = await server.url();
-    snapshot = collect(copyCapture("ubuntu-2404-ready", "witness", machineIdFor("hostile-wire", 0)));
+    snapshot = collectSnapshot(copyCapture("ubuntu-2404-ready", "witness", machineIdFor("hostile-wire", 0)));
     witness = new Witness(await WireClient.open(base), snapshot);
     await witness.enroll("witness", machineIdFor("hostile-wire", 0));
     await witness.report();

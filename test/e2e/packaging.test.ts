@@ -4,22 +4,12 @@
  * ansible-playbook) against temporary directories; nothing is installed on this machine.
  */
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, test } from "vitest";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { agentBundle, removeTempDirs, repo, tempDir } from "./support/server-process.ts";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const bundle = join(repo, "apps/agent/dist/kdumpwatch-agent.mjs");
 const agentVersion: string = JSON.parse(readFileSync(join(repo, "apps/agent/package.json"), "utf8")).version;
 const agentUnit = join(repo, "infra/systemd/kdumpwatch-agent.service");
 const serverUnit = join(repo, "infra/systemd/kdumpwatch-server.service");
@@ -31,11 +21,12 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?:
 }
 
 const has = (cmd: string) => run("sh", ["-c", `command -v ${cmd}`]).status === 0;
-const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8).padStart(4, "0");
 
+afterAll(removeTempDirs);
+
 beforeAll(() => {
-  if (!existsSync(bundle)) {
+  if (!existsSync(agentBundle)) {
     const built = run("node", [join(repo, "apps/agent/build.mjs")]);
     expect(built.status, built.all).toBe(0);
   }
@@ -46,7 +37,7 @@ describe("Debian package (pnpm package:deb → infra/deb/build-deb.sh)", () => {
   let out = "";
 
   beforeAll(() => {
-    out = tmp("kdw-deb-out-");
+    out = tempDir("kdw-deb-out-");
     const built = run("sh", [join(repo, "infra/deb/build-deb.sh")], {
       env: { ...process.env, KDUMPWATCH_DEB_OUT: out, KDUMPWATCH_SKIP_BUILD: "1" },
     });
@@ -100,7 +91,7 @@ describe("Debian package (pnpm package:deb → infra/deb/build-deb.sh)", () => {
   });
 
   test("the packaged files are this build's bundle and the unit from infra/systemd, and the bundle runs", () => {
-    const root = tmp("kdw-deb-x-");
+    const root = tempDir("kdw-deb-x-");
     const x = run("dpkg-deb", ["-x", deb, root]);
     expect(x.status, x.all).toBe(0);
     expect(readFileSync(join(root, "usr/lib/systemd/system/kdumpwatch-agent.service"), "utf8")).toBe(
@@ -111,7 +102,7 @@ describe("Debian package (pnpm package:deb → infra/deb/build-deb.sh)", () => {
   });
 
   test("the maintainer scripts parse, postinst enables the unit, prerm stops it, postrm purge removes state", () => {
-    const control = tmp("kdw-deb-ctl-");
+    const control = tempDir("kdw-deb-ctl-");
     const e = run("dpkg-deb", ["-e", deb, control]);
     expect(e.status, e.all).toBe(0);
     for (const script of ["postinst", "prerm", "postrm"]) {
@@ -188,7 +179,7 @@ describe("systemd units", () => {
 describe("infra/install-agent.sh", () => {
   /** a PATH holding only the tools the script needs, and `node` only when asked */
   function pathWith(node: "real" | "none" | string): string {
-    const bin = tmp("kdw-bin-");
+    const bin = tempDir("kdw-bin-");
     const tools = [
       "sh",
       "dirname",
@@ -216,7 +207,7 @@ describe("infra/install-agent.sh", () => {
     run("sh", [installScript, ...args], { env: { PATH: pathWith(node), HOME: tmpdir() } });
 
   test("stages the bundle (0755), the unit (0644) and agent.json (0600) with the server and the token", () => {
-    const dest = tmp("kdw-stage-");
+    const dest = tempDir("kdw-stage-");
     const r = install([
       "--destdir",
       dest,
@@ -240,7 +231,7 @@ describe("infra/install-agent.sh", () => {
   });
 
   test("is idempotent: a second run changes nothing and keeps settings an operator added", () => {
-    const dest = tmp("kdw-stage-");
+    const dest = tempDir("kdw-stage-");
     const args = ["--destdir", dest, "--server", "https://kdw.example.net", "--enroll-token", "t0k"];
     expect(install(args).status).toBe(0);
     const config = join(dest, "etc/kdumpwatch/agent.json");
@@ -258,7 +249,7 @@ describe("infra/install-agent.sh", () => {
     ["Node.js is missing", "none", /Node\.js is not installed; the agent needs node >= 18/],
     ["Node.js is older than 18", "16.20.2", /Node\.js 16\.20\.2 is too old; the agent needs node >= 18/],
   ])("refuses clearly when %s, and touches nothing", (_name, node, message) => {
-    const dest = tmp("kdw-stage-");
+    const dest = tempDir("kdw-stage-");
     const r = install(["--destdir", dest, "--server", "https://x", "--enroll-token", "t"], node);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(message);
@@ -266,17 +257,17 @@ describe("infra/install-agent.sh", () => {
   });
 
   test("refuses a server that is not an http(s) URL", () => {
-    const r = install(["--destdir", tmp("kdw-stage-"), "--server", "kdw.example.net"]);
+    const r = install(["--destdir", tempDir("kdw-stage-"), "--server", "kdw.example.net"]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("--server: 'kdw.example.net' is not an http:// or https:// URL");
   });
 
   test("the staged agent starts with the staged config (it reads agent.json, then fails only on the server)", () => {
-    const dest = tmp("kdw-stage-");
+    const dest = tempDir("kdw-stage-");
     expect(install(["--destdir", dest, "--server", "http://127.0.0.1:9", "--enroll-token", "t"]).status).toBe(
       0,
     );
-    const capture = tmp("kdw-cap-");
+    const capture = tempDir("kdw-cap-");
     mkdirSync(join(capture, "proc"));
     writeFileSync(join(capture, "proc/cmdline"), "BOOT_IMAGE=/vmlinuz crashkernel=512M\n");
     const r = run("node", [
@@ -285,7 +276,7 @@ describe("infra/install-agent.sh", () => {
       "--config",
       join(dest, "etc/kdumpwatch/agent.json"),
       "--state-dir",
-      tmp("kdw-state-"),
+      tempDir("kdw-state-"),
       "--root",
       capture,
       "--once",
@@ -315,8 +306,8 @@ describe("Ansible role", () => {
 
   test("its agent.json template renders valid JSON even for a token with quotes", () => {
     needAnsible();
-    const out = join(tmp("kdw-ansible-"), "agent.json");
-    const vars = join(tmp("kdw-ansible-"), "vars.json");
+    const out = join(tempDir("kdw-ansible-"), "agent.json");
+    const vars = join(tempDir("kdw-ansible-"), "vars.json");
     const token = 'a"b\\c';
     writeFileSync(
       vars,

@@ -9,7 +9,6 @@
  *
  * Build first: `pnpm --filter @kdumpwatch/server build && pnpm --filter @kdumpwatch/agent build`.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createScratchDatabase } from "@kdumpwatch/db";
@@ -23,9 +22,15 @@ import {
   type HostSummary,
 } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { AgentProcess, copyCapture, killAllAgents, machineIdFor, readExpected } from "./support/agents.ts";
 import {
-  agentBundle,
+  AgentProcess,
+  copyCapture,
+  killAllAgents,
+  machineIdFor,
+  readExpected,
+  runAgent,
+} from "./support/agents.ts";
+import {
   type Exit,
   freePort,
   killAllServers,
@@ -34,11 +39,12 @@ import {
   ServerProcess,
   sleep,
   tempDir,
+  testDatabaseUrl,
 } from "./support/server-process.ts";
 
 const ADMIN = "server-ingest-e2e-admin-token";
 const ENROLL = "server-ingest-e2e-enroll-token";
-const pgUrl = process.env.KDUMPWATCH_TEST_DATABASE_URL;
+const pgUrl = testDatabaseUrl;
 
 /** ready, at risk, not ready (a 1 GiB VM whose crashkernel= range gives nothing), Secure Boot rejection */
 const REPLAYED = [
@@ -131,18 +137,10 @@ interface Judged {
 
 /** What the agent judges locally from the same capture (`check --root --json`; exit 0-3 is the verdict). */
 function judgeLocally(root: string): Judged {
-  try {
-    return JSON.parse(
-      execFileSync(process.execPath, [agentBundle, "check", "--root", root, "--json"], {
-        encoding: "utf8",
-        maxBuffer: 16 * 1024 * 1024,
-      }),
-    ) as Judged;
-  } catch (err) {
-    const out = (err as { stdout?: string }).stdout;
-    if (typeof out === "string" && out.startsWith("{")) return JSON.parse(out) as Judged;
-    throw err;
-  }
+  const run = runAgent(["check", "--root", root, "--json"]);
+  if (!run.stdout.startsWith("{"))
+    throw new Error(`check --root ${root} --json printed no JSON (exit ${run.status}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as Judged;
 }
 
 /** Every host, following nextCursor. */

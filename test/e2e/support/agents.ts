@@ -1,13 +1,16 @@
 /**
  * The REAL agent bundle for end-to-end tests (not a test file): capture copies that are distinct
- * hosts, and `run --once` processes whose exit status and output are kept. Every process started
- * here is tracked, so `killAllAgents()` in an `afterAll` leaves nothing running.
+ * hosts, `run` processes (`--once` or daemons) whose exit status and output are kept, and one-shot
+ * commands (`check`, `collect`) run to completion. Every `run` process is tracked, so
+ * `killAllAgents()` in an `afterAll` leaves nothing running.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { agentBundle, capturesDir, type Exit, tempDir } from "./server-process.ts";
+import type { SnapshotPayload } from "@kdumpwatch/protocol";
+import { agentBundle, capturesDir, requireBuilt, tempDir } from "./server-process.ts";
+import { killRunning, WatchedProcess } from "./watched-process.ts";
 
 /** What a capture's expected.json signs (test/captures/SOURCES.md says who and from what). */
 export interface Expected {
@@ -40,59 +43,72 @@ export function machineIdFor(prefix: string, n: number): string {
   return createHash("sha256").update(`${prefix}:${n}`).digest("hex").slice(0, 32);
 }
 
-const running = new Set<AgentProcess>();
-
 export interface OnceOptions {
   server: string;
   root: string;
   stateDir: string;
   enrollToken?: string;
-  /** `--timeout` seconds of `run --once` */
+  /** `--timeout` seconds of `run --once` (the agent's own default when unset) */
   timeoutSec?: number;
+  /** added to the agent's environment */
+  env?: Record<string, string>;
 }
 
-/** One `kdumpwatch-agent run --once` process. */
-export class AgentProcess {
-  output = "";
-  readonly exit: Promise<Exit>;
-  #exited = false;
-
-  constructor(readonly child: ChildProcess) {
-    running.add(this);
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => (this.output += d));
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => (this.output += d));
-    this.exit = new Promise((r) =>
-      child.once("exit", (code, signal) => {
-        this.#exited = true;
-        running.delete(this);
-        r({ code, signal });
-      }),
-    );
-  }
-
-  static once(o: OnceOptions): AgentProcess {
-    const args = [agentBundle, "run", "--server", o.server, "--state-dir", o.stateDir, "--root", o.root];
-    if (o.enrollToken !== undefined) args.push("--enroll-token", o.enrollToken);
-    args.push("--once", "--timeout", String(o.timeoutSec ?? 30));
+/** One `kdumpwatch-agent run …` process. */
+export class AgentProcess extends WatchedProcess {
+  /**
+   * `kdumpwatch-agent run <args>`; `env` is added to a minimal environment (PATH, log level info).
+   * Nothing is inherited from the test's own env.
+   */
+  static run(args: readonly string[], env: Record<string, string> = {}): AgentProcess {
     return new AgentProcess(
-      spawn(process.execPath, args, {
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", KDUMPWATCH_LOG_LEVEL: "info" },
+      spawn(process.execPath, [agentBundle, "run", ...args], {
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", KDUMPWATCH_LOG_LEVEL: "info", ...env },
         stdio: ["ignore", "pipe", "pipe"],
       }),
     );
   }
 
-  get exited(): boolean {
-    return this.#exited;
+  static once(o: OnceOptions): AgentProcess {
+    const args = ["--server", o.server, "--state-dir", o.stateDir, "--root", o.root];
+    if (o.enrollToken !== undefined) args.push("--enroll-token", o.enrollToken);
+    args.push("--once");
+    if (o.timeoutSec !== undefined) args.push("--timeout", String(o.timeoutSec));
+    return AgentProcess.run(args, o.env);
   }
 }
 
 /** SIGKILLs every agent process started here that is still running (for afterAll). */
-export async function killAllAgents(): Promise<void> {
-  await Promise.all(
-    [...running].map(async (a) => {
-      a.child.kill("SIGKILL");
-      await a.exit;
-    }),
-  );
+export function killAllAgents(): Promise<void> {
+  return killRunning((p) => p instanceof AgentProcess);
 }
+
+export interface AgentRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the agent bundle (or a copy of it) to completion with plain `node`, as an operator would. */
+export function runAgent(args: string[], options: { bundle?: string; cwd?: string } = {}): AgentRun {
+  const bundle = options.bundle ?? agentBundle;
+  requireBuilt(bundle, "pnpm --filter @kdumpwatch/agent build");
+  const result = spawnSync(process.execPath, [bundle, ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1" },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** What the real agent collects from a capture directory (`collect --root`). */
+export function collectSnapshot(root: string): SnapshotPayload {
+  const run = runAgent(["collect", "--root", root]);
+  if (run.status !== 0) throw new Error(`collect --root ${root} exited ${run.status}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as SnapshotPayload;
+}
+
+/** A Node stack frame line: never shown to an operator. */
+export const STACK_TRACE = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .*:\d+:\d+$/m;

@@ -11,13 +11,16 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { killRunning, sleep, WatchedProcess } from "./watched-process.ts";
+
+export { type Exit, sleep } from "./watched-process.ts";
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const serverBundle = join(repo, "apps/server/dist/kdumpwatch-server.mjs");
 export const agentBundle = join(repo, "apps/agent/dist/kdumpwatch-agent.mjs");
 export const capturesDir = join(repo, "test/captures");
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** The PostgreSQL server for the PostgreSQL variants (CI sets it); tests make scratch databases on it. */
+export const testDatabaseUrl = process.env.KDUMPWATCH_TEST_DATABASE_URL;
 
 /** Fails with the command that builds `path` when it is missing (CI builds before testing). */
 export function requireBuilt(path: string, how: string): void {
@@ -70,32 +73,12 @@ export interface ServerOptions {
   env?: Record<string, string>;
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-const running = new Set<ServerProcess>();
-
-export class ServerProcess {
-  output = "";
-  readonly exit: Promise<Exit>;
-  #exited = false;
-
+export class ServerProcess extends WatchedProcess {
   private constructor(
-    readonly child: ChildProcess,
+    child: ChildProcess,
     readonly options: ServerOptions,
   ) {
-    running.add(this);
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => (this.output += d));
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => (this.output += d));
-    this.exit = new Promise((r) =>
-      child.once("exit", (code, signal) => {
-        this.#exited = true;
-        running.delete(this);
-        r({ code, signal });
-      }),
-    );
+    super(child);
   }
 
   static start(options: ServerOptions): ServerProcess {
@@ -122,15 +105,6 @@ export class ServerProcess {
     return server;
   }
 
-  get pid(): number {
-    if (this.child.pid === undefined) throw new Error(`server did not spawn:\n${this.output}`);
-    return this.child.pid;
-  }
-
-  get alive(): boolean {
-    return !this.#exited && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
   /** The base URL from the "listening" line; throws with the output if the process exits first. */
   async url(timeoutMs = 90_000): Promise<string> {
     const until = Date.now() + timeoutMs;
@@ -142,12 +116,6 @@ export class ServerProcess {
         throw new Error(`server did not listen within ${timeoutMs} ms; output:\n${this.output}`);
       await sleep(25);
     }
-  }
-
-  /** Sends `signal` (if still running) and waits for the exit. */
-  async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<Exit> {
-    if (this.alive) this.child.kill(signal);
-    return this.exit;
   }
 
   /** A new process with the same options (same data, same PORT if one was fixed); waits until it listens. */
@@ -174,6 +142,6 @@ export class ServerProcess {
 }
 
 /** SIGKILLs every server process started here that is still running (for afterAll). */
-export async function killAllServers(): Promise<void> {
-  await Promise.all([...running].map((s) => s.kill("SIGKILL")));
+export function killAllServers(): Promise<void> {
+  return killRunning((p) => p instanceof ServerProcess);
 }

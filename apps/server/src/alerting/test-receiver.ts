@@ -1,6 +1,8 @@
 /**
- * A real HTTP receiver on 127.0.0.1 for the alerting tests: records every request, answers with a
- * scripted status (or never answers). Not shipped: only tests import it.
+ * A real HTTP receiver on 127.0.0.1 for the alerting unit tests: records every request, answers
+ * with a scripted status (or never answers). Not shipped: only tests import it. The end-to-end
+ * tests keep its twin in test/e2e/support/receiver.ts: an app cannot import from the test package,
+ * and the server's package index exports no test helpers.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
