@@ -1,0 +1,183 @@
+/**
+ * Seeds a large fleet directly into the database through packages/db's schema (no agents): the
+ * read-path benchmark needs 100,000 hosts, far more than one simulator run enrolls quickly. The
+ * rows are what ingest would have written for the simulator's hosts: the same templates, verdict
+ * mix, hostnames and RAM, each host with its latest report (checks and facts judged by core), its
+ * latest snapshot and two transitions.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  type CheckResult,
+  CRITICAL_CHECKS,
+  type HostFacts,
+  judgeSnapshot,
+  type Snapshot,
+} from "@kdumpwatch/core";
+import { type Db, hostReports, hosts, snapshots, sql, transitions } from "@kdumpwatch/db";
+import { DEFAULT_MIX } from "../../sim/args.ts";
+import { planHost } from "../../sim/fleet.ts";
+import { derivedRandom } from "../../sim/rng.ts";
+import { loadTemplates, type Sources, withRam } from "../../sim/templates.ts";
+
+interface Judged {
+  verdict: string;
+  checks: CheckResult[];
+  facts: HostFacts;
+  failing: string[];
+  os: string | null;
+  kernel: string | null;
+  crashkernel: string | null;
+  reservedBytes: number | null;
+  ramBytes: number | null;
+}
+
+/** The same rule as the server's ingest: fail, warn, or unknown on a critical check. */
+function failingOf(checks: readonly CheckResult[]): string[] {
+  return checks
+    .filter(
+      (c) =>
+        c.status === "fail" || c.status === "warn" || (c.status === "unknown" && CRITICAL_CHECKS.has(c.id)),
+    )
+    .map((c) => c.id);
+}
+
+function judge(sources: Sources, now: Date): Judged {
+  const j = judgeSnapshot({ sources: sources as Snapshot["sources"], collectedAt: now.toISOString() }, now);
+  const os = j.facts.identity?.os;
+  return {
+    verdict: j.verdict,
+    checks: j.checks,
+    facts: j.facts,
+    failing: failingOf(j.checks),
+    os: os?.prettyName ?? ([os?.id, os?.versionId].filter(Boolean).join(" ") || null),
+    kernel: j.facts.identity?.kernelRelease ?? null,
+    crashkernel: j.facts.crashkernel?.effective ?? null,
+    reservedBytes: j.facts.reservation?.bytes ?? null,
+    ramBytes: j.facts.memory?.systemRamBytes ?? null,
+  };
+}
+
+export interface SeedResult {
+  hosts: number;
+  seconds: number;
+  ids: string[];
+}
+
+export async function seedHosts(
+  db: Db,
+  options: {
+    count: number;
+    capturesDir: string;
+    seed?: number;
+    batch?: number;
+    log?: (line: string) => void;
+  },
+): Promise<SeedResult> {
+  const started = performance.now();
+  const seed = options.seed ?? 100_000;
+  const batch = options.batch ?? 250;
+  const now = new Date();
+  const templates = await loadTemplates(options.capturesDir, now);
+  const judged = new Map<string, Judged>();
+  const judgedOf = (template: number, variant: number, extraGib: number, sources: Sources) => {
+    const key = `${template}/${variant}/${extraGib}`;
+    let j = judged.get(key);
+    if (!j) {
+      j = judge(sources, now);
+      judged.set(key, j);
+    }
+    return j;
+  };
+  const ids: string[] = [];
+  const day = 86_400_000;
+  for (let first = 0; first < options.count; first += batch) {
+    const hostRows: (typeof hosts.$inferInsert)[] = [];
+    const reportRows: (typeof hostReports.$inferInsert)[] = [];
+    const snapshotRows: (typeof snapshots.$inferInsert)[] = [];
+    const transitionRows: (typeof transitions.$inferInsert)[] = [];
+    for (let index = first; index < Math.min(options.count, first + batch); index++) {
+      const plan = planHost(seed, index, templates, DEFAULT_MIX);
+      const random = derivedRandom(seed ^ 0x51ed, index);
+      const template = templates[plan.template];
+      const variant = template?.variants[plan.home];
+      if (!template || !variant) throw new Error("planHost returned a template that does not exist");
+      const sources: Sources = {
+        ...withRam(variant.sources, plan.extraRamGib, 0),
+        hostname: { ok: true, text: `${plan.hostname}\n`, via: "/etc/hostname" },
+        machine_id: { ok: true, text: `${plan.machineId}\n`, via: "/etc/machine-id" },
+      };
+      const j = judgedOf(plan.template, plan.home, plan.extraRamGib, sources);
+      const id = randomUUID();
+      ids.push(id);
+      // 2 % of the fleet has not reported for hours (stale); the rest within the last minute
+      const stale = random() < 0.02;
+      const lastSeen = new Date(now.getTime() - (stale ? 3_600_000 + random() * day : random() * 60_000));
+      const enrolled = new Date(now.getTime() - random() * 400 * day);
+      const verdictSince = new Date(
+        enrolled.getTime() + random() * (lastSeen.getTime() - enrolled.getTime()),
+      );
+      const snapshotId = index + 1;
+      hostRows.push({
+        id,
+        machineId: plan.machineId,
+        hostname: plan.hostname,
+        verdict: j.verdict,
+        failing: j.failing,
+        os: j.os,
+        kernel: j.kernel,
+        ramBytes: j.ramBytes,
+        crashkernel: j.crashkernel,
+        reservedBytes: j.reservedBytes,
+        agentVersion: "0.1.0",
+        remoteAddress: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`,
+        enrolledAt: enrolled,
+        lastSeenAt: lastSeen,
+        verdictSince,
+        staleClockAt: lastSeen,
+        staleSince: stale ? new Date(lastSeen.getTime() + 180_000) : null,
+        contentHash: `seed-${index}`,
+        judgementHash: `seed-${plan.template}-${plan.home}-${plan.extraRamGib}`,
+        latestSnapshotId: snapshotId,
+      });
+      reportRows.push({ hostId: id, snapshotId, judgedAt: lastSeen, checks: j.checks, facts: j.facts });
+      snapshotRows.push({
+        id: snapshotId,
+        hostId: id,
+        hash: `seed-${index}`,
+        collectedAt: lastSeen.toISOString(),
+        receivedAt: lastSeen,
+        verdict: j.verdict,
+        sources,
+      });
+      transitionRows.push(
+        { hostId: id, at: enrolled, fromVerdict: null, toVerdict: "ready", failing: [], snapshotId },
+        {
+          hostId: id,
+          at: verdictSince,
+          fromVerdict: "ready",
+          toVerdict: j.verdict,
+          failing: j.failing,
+          snapshotId,
+        },
+      );
+    }
+    await db.transaction(async (tx) => {
+      await tx.insert(hosts).values(hostRows);
+      await tx.insert(snapshots).values(snapshotRows);
+      await tx.insert(hostReports).values(reportRows);
+      await tx.insert(transitions).values(transitionRows);
+    });
+    const done = Math.min(options.count, first + batch);
+    if (done % 10_000 === 0 || done === options.count) {
+      options.log?.(
+        `seeded ${done}/${options.count} hosts (${Math.round(done / ((performance.now() - started) / 1000))}/s)`,
+      );
+    }
+  }
+  // the bigserial must continue after the ids given explicitly above
+  await db.execute(
+    sql`select setval(pg_get_serial_sequence('snapshots', 'id'), (select max(id) from snapshots))`,
+  );
+  await db.execute(sql`analyze`);
+  return { hosts: options.count, seconds: Math.round((performance.now() - started) / 1000), ids };
+}
