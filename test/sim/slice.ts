@@ -220,7 +220,8 @@ export class FleetSlice {
         const { collecting, pending } = client.model;
         const seenLatest = agent.host.collectedVersion === agent.host.version;
         if (!seenLatest && !collecting) client.collectNow();
-        if (!seenLatest || collecting || pending !== null) unsettled++;
+        // an agent still waiting for its welcome has sent nothing yet: not settled either
+        if (!seenLatest || collecting || pending !== null || !agent.probe.connected) unsettled++;
       }
       if (unsettled === 0 || Date.now() >= deadline) return unsettled;
       await new Promise((r) => setTimeout(r, 200));

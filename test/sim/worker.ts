@@ -17,9 +17,11 @@ try {
   );
   port.on("message", (message: MainToWorker) => {
     if (message.type === "drain") {
-      void slice
-        .drain(message.timeoutMs)
-        .then((unsettled) => post({ type: "drained", workerIndex: input.workerIndex, unsettled }));
+      void slice.drain(message.timeoutMs).then((unsettled) => {
+        // fresh counters first: main reads the run's totals as soon as every worker has drained
+        post({ type: "stats", workerIndex: input.workerIndex, ...slice.report() });
+        post({ type: "drained", workerIndex: input.workerIndex, unsettled });
+      });
     } else if (message.type === "stop") {
       void slice.stop().then((result) => {
         clearInterval(reporter);
