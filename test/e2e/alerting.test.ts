@@ -273,7 +273,10 @@ describe("alerting with the real server and agent bundles", () => {
   });
 
   test("a server outage longer than the stale threshold raises no stale alert; uptime alone counts", async () => {
-    const { rx, env } = await pagedServerEnv("0", { KDUMPWATCH_STALE_AFTER: "10" });
+    const { rx, env } = await pagedServerEnv("0", {
+      KDUMPWATCH_STALE_AFTER: "10",
+      KDUMPWATCH_RECONNECT_GRACE: "0",
+    });
     const first = startServer(env);
     const agent = new RawAgent("outage-host");
     await agent.report(await first.url(), ready);

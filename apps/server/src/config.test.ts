@@ -10,6 +10,7 @@ describe("loadConfig", () => {
       databaseUrl: undefined,
       dataDir: "./data",
       staleAfterSec: 180,
+      reconnectGraceSec: 300,
       dashboardDir: defaultDashboardDir(),
     });
     expect(c.dashboardDir.endsWith("apps/dashboard/dist")).toBe(true);

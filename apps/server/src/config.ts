@@ -15,6 +15,7 @@ export const CONFIG_VARS = {
   KDUMPWATCH_ENROLL_TOKEN: "--enroll-token",
   KDUMPWATCH_ADMIN_TOKEN: "--admin-token",
   KDUMPWATCH_STALE_AFTER: "--stale-after",
+  KDUMPWATCH_RECONNECT_GRACE: "--reconnect-grace",
   KDUMPWATCH_DASHBOARD_DIR: "--dashboard-dir",
   KDUMPWATCH_LOG_LEVEL: "--log-level",
   KDUMPWATCH_HEARTBEAT: "--heartbeat",
@@ -64,6 +65,7 @@ const EnvSchema = z.object({
   KDUMPWATCH_ENROLL_TOKEN: secret,
   KDUMPWATCH_ADMIN_TOKEN: secret,
   KDUMPWATCH_STALE_AFTER: int(10, 30 * 86_400, 180),
+  KDUMPWATCH_RECONNECT_GRACE: int(0, 86_400, 300),
   KDUMPWATCH_DASHBOARD_DIR: optionalText,
   KDUMPWATCH_LOG_LEVEL: z.preprocess(
     blankAsUnset,
@@ -87,6 +89,11 @@ export interface Config {
   adminToken: string | undefined;
   /** seconds without a report before a host is stale (server downtime not counted) */
   staleAfterSec: number;
+  /**
+   * extra seconds hosts get after a server outage before the stale countdown starts: agents back off
+   * up to 240 s while the server is away (apps/agent backoff cap)
+   */
+  reconnectGraceSec: number;
   dashboardDir: string;
   logLevel: string;
   /** told to agents in `welcome` */
@@ -147,6 +154,7 @@ export function loadConfig(
     enrollToken: e.KDUMPWATCH_ENROLL_TOKEN,
     adminToken: e.KDUMPWATCH_ADMIN_TOKEN,
     staleAfterSec: e.KDUMPWATCH_STALE_AFTER,
+    reconnectGraceSec: e.KDUMPWATCH_RECONNECT_GRACE,
     dashboardDir: e.KDUMPWATCH_DASHBOARD_DIR ?? defaultDashboardDir(),
     logLevel: e.KDUMPWATCH_LOG_LEVEL,
     heartbeatSec: e.KDUMPWATCH_HEARTBEAT,

@@ -231,7 +231,7 @@ describe.each(testDrivers())("alert engine on $name", (driver) => {
       hub: createMemoryHub(log),
       clock,
       log,
-      config: loadConfig({ KDUMPWATCH_STALE_AFTER: "600" }),
+      config: loadConfig({ KDUMPWATCH_STALE_AFTER: "600", KDUMPWATCH_RECONNECT_GRACE: "0" }),
     };
     const first = await registerInstance(ctx);
     const [h] = await addHosts(1, at(0));

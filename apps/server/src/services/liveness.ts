@@ -19,8 +19,8 @@ export interface StartReport {
 /**
  * Registers this process (product.md §6: a server outage never produces stale hosts). If no
  * process anywhere beat within OUTAGE_AFTER_MS, the cluster was down: every host that was not yet
- * stale when the last beat happened gets its stale countdown restarted now, i.e. the downtime does
- * not count and agents get a full stale period (the grace period) to reconnect. Runs under an
+ * stale when the last beat happened gets its stale countdown restarted, i.e. the downtime does
+ * not count and agents get a full stale period plus their reconnect backoff to come back. Runs under an
  * advisory lock so that processes starting together apply it once.
  */
 export async function registerInstance(ctx: ServiceContext): Promise<StartReport> {
@@ -39,7 +39,12 @@ export async function registerInstance(ctx: ServiceContext): Promise<StartReport
       const notStaleAtOutage = new Date(lastBeat.getTime() - ctx.config.staleAfterSec * 1000);
       const excused = await tx
         .update(hosts)
-        .set({ staleClockAt: now, staleSince: null })
+        // agents back off while the server is away: they get config.reconnectGraceSec on top of a
+        // stale period (BENCHMARKS.md, "reconnect storm after a 210 s outage")
+        .set({
+          staleClockAt: new Date(now.getTime() + ctx.config.reconnectGraceSec * 1000),
+          staleSince: null,
+        })
         .where(and(gte(hosts.staleClockAt, notStaleAtOutage), lt(hosts.staleClockAt, now)))
         .returning({ id: hosts.id });
       hostsExcused = excused.length;
