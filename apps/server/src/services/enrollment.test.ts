@@ -149,7 +149,7 @@ describe.each(testDrivers())("enrollment on $name", (driver) => {
     if (!first.ok) throw new Error("enrollment failed");
     await h.db.db
       .update(hosts)
-      .set({ judgementHash: "reported", lastSeenAt: new Date(Date.now() - 3_600_000) })
+      .set({ judgementHash: "reported", lastSeenAt: new Date(h.clock.now().getTime() - 3_600_000) })
       .where(eq(hosts.id, first.hostId));
     const again = await agents().authenticate(hello(), "10.0.0.1");
     if (!again.ok) throw new Error("enrollment failed");
