@@ -362,7 +362,7 @@ function readSection(s: Stored<ReadPathResult>): string {
   return [
     `### Read path at ${n(r.hosts)} hosts, ${r.driver === "pglite" ? "PGlite" : "PostgreSQL"}`,
     "",
-    `\`${s.command}\` — ${load(s)}. Seeded through packages/db's schema in ${n(r.seedSeconds)} s (database ${
+    `\`${s.command}\` — ${load(s)}. Seeded through packages/db's schema${r.seedSeconds > 0 ? ` in ${n(r.seedSeconds)} s` : " (by an earlier run, reused)"} (database ${
       r.databaseSize ?? "?"
     }); ${n(r.requestsEach)} sequential requests each after a warm-up, timed by the HTTP client until the body is read.`,
     "",

@@ -56,6 +56,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "18480" },
     "report-only": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    /** measure the read path on the fleet a previous `--keep` run seeded (no new seeding) */
+    "reuse-read": { type: "boolean", default: false },
   },
 });
 
@@ -114,7 +116,13 @@ async function main(): Promise<number> {
             .filter((r) => r > 0);
           const measure = Number(values.measure);
           await recordScenario(name, command(name, ` --rates ${rates.join(",")} --measure ${measure}`), () =>
-            sustainedIngest(ctx, { rates, measureSec: measure, maxSec: 900, rampSec: Number(values.ramp) }),
+            sustainedIngest(ctx, {
+              rates,
+              measureSec: measure,
+              rampSec: Number(values.ramp),
+              // a fleet that has not settled 3 minutes after its ramp never will at this rate
+              maxSec: Number(values.ramp) + measure + 180,
+            }),
           );
           break;
         }
@@ -135,7 +143,7 @@ async function main(): Promise<number> {
         case "read-pglite": {
           const driver = name === "read-postgres" ? "postgres" : "pglite";
           await recordScenario(name, `pnpm bench --only ${name} --read-hosts ${ctx.readHosts}`, () =>
-            readPath(ctx, driver),
+            readPath(ctx, driver, { reuse: values["reuse-read"] }),
           );
           break;
         }

@@ -6,9 +6,9 @@
  */
 import { mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { openDatabase, sql } from "@kdumpwatch/db";
+import { hosts, openDatabase, sql } from "@kdumpwatch/db";
 import { HostListSchema } from "@kdumpwatch/protocol";
-import { BENCH_DATABASE, recreateDatabase } from "../lib/database.ts";
+import { BENCH_DATABASE, databaseUrl, recreateDatabase } from "../lib/database.ts";
 import { type Latency, measureGet } from "../lib/http-timing.ts";
 import type { UsageWindow } from "../lib/process-stats.ts";
 import { seedHosts } from "../lib/seed-hosts.ts";
@@ -35,21 +35,32 @@ export interface ReadPathResult {
 
 export const HOST_PAGE = "/api/hosts?verdict=not_ready,at_risk&sort=-lastSeenAt&limit=50";
 
-export async function readPath(ctx: BenchContext, driver: Driver, requests = 200): Promise<ReadPathResult> {
+export async function readPath(
+  ctx: BenchContext,
+  driver: Driver,
+  options: { requests?: number; reuse?: boolean } = {},
+): Promise<ReadPathResult> {
+  const requests = options.requests ?? 200;
   const capturesDir = resolve(REPO, "test/captures");
   const name = `${BENCH_DATABASE}_read`;
-  const url = driver === "postgres" ? await recreateDatabase(name) : undefined;
+  // --reuse-read: the PostgreSQL fleet seeded by an earlier run (kept with --keep) is measured again
+  const reuse = driver === "postgres" && options.reuse === true;
+  const url = driver === "postgres" ? (reuse ? databaseUrl(name) : await recreateDatabase(name)) : undefined;
   const dataDir = driver === "pglite" ? mkdtempSync(join(ctx.workDir, "pglite-read-")) : undefined;
   ctx.log(`read/${driver}: seeding ${ctx.readHosts} hosts`);
   const handle = await openDatabase(url ? { url } : { dataDir });
   let seeded: Awaited<ReturnType<typeof seedHosts>>;
   let databaseSize: string | null = null;
   try {
-    seeded = await seedHosts(handle.db, {
-      count: ctx.readHosts,
-      capturesDir,
-      log: (l) => ctx.log(`read/${driver}: ${l}`),
-    });
+    const existing = reuse ? await handle.db.select({ id: hosts.id }).from(hosts) : [];
+    seeded =
+      existing.length >= ctx.readHosts
+        ? { hosts: existing.length, seconds: 0, ids: existing.map((r) => r.id) }
+        : await seedHosts(handle.db, {
+            count: ctx.readHosts,
+            capturesDir,
+            log: (l) => ctx.log(`read/${driver}: ${l}`),
+          });
     const size = (await handle.db.execute(
       sql`select pg_size_pretty(pg_database_size(current_database())) as size`,
     )) as unknown;
@@ -58,7 +69,9 @@ export async function readPath(ctx: BenchContext, driver: Driver, requests = 200
   } finally {
     await handle.close();
   }
-  ctx.log(`read/${driver}: seeded in ${seeded.seconds} s (${databaseSize}); starting the server`);
+  ctx.log(
+    `read/${driver}: ${seeded.seconds > 0 ? `seeded in ${seeded.seconds} s` : "reused"} (${databaseSize}); starting the server`,
+  );
   const server = await BenchServer.start({
     port: ctx.port,
     ...(url ? { databaseUrl: url } : {}),
