@@ -2,6 +2,7 @@
 // npm packages stay external (installed beside it); PGlite in particular must, since it loads its
 // wasm and data files from its own directory. The migrations are copied to dist/drizzle, where
 // @kdumpwatch/db looks for them first.
+import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -19,6 +20,15 @@ for (const p of [
   for (const name of Object.keys(deps)) if (!workspace(name)) npmDeps.add(name);
 }
 
+/** The commit the bundle was built from (kdumpwatch_build_info); "unknown" outside a git checkout. */
+function revision() {
+  try {
+    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: here, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
 rmSync(new URL("dist/drizzle", here), { recursive: true, force: true });
 await build({
   entryPoints: [new URL("src/main.ts", here).pathname],
@@ -34,6 +44,10 @@ await build({
     js: "import { createRequire as __kdwRequire } from 'node:module'; const require = __kdwRequire(import.meta.url);",
   },
   logLevel: "warning",
+  define: {
+    __KDUMPWATCH_VERSION__: JSON.stringify(pkg.version),
+    __KDUMPWATCH_REVISION__: JSON.stringify(revision()),
+  },
 });
 cpSync(new URL("../../packages/db/drizzle", here), new URL("dist/drizzle", here), { recursive: true });
 chmodSync(new URL("dist/kdumpwatch-server.mjs", here), 0o755);

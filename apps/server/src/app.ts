@@ -14,6 +14,7 @@ import { createLiveFeed } from "./live-feed.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics } from "./metrics.ts";
 import { requireAdmin } from "./middleware/auth.ts";
+import { requireMetricsReader } from "./middleware/metrics-auth.ts";
 import { errorBody, notFound, onError } from "./middleware/on-error.ts";
 import { alertRoutes } from "./routes/alerts.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
@@ -22,6 +23,7 @@ import { fleetRoutes } from "./routes/fleet.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { hostRoutes } from "./routes/hosts.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { openApiRoutes } from "./routes/openapi.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { createServices, type JudgeFn } from "./services/index.ts";
@@ -46,29 +48,38 @@ const MAX_BODY_BYTES = 64 * 1024;
  */
 export function createApp(deps: AppDeps) {
   const { db, hub, clock, log, config } = deps;
-  const alerting = alertingFromConfig({ db, clock, log, config });
-  const services = createServices({ db, hub, clock, log, config, alerting }, deps.judge ?? judgeSnapshot);
+  // the scrape-time sources are read only when /metrics is scraped, once everything below exists
+  const metrics = createMetrics({
+    summary: () => services.summary.shared(),
+    checkStatuses: () => services.summary.checkStatuses(),
+    connectedAgents: () => gateway.connected,
+    outbox: () => alerting.outboxStats(),
+  });
+  const alerting = alertingFromConfig({ db, clock, log, config, metrics });
+  const services = createServices(
+    { db, hub, clock, log, config, alerting },
+    timedJudge(deps.judge ?? judgeSnapshot, metrics),
+  );
   let ready = true;
   const live = createLiveFeed({ hub, summary: services.summary.shared, log });
-  let connectedAgents = () => 0;
-  const metrics = createMetrics({
-    summary: services.summary.shared,
-    connectedAgents: () => connectedAgents(),
-  });
   const gateway = createAgentGateway({ agents: services.agents, log, metrics, config });
-  connectedAgents = () => gateway.connected;
 
   const admin = requireAdmin(services);
   const app = new Hono<AppEnv>();
   app.use(requestId());
   // nosniff, frame-ancestors same-origin, no referrer leaks: host-supplied text is shown in the dashboard
   app.use(secureHeaders());
-  app.onError(onError(log));
-  app.notFound(notFound);
+  app.onError(onError(log, (err) => metrics.databaseError(err, "http")));
+  // no route: 405 with Allow when the path exists with other methods, else 404 (routes read lazily)
+  app.notFound(notFound(() => app.routes));
 
   app.route(
     "/",
-    healthRoutes(services, () => ready),
+    healthRoutes(
+      services,
+      () => ready,
+      (err) => metrics.databaseError(err, "readiness"),
+    ),
   );
   app.use(
     "/api/*",
@@ -83,8 +94,12 @@ export function createApp(deps: AppDeps) {
     c.json(errorBody("bad_request", "WebSocket upgrade required", c.get("requestId")), 426),
   );
   app.route("/api/session", sessionRoutes(services));
-  app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/session") ? next() : admin(c, next)));
-  app.use("/metrics", admin);
+  app.route("/api", openApiRoutes());
+  app.use("/api/*", async (c, next) =>
+    c.req.path.startsWith("/api/session") || c.req.path === "/api/openapi.json" ? next() : admin(c, next),
+  );
+  // Prometheus scrapes with a metrics:read API token, never the admin token
+  app.use("/metrics", requireMetricsReader(services, admin));
   app.route("/api/fleet", fleetRoutes(services));
   app.route("/api", hostRoutes(services));
   app.route("/api/tokens", tokenRoutes(services));
@@ -108,3 +123,15 @@ export function createApp(deps: AppDeps) {
 }
 
 export type KdumpwatchApp = ReturnType<typeof createApp>;
+
+/** The judge, timed into kdumpwatch_judge_duration_seconds. */
+function timedJudge(judge: JudgeFn, metrics: { judgeSeconds: { observe(v: number): void } }): JudgeFn {
+  return (snapshot, now) => {
+    const started = performance.now();
+    try {
+      return judge(snapshot, now);
+    } finally {
+      metrics.judgeSeconds.observe((performance.now() - started) / 1000);
+    }
+  };
+}

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { openDatabase } from "@kdumpwatch/db";
 import { TokenCreateSchema } from "@kdumpwatch/protocol";
+import { apiTokenCommand, CommandUsageError, labelsCommand } from "./cli-labels.ts";
 import { systemClock } from "./clock.ts";
 import { CONFIG_VARS, type Config, ConfigError, type ConfigVar, loadConfig } from "./config.ts";
 import { createMemoryHub } from "./hub.ts";
@@ -16,6 +17,11 @@ export const USAGE = `usage:
   kdumpwatch-server token list [--json]
   kdumpwatch-server token revoke ID
   kdumpwatch-server admin-token reset          replace the stored admin token (prints the new one)
+  kdumpwatch-server labels show HOST [--json]  a host's labels (HOST: its id, or a unique hostname)
+  kdumpwatch-server labels set HOST NAME=VALUE…   set labels (they override the agent's)
+  kdumpwatch-server labels unset HOST NAME…
+  kdumpwatch-server api-token create --scope metrics:read [--label TEXT]   a credential for Prometheus
+  kdumpwatch-server api-token list [--json] | api-token revoke ID
 
 options (each also read from the environment variable shown):
 ${Object.entries(CONFIG_VARS)
@@ -46,12 +52,13 @@ export function parseDuration(text: string): number {
 }
 
 function parse(argv: string[]) {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {
     uses: { type: "string" },
     ttl: { type: "string" },
     label: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
+    scope: { type: "string", multiple: true },
   };
   for (const flag of Object.values(CONFIG_VARS)) options[flag.slice(2)] = { type: "string" };
   try {
@@ -93,6 +100,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === "serve" && sub === undefined) return await serve(config, log, io);
     if (command === "token") return await token(sub, rest, parsed.values, config, log, io);
+    const run = <T>(fn: (ctx: ServiceContext) => Promise<T>) => withContext(config, log, fn);
+    if (command === "labels") return await labelsCommand(sub, rest, parsed.values, run, io);
+    if (command === "api-token") return await apiTokenCommand(sub, rest, parsed.values, run, io);
     if (command === "admin-token" && sub === "reset") {
       return await withContext(config, log, async (ctx) => {
         io.out(`admin token: ${await resetAdminToken(ctx)}`);
@@ -101,7 +111,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw new UsageError(`unknown command: ${parsed.positionals.join(" ")}`);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof CommandUsageError) {
       io.err(`kdumpwatch-server: ${err.message}\n${USAGE}`);
       return EXIT.usage;
     }

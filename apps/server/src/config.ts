@@ -26,6 +26,8 @@ export const CONFIG_VARS = {
   KDUMPWATCH_ALERT_HOLD: "--alert-hold",
   KDUMPWATCH_ALERT_GROUP_WAIT: "--alert-group-wait",
   KDUMPWATCH_PUBLIC_URL: "--public-url",
+  KDUMPWATCH_ALERT_INHIBIT: "--alert-inhibit",
+  KDUMPWATCH_WEBHOOK_MAX_ALERTS: "--webhook-max-alerts",
 } as const;
 export type ConfigVar = keyof typeof CONFIG_VARS;
 
@@ -78,6 +80,8 @@ const EnvSchema = z.object({
   KDUMPWATCH_ALERT_HOLD: optionalText,
   KDUMPWATCH_ALERT_GROUP_WAIT: optionalText,
   KDUMPWATCH_PUBLIC_URL: optionalText,
+  KDUMPWATCH_ALERT_INHIBIT: optionalText,
+  KDUMPWATCH_WEBHOOK_MAX_ALERTS: optionalText,
 });
 
 export interface Config {
@@ -113,6 +117,9 @@ export interface Config {
     groupWait: string | undefined;
     /** base URL of links in alert messages (the dashboard's address as users reach it) */
     publicUrl: string | undefined;
+    /** root cause → consequence rules (alerting/inhibition.ts) */
+    inhibit: string | undefined;
+    webhookMaxAlerts: string | undefined;
   };
 }
 
@@ -168,6 +175,8 @@ export function loadConfig(
       hold: e.KDUMPWATCH_ALERT_HOLD,
       groupWait: e.KDUMPWATCH_ALERT_GROUP_WAIT,
       publicUrl: e.KDUMPWATCH_PUBLIC_URL,
+      inhibit: e.KDUMPWATCH_ALERT_INHIBIT,
+      webhookMaxAlerts: e.KDUMPWATCH_WEBHOOK_MAX_ALERTS,
     },
   };
   // alerting settings are interpreted by the alerting engine; refuse bad ones now (alerting/alerting-config.ts)

@@ -34,6 +34,7 @@ export {
   alerts,
 } from "./schema/alerting.ts";
 export {
+  apiTokens,
   enrollmentTokens,
   hostCredentials,
   hostDuplicates,

@@ -57,6 +57,15 @@ export const hosts = pgTable(
     /** sha256 of the latest judgement (checks + facts): host_reports is rewritten only on change */
     judgementHash: text("judgement_hash"),
     latestSnapshotId: bigint("latest_snapshot_id", { mode: "number" }),
+    /**
+     * Host labels (team, site, environment…): `agent_labels` as the agent's configuration sends them
+     * in `hello` (replaced by each hello that carries labels), `api_labels` as set through the API or
+     * CLI, and `labels` the effective set ({...agent_labels, ...api_labels}, the API wins), which is
+     * what lists filter on and alerts carry.
+     */
+    agentLabels: jsonb("agent_labels").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    apiLabels: jsonb("api_labels").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    labels: jsonb("labels").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
     index("hosts_machine_id_idx").on(t.machineId),
@@ -70,6 +79,8 @@ export const hosts = pgTable(
     index("hosts_enrolled_idx").on(t.enrolledAt, t.id),
     index("hosts_stale_clock_idx").on(t.staleClockAt, t.id),
     index("hosts_duplicate_of_idx").on(t.duplicateOf),
+    // `labels @> '{"team":"storage"}'` (the host list's label filter)
+    index("hosts_labels_idx").using("gin", t.labels),
   ],
 );
 
@@ -172,6 +183,21 @@ export const sessions = pgTable(
   },
   (t) => [index("sessions_expires_idx").on(t.expiresAt)],
 );
+
+/**
+ * Credentials for machines that read, never administer: each has a closed set of scopes
+ * (`metrics:read` lets Prometheus scrape `/metrics` and nothing else). Stored hashed like every
+ * other secret; `last_used_at` is moved at most once a minute.
+ */
+export const apiTokens = pgTable("api_tokens", {
+  id: text("id").primaryKey(),
+  secretHash: text("secret_hash").notNull().unique(),
+  scopes: text("scopes").array().notNull(),
+  label: text("label"),
+  createdAt: ts("created_at").notNull(),
+  revokedAt: ts("revoked_at"),
+  lastUsedAt: ts("last_used_at"),
+});
 
 /** Small key/value settings, e.g. `admin_token_hash`. */
 export const settings = pgTable("settings", {

@@ -11,6 +11,7 @@
 
 import { CHECK_IDS, CHECK_STATUSES, VERDICTS } from "@kdumpwatch/core";
 import * as z from "zod/mini";
+import { HostLabelSourcesSchema, LabelFilterSchema } from "./labels.ts";
 import { SourceResultSchema } from "./wire.ts";
 
 const iso = z.iso.datetime();
@@ -29,6 +30,8 @@ export const API_ERROR_CODES = [
   "rate_limited",
   "unavailable",
   "internal",
+  /** the path exists, the method does not (405, with an Allow header) */
+  "method_not_allowed",
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
@@ -84,6 +87,8 @@ export const HostSummarySchema = z.object({
   agentVersion: z.nullable(z.string()),
   /** set when this host enrolled with a machine-id another host already had (product.md §7) */
   duplicateOf: z.nullable(z.string()),
+  /** effective host labels (agent configuration overridden by the API); carried into alert labels */
+  labels: z.record(z.string(), z.string()),
 });
 export type HostSummary = z.infer<typeof HostSummarySchema>;
 
@@ -126,6 +131,8 @@ export const HostFilterSchema = z.object({
   os: z.optional(z.string().check(z.maxLength(255))),
   kernel: z.optional(z.string().check(z.maxLength(255))),
   stale: z.optional(z.stringbool()),
+  /** `name=value`, repeatable (every one must match): hosts carrying these labels */
+  label: z.optional(LabelFilterSchema),
 });
 export type HostFilter = z.infer<typeof HostFilterSchema>;
 
@@ -149,23 +156,6 @@ export const HostListSchema = z.object({
   nextCursor: z.nullable(z.string()),
 });
 export type HostList = z.infer<typeof HostListSchema>;
-
-/** Column order of `GET /api/hosts.csv` (header row uses these names). */
-export const HOST_CSV_COLUMNS = [
-  "id",
-  "hostname",
-  "machine_id",
-  "verdict",
-  "stale",
-  "failing",
-  "os",
-  "kernel",
-  "ram_bytes",
-  "crashkernel",
-  "reserved_bytes",
-  "last_seen_at",
-  "verdict_since",
-] as const;
 
 export const DUPLICATE_KINDS = [
   /** a new enrollment presented a machine-id an enrolled host already has */
@@ -207,6 +197,8 @@ export const HostDetailSchema = z.object({
   }),
   /** duplicate records involving this host, either as the original or as the duplicate */
   duplicates: z.array(DuplicateSchema),
+  /** the host's labels and where each set comes from */
+  labelSources: HostLabelSourcesSchema,
 });
 export type HostDetail = z.infer<typeof HostDetailSchema>;
 
@@ -405,7 +397,7 @@ export const SilenceMatchersSchema = z
   .object({
     hostId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
     check: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-    /** alert labels: alertname, host, host_id, check, severity, dump */
+    /** alert labels: alertname, host, host_id, check, severity, dump, and the host's own labels */
     labels: z.optional(z.record(labelName, z.string().check(z.maxLength(255)))),
   })
   .check(
@@ -496,3 +488,34 @@ export type FleetHistoryPoint = z.infer<typeof FleetHistoryPointSchema>;
 /** Oldest first: `since`, `since + step`, … (each before now), then one last point at now. */
 export const FleetHistorySchema = z.object({ points: z.array(FleetHistoryPointSchema) });
 export type FleetHistory = z.infer<typeof FleetHistorySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Scoped API tokens: credentials for machines that only read (Prometheus). Created with
+// `kdumpwatch-server api-token create --scope metrics:read`; the admin token keeps full access.
+
+export const API_TOKEN_SCOPES = [
+  /** `GET /metrics` only */
+  "metrics:read",
+] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
+export const ApiTokenCreateSchema = z.object({
+  scopes: z.array(z.enum(API_TOKEN_SCOPES)).check(z.minLength(1)),
+  label: z.optional(z.string().check(z.maxLength(200))),
+});
+export type ApiTokenCreate = z.infer<typeof ApiTokenCreateSchema>;
+
+export const ApiTokenSchema = z.object({
+  id: z.string(),
+  scopes: z.array(z.string()),
+  label: z.nullable(z.string()),
+  createdAt: iso,
+  revokedAt: z.nullable(iso),
+  /** moved at most once a minute */
+  lastUsedAt: z.nullable(iso),
+});
+export type ApiToken = z.infer<typeof ApiTokenSchema>;
+
+/** The secret is shown once, here; the server keeps only its hash. */
+export const ApiTokenCreatedSchema = z.object({ token: ApiTokenSchema, secret: z.string() });
+export type ApiTokenCreated = z.infer<typeof ApiTokenCreatedSchema>;

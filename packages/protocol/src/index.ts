@@ -1,4 +1,12 @@
 export { canonicalJson } from "./canonical-json.ts";
+export type { ExportValue, HostExportColumnName, HostExportRow } from "./host-export.ts";
+export {
+  HOST_CSV_COLUMNS,
+  HOST_EXPORT_COLUMNS,
+  HostExportRowSchema,
+  HostExportSchema,
+  hostExportRow,
+} from "./host-export.ts";
 export type {
   Alert,
   AlertList,
@@ -6,6 +14,10 @@ export type {
   AlertState,
   ApiError,
   ApiErrorCode,
+  ApiToken,
+  ApiTokenCreate,
+  ApiTokenCreated,
+  ApiTokenScope,
   CheckResultDto,
   Duplicate,
   EnrollmentToken,
@@ -43,7 +55,11 @@ export {
   AlertSchema,
   AlertStateSchema,
   API_ERROR_CODES,
+  API_TOKEN_SCOPES,
   ApiErrorSchema,
+  ApiTokenCreatedSchema,
+  ApiTokenCreateSchema,
+  ApiTokenSchema,
   CheckResultSchema,
   DUPLICATE_KINDS,
   DuplicateSchema,
@@ -60,7 +76,6 @@ export {
   FleetHistorySchema,
   FleetSummarySchema,
   HealthSchema,
-  HOST_CSV_COLUMNS,
   HOST_LIST_MAX_LIMIT,
   HOST_SORT_FIELDS,
   HostDetailSchema,
@@ -91,6 +106,22 @@ export {
   TransitionSchema,
   VerdictSchema,
 } from "./http.ts";
+export type { HostLabelSources, HostLabels, HostLabelsUpdate } from "./labels.ts";
+export {
+  HOST_LABELS_MAX,
+  HostLabelNameSchema,
+  HostLabelSourcesSchema,
+  HostLabelsSchema,
+  HostLabelsUpdateSchema,
+  HostLabelValueSchema,
+  LABEL_VALUE_MAX,
+  LabelFilterSchema,
+  labelNameProblem,
+  labelValueProblem,
+  parseLabelPair,
+  RESERVED_LABEL_NAMES,
+  sanitizeLabels,
+} from "./labels.ts";
 export type {
   Ack,
   AgentMessage,

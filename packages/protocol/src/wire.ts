@@ -65,6 +65,16 @@ export const HelloSchema = z.object({
   machineId: text(128),
   hostname: text(255),
   auth: AuthSchema,
+  /**
+   * Host labels from the agent's configuration (added after v1; optional, so older agents and
+   * servers keep working). Lenient here: the server keeps the entries that pass its label rules
+   * (labels.ts) and logs the others, so a label never costs a host its reports.
+   */
+  labels: z.optional(
+    z
+      .record(text(64), text(256))
+      .check(z.refine((r) => Object.keys(r).length <= 64, { error: "too many labels" })),
+  ),
 });
 
 export const SnapshotMessageSchema = z.object({

@@ -41,7 +41,7 @@ Exit status: 0 done, 64 usage error, 70 internal error, 73 cannot write the capt
 `;
 
 const RUN = `Usage: kdumpwatch-agent run --server URL (--enroll-token T | --state-dir DIR holding a credential)
-                            [--state-dir DIR] [--root DIR] [--once] [--interval S]
+                            [--state-dir DIR] [--root DIR] [--once] [--interval S] [--label K=V]…
 
 Streams snapshots of this host (or a capture) to a kdumpwatch server over a WebSocket: one at
 start, then whenever the evidence changes (checked every --interval seconds; SIGHUP checks at
@@ -56,9 +56,11 @@ server trouble.
   --once                send one snapshot, wait for the acknowledgement, exit
   --timeout S           how long --once waits (default 30)
   --config FILE         JSON settings file (default /etc/kdumpwatch/agent.json)
+  --label NAME=VALUE    a host label (team, site, environment…) carried into alerts; repeatable
 
 Settings: flags > environment (KDUMPWATCH_SERVER, KDUMPWATCH_ENROLL_TOKEN, KDUMPWATCH_STATE_DIR,
-KDUMPWATCH_INTERVAL, KDUMPWATCH_LOG_LEVEL) > the config file. A token given as a flag is visible
+KDUMPWATCH_INTERVAL, KDUMPWATCH_LOG_LEVEL, KDUMPWATCH_LABELS="team=db,site=par1") > the config
+file ("labels": {"team": "db"}); labels merge name by name in the same order. A token given as a flag is visible
 in \`ps\`: prefer the config file or the environment on shared hosts.
 
 Exit status: 0 stopped by a signal or --once acknowledged, 2 --once failed (refused token,

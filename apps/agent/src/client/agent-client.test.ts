@@ -35,6 +35,20 @@ describe("AgentClient: enrollment and reporting", () => {
     expect(h.logged("enrolled")).toHaveLength(1);
   });
 
+  test("sends its configured labels in every hello, and none when it has no labels setting", async () => {
+    const labelled = startHarness({ options: { labels: { team: "storage", site: "par1" } } });
+    await settle();
+    labelled.socket().serverOpen();
+    expect(labelled.socket().sentOf("hello")[0]?.labels).toEqual({ team: "storage", site: "par1" });
+    const plain = startHarness();
+    await settle();
+    plain.socket().serverOpen();
+    expect(
+      plain.socket().sentOf("hello")[0],
+      "an agent without the setting leaves the server's copy",
+    ).not.toHaveProperty("labels");
+  });
+
   test("presents the stored credential instead of the token when it has one", async () => {
     const h = startHarness({ credential: { hostId: "h-1", secret: "old" } });
     await settle();

@@ -64,6 +64,8 @@ export interface ClientOptions {
   ackTimeoutMs: number;
   /** `--once` only: give up after this long */
   onceTimeoutMs: number;
+  /** host labels from the configuration, sent in every hello ({} clears the server's copy); absent: not sent */
+  labels?: Readonly<Record<string, string>>;
 }
 
 export type TimerName =

@@ -103,6 +103,7 @@ function onOpen(model: ClientModel, env: StepEnv): StepResult {
     agentVersion: env.options.agentVersion,
     machineId: model.identity.machineId,
     hostname: model.identity.hostname,
+    ...(env.options.labels === undefined ? {} : { labels: { ...env.options.labels } }),
     auth:
       auth === "credential" && credential !== null
         ? { kind: "credential", hostId: credential.hostId, secret: credential.secret }

@@ -57,8 +57,35 @@ describe("loadRunConfig", () => {
         intervalSec: 60,
         timeoutSec: 30,
         logLevel: "info",
+        labels: {},
       },
     });
+  });
+
+  test("labels merge name by name: --label beats KDUMPWATCH_LABELS, which beats the file", async () => {
+    const file = JSON.stringify({ server: "http://s", labels: { team: "file", site: "par1", role: "db" } });
+    const env = { KDUMPWATCH_LABELS: "team=env, environment=production" };
+    const r = await loadRunConfig(
+      input(["--label", "team=flag", "--label", "role=web=front"], env, { [DEFAULT_CONFIG_FILE]: file }),
+    );
+    expect(r.ok && r.config.labels).toEqual({
+      team: "flag",
+      site: "par1",
+      role: "web=front",
+      environment: "production",
+    });
+  });
+
+  test.each([
+    [["--label", "Team=x"], {}, '--label: label name "Team"'],
+    [["--label", "team"], {}, '--label: "team" is not name=value'],
+    [["--label", "host=x"], {}, "reserved for the alert's own labels"],
+    [[], { KDUMPWATCH_LABELS: "__name__=x" }, 'KDUMPWATCH_LABELS: label name "__name__"'],
+    [["--label", "team="], {}, "--label: label value: empty"],
+  ])("bad labels %j %j are refused naming where they came from", async (argv, env, expected) => {
+    expect(await message(input(["--server", "http://s", "--enroll-token", "t", ...argv], env))).toContain(
+      expected,
+    );
   });
 
   test("flags beat the environment, which beats the config file", async () => {

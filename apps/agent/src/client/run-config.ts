@@ -4,10 +4,15 @@
  * from (`--interval`, `KDUMPWATCH_INTERVAL`, `interval in /etc/kdumpwatch/agent.json`); the command
  * turns it into exit 64. Server trouble is never a configuration error.
  *
- *   {"server": "https://kdumpwatch.example.net", "enrollToken": "…", "interval": 60}
+ *   {"server": "https://kdumpwatch.example.net", "enrollToken": "…", "interval": 60,
+ *    "labels": {"team": "storage", "site": "par1"}}
+ *
+ * Labels merge name by name: `--label team=x` beats KDUMPWATCH_LABELS="team=y,site=z", which beats
+ * "labels" in the file; each is checked with the server's label rules (protocol labels.ts).
  */
 import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { HOST_LABELS_MAX, labelNameProblem, labelValueProblem } from "@kdumpwatch/protocol";
 import * as z from "zod/mini";
 import type { LogLevel } from "./ports.ts";
 
@@ -29,6 +34,8 @@ export interface RunConfig {
   /** `--once` gives up after this long */
   timeoutSec: number;
   logLevel: LogLevel;
+  /** host labels (team, site, environment…), sent in every hello */
+  labels: Record<string, string>;
 }
 
 export type ConfigResult = { ok: true; config: RunConfig } | { ok: false; message: string };
@@ -48,6 +55,7 @@ const FileConfigSchema = z.strictObject({
   root: z.optional(z.string()),
   interval: z.optional(z.number()),
   logLevel: z.optional(z.string()),
+  labels: z.optional(z.record(z.string(), z.string())),
 });
 type FileConfig = z.infer<typeof FileConfigSchema>;
 
@@ -130,9 +138,17 @@ export async function loadRunConfig(input: ConfigInput): Promise<ConfigResult> {
   if (logLevel === undefined)
     return fail(`${level.from}: "${level.value}" is not one of ${LOG_LEVELS.join(", ")}`);
 
+  const labels = mergeLabels([
+    [file.config.labels === undefined ? [] : Object.entries(file.config.labels), fromFile("labels")],
+    [pairs(env("KDUMPWATCH_LABELS")?.split(",") ?? []), "KDUMPWATCH_LABELS"],
+    [pairs(flags.label ?? []), "--label"],
+  ]);
+  if (typeof labels === "string") return fail(labels);
+
   return {
     ok: true,
     config: {
+      labels,
       server: server.value,
       wsUrl,
       enrollToken: token?.value,
@@ -176,6 +192,7 @@ function parseFlags(argv: readonly string[]) {
       interval: { type: "string" },
       timeout: { type: "string" },
       config: { type: "string" },
+      label: { type: "string", multiple: true },
     },
   });
   return values;
@@ -208,6 +225,34 @@ async function readConfigFile(
     return fail(`config file ${path}: ${where}: ${issue?.message ?? "invalid"}${keys}`);
   }
   return { ok: true, config: parsed.data };
+}
+
+/** `name=value` texts → pairs; a text without `=` becomes a pair with a problem to report. */
+function pairs(texts: readonly string[]): Array<[string, string | null]> {
+  return texts
+    .map((t) => t.trim())
+    .filter((t) => t !== "")
+    .map((t) => {
+      const eq = t.indexOf("=");
+      return eq <= 0 ? [t, null] : [t.slice(0, eq).trim(), t.slice(eq + 1)];
+    });
+}
+
+/** Later sources win name by name; the first bad label is the error, naming where it came from. */
+function mergeLabels(
+  sources: Array<[Array<[string, string | null]>, string]>,
+): Record<string, string> | string {
+  const labels: Record<string, string> = {};
+  for (const [entries, from] of sources) {
+    for (const [name, value] of entries) {
+      if (value === null) return `${from}: "${name}" is not name=value`;
+      const problem = labelNameProblem(name) ?? labelValueProblem(value);
+      if (problem !== null) return `${from}: ${problem}`;
+      labels[name] = value;
+    }
+  }
+  if (Object.keys(labels).length > HOST_LABELS_MAX) return `labels: at most ${HOST_LABELS_MAX}`;
+  return labels;
 }
 
 function wholeNumber(value: string | number, min: number, max: number): number | null {

@@ -62,6 +62,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       once: config.once,
       collectIntervalMs: config.intervalSec * 1000,
       onceTimeoutMs: config.timeoutSec * 1000,
+      labels: config.labels,
     },
   );
 
@@ -83,6 +84,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     root: config.root,
     interval: config.intervalSec,
     once: config.once,
+    labels: Object.entries(config.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(","),
     auth: store.hasCredential ? "credential" : "enroll",
   });
   try {

@@ -11,6 +11,9 @@ import {
   FleetSummarySchema,
   HostDetailSchema,
   HostHistorySchema,
+  type HostLabelSources,
+  HostLabelSourcesSchema,
+  type HostLabels,
   HostListSchema,
   SessionSchema,
   type Silence,
@@ -201,6 +204,15 @@ export class ApiClient {
 
   hostHistory(id: string, init?: RequestInit): Promise<HostHistory> {
     return this.#json(HostHistorySchema, `/api/hosts/${encodeURIComponent(id)}/history`, init);
+  }
+
+  /** Replaces the labels set through the API (the agent's stay); answers every set. */
+  setHostLabels(id: string, labels: HostLabels): Promise<HostLabelSources> {
+    return this.#json(HostLabelSourcesSchema, `/api/hosts/${encodeURIComponent(id)}/labels`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ labels }),
+    });
   }
 
   tokens(): Promise<TokenList> {

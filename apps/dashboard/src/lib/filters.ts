@@ -4,7 +4,7 @@
  * and the API use the same parameter names, so a shared link and its CSV export agree.
  */
 import { CHECK_IDS, VERDICTS, type Verdict } from "@kdumpwatch/core";
-import { HOST_SORT_FIELDS, type HostSortField } from "@kdumpwatch/protocol";
+import { HOST_SORT_FIELDS, type HostSortField, parseLabelPair } from "@kdumpwatch/protocol";
 
 export const SORT_KEYS = HOST_SORT_FIELDS;
 export type SortKey = HostSortField;
@@ -21,6 +21,8 @@ export interface FleetFilters {
   os: string;
   kernel: string;
   stale: StaleFilter;
+  /** one host label, `name=value` (the API takes several; the filter bar sets one) */
+  label: string;
   sort: SortKey;
   dir: SortDir;
 }
@@ -36,6 +38,7 @@ export const DEFAULT_FILTERS: Readonly<FleetFilters> = Object.freeze({
   os: "",
   kernel: "",
   stale: "",
+  label: "",
   sort: "verdict",
   dir: "desc",
 });
@@ -72,6 +75,7 @@ export function filtersFromQuery(params: URLSearchParams): FleetFilters {
     os: text(params, "os"),
     kernel: text(params, "kernel"),
     stale: oneOf(text(params, "stale"), STALE_FILTERS) ?? "",
+    label: parseLabelPair(text(params, "label")) === null ? "" : text(params, "label"),
     sort: sort ?? DEFAULT_FILTERS.sort,
     dir: sort ? (desc ? "desc" : "asc") : DEFAULT_FILTERS.dir,
   };
@@ -82,7 +86,7 @@ export function filtersToQuery(filters: FleetFilters): URLSearchParams {
   const params = new URLSearchParams();
   if (filters.q.trim() !== "") params.set("q", filters.q.trim());
   if (filters.verdict.length > 0) params.set("verdict", filters.verdict.join(","));
-  for (const key of ["check", "os", "kernel", "stale"] as const) {
+  for (const key of ["check", "os", "kernel", "stale", "label"] as const) {
     if (filters[key] !== "") params.set(key, filters[key]);
   }
   if (filters.sort !== DEFAULT_FILTERS.sort || filters.dir !== DEFAULT_FILTERS.dir) {
@@ -114,7 +118,7 @@ export function toggleSort(filters: FleetFilters, key: SortKey): FleetFilters {
 export function isFiltered(filters: FleetFilters): boolean {
   return (
     filters.verdict.length > 0 ||
-    (["q", "check", "os", "kernel", "stale"] as const).some((k) => filters[k] !== "")
+    (["q", "check", "os", "kernel", "stale", "label"] as const).some((k) => filters[k] !== "")
   );
 }
 

@@ -19,6 +19,7 @@ export function hostRow(patch: Partial<HostRow> = {}): HostRow {
     enrolledAt: "2026-11-20T09:00:00.000Z",
     agentVersion: "0.1.0",
     duplicateOf: null,
+    labels: {},
     ...patch,
   };
 }
@@ -64,6 +65,7 @@ export function hostDetail(patch: Partial<HostDetail> = {}): HostDetail {
       lastSeenAt: "2026-11-26T09:00:00.000Z",
     },
     duplicates: [],
+    labelSources: { labels: {}, agent: {}, api: {} },
     ...patch,
   };
 }

@@ -58,6 +58,7 @@ function judged(hostId: string, over: Partial<JudgedHost> = {}): JudgedHost {
     dumps: [],
     dumpDir: "/var/crash",
     duplicateOfHostId: null,
+    labels: {},
     judgementKey: null,
     ...over,
   };

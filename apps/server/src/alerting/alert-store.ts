@@ -3,7 +3,18 @@
  * pure AlertState, plus the queries the engine needs. Runs inside the caller's transaction.
  */
 import { createHash } from "node:crypto";
-import { alertDumpBaselines, alerts, and, asc, type Db, eq, isNull, lte, type Tx } from "@kdumpwatch/db";
+import {
+  alertDumpBaselines,
+  alerts,
+  and,
+  asc,
+  type Db,
+  eq,
+  inArray,
+  isNull,
+  lte,
+  type Tx,
+} from "@kdumpwatch/db";
 import type { AlertPhase, AlertState } from "./alert-machine.ts";
 import {
   ALERT_NAMES,
@@ -11,6 +22,7 @@ import {
   type AlertKey,
   type AlertName,
   alertKeyString,
+  type Consequence,
 } from "./alert-types.ts";
 
 export type Queryable = Db | Tx;
@@ -40,13 +52,30 @@ export function stateOfRow(row: AlertRow): AlertState {
   };
 }
 
-export function descriptionOfRow(row: AlertRow): AlertDescription {
-  const d = (row.details ?? {}) as Partial<AlertDescription>;
-  return {
+export function descriptionOfRow(row: Pick<AlertRow, "details" | "hostId">): AlertDescription {
+  const d = (row.details ?? {}) as Partial<Record<keyof AlertDescription, unknown>>;
+  const description: AlertDescription = {
     hostname: typeof d.hostname === "string" ? d.hostname : row.hostId,
     summary: typeof d.summary === "string" ? d.summary : "",
     remediation: typeof d.remediation === "string" ? d.remediation : "",
   };
+  if (isStringRecord(d.hostLabels)) description.hostLabels = d.hostLabels;
+  if (Array.isArray(d.consequences)) {
+    description.consequences = d.consequences.filter(
+      (c): c is Consequence =>
+        typeof c === "object" && c !== null && typeof c.check === "string" && typeof c.summary === "string",
+    );
+  }
+  return description;
+}
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.values(v).every((x) => typeof x === "string")
+  );
 }
 
 /** Columns written from a state (the rest is the key, set on insert). */
@@ -83,6 +112,32 @@ export async function lockDueAlerts(tx: Queryable, now: Date, limit: number): Pr
     .orderBy(asc(alerts.dueAt))
     .limit(limit)
     .for("update", { skipLocked: true });
+}
+
+/** Per host, the checks of its open KdumpCheckFailing alerts (what inhibits; inhibition.ts). */
+export async function openCheckAlerts(
+  tx: Queryable,
+  hostIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const byHost = new Map<string, Set<string>>();
+  if (hostIds.length === 0) return byHost;
+  const rows = await tx
+    .select({ hostId: alerts.hostId, check: alerts.checkId })
+    .from(alerts)
+    .where(
+      and(
+        inArray(alerts.hostId, [...new Set(hostIds)]),
+        eq(alerts.alertname, "KdumpCheckFailing"),
+        isNull(alerts.resolvedAt),
+      ),
+    );
+  for (const r of rows) {
+    if (r.check === null) continue;
+    const set = byHost.get(r.hostId) ?? new Set<string>();
+    set.add(r.check);
+    byHost.set(r.hostId, set);
+  }
+  return byHost;
 }
 
 export async function insertAlert(

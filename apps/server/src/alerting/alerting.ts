@@ -21,8 +21,9 @@ import type { Logger } from "../log.ts";
 import { AlertEngine, judgedHostOf } from "./alert-engine.ts";
 import { listAlerts, toSilenceDto } from "./alert-queries.ts";
 import { type AlertingConfig, parseAlertingConfig } from "./alerting-config.ts";
+import type { DeliveryOutcome } from "./deliver.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { PgOutboxStore, pruneOutbox } from "./outbox-store.ts";
+import { outboxDepth, PgOutboxStore, pruneOutbox } from "./outbox-store.ts";
 import { expireSilenceRow, insertSilence, selectActiveSilences, selectAllSilences } from "./silence-store.ts";
 import type { SilenceMatchers } from "./silences.ts";
 
@@ -44,6 +45,13 @@ export interface AlertingDeps {
   tickMs?: number;
   /** dispatcher poll, ms (default 250) */
   pollMs?: number;
+  /** counters fed by delivery attempts and failed jobs (metrics.ts) */
+  metrics?: AlertingMetrics;
+}
+
+export interface AlertingMetrics {
+  notificationAttempt(receiver: string, ok: boolean, attempt: number): void;
+  databaseError(err: unknown, source: "alerting"): boolean;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -66,6 +74,8 @@ export interface Alerting {
   runOnce(): Promise<void>;
   /** Waits for deliveries in flight (shutdown). */
   close(): Promise<void>;
+  /** Undelivered notifications per configured receiver (metrics). */
+  outboxStats(): Promise<Array<{ receiver: string; pending: number; oldestAgeSeconds: number }>>;
   listAlerts(query: AlertListQuery): Promise<AlertList>;
   listSilences(includeExpired: boolean): Promise<SilenceList>;
   createSilence(input: SilenceCreate): Promise<SilenceDto>;
@@ -79,6 +89,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     groupWaitMs: config.groupWaitMs,
     receivers: config.receivers,
     staleAfterMs: deps.staleAfterSec * 1000,
+    inhibitRules: config.inhibitRules,
   });
   let serverUrl = deps.serverUrl;
   const dispatcher = new Dispatcher({
@@ -88,11 +99,20 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     publicUrl: () => config.publicUrl ?? serverUrl,
     now: () => clock.now(),
     log,
+    webhookMaxAlerts: config.webhookMaxAlerts,
+    onAttempt: (receiver: { name: string }, outcome: DeliveryOutcome, attempt: number) =>
+      deps.metrics?.notificationAttempt(receiver.name, outcome.ok, attempt),
   });
   let lastPrune = 0;
+  let woken = false;
 
   async function tick(): Promise<void> {
     const now = clock.now();
+    if (!woken) {
+      // alerts held back by rules that may have changed since the last start are looked at again
+      await engine.wakeUnnotified(db, now);
+      woken = true;
+    }
     await engine.tick(db, now);
     if (now.getTime() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = now.getTime();
@@ -113,8 +133,16 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       }
     },
     leaderJobs() {
+      const counted = async () => {
+        try {
+          await tick();
+        } catch (err) {
+          deps.metrics?.databaseError(err, "alerting");
+          throw err;
+        }
+      };
       return [
-        { name: "alert-tick", everyMs: deps.tickMs ?? 1000, run: tick },
+        { name: "alert-tick", everyMs: deps.tickMs ?? 1000, run: counted },
         // kick returns at once: each receiver's lane runs on its own, a slow one blocks nobody
         // (with no receiver it only drops the rows of receivers removed from the configuration)
         { name: "alert-dispatch", everyMs: deps.pollMs ?? 250, run: async () => dispatcher.kick() },
@@ -130,6 +158,19 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     },
     async close() {
       await dispatcher.stop();
+    },
+    async outboxStats() {
+      const now = clock.now();
+      const rows = await outboxDepth(db);
+      return config.receivers.map((r) => {
+        const row = rows.find((x) => x.target === r.id);
+        const oldest = row?.oldestAt ?? null;
+        return {
+          receiver: r.name,
+          pending: row?.pending ?? 0,
+          oldestAgeSeconds: oldest === null ? 0 : Math.max(0, (now.getTime() - oldest.getTime()) / 1000),
+        };
+      });
     },
     async listAlerts(query) {
       const now = clock.now();
@@ -172,7 +213,13 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 }
 
 /** Builds alerting from the server's configuration; a bad alerting setting is a ConfigError naming it. */
-export function alertingFromConfig(deps: { db: Db; clock: Clock; log: Logger; config: Config }): Alerting {
+export function alertingFromConfig(deps: {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+  metrics?: AlertingMetrics;
+}): Alerting {
   const { config } = deps;
   const parsed = parseAlertingConfig(config.alerting);
   if (!parsed.ok) throw new ConfigError(parsed.problems);
@@ -184,5 +231,6 @@ export function alertingFromConfig(deps: { db: Db; clock: Clock; log: Logger; co
     config: parsed.config,
     staleAfterSec: config.staleAfterSec,
     serverUrl: `http://${host}:${config.port}`,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
 }

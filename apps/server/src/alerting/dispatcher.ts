@@ -11,6 +11,7 @@ import type { Notification } from "./alert-types.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./backoff.ts";
 import { type DeliveryOutcome, type DeliveryRequest, postNotification } from "./deliver.ts";
 import { renderNotification } from "./formats/render.ts";
+import { SLACK_MAX_HOSTS } from "./formats/slack.ts";
 import type { Receiver } from "./receivers.ts";
 
 export interface ClaimedDelivery {
@@ -23,8 +24,17 @@ export interface ClaimedDelivery {
 
 /** What the dispatcher needs from storage (pg-store.ts; an in-memory one in the tests). */
 export interface OutboxStore {
-  /** The receiver's oldest undelivered row if it is due and not leased; leases it until `leaseUntil`. */
-  claimNext(receiverId: string, now: Date, leaseUntil: Date): Promise<ClaimedDelivery | null>;
+  /**
+   * The receiver's oldest undelivered row if it is due and not leased; leases it until `leaseUntil`.
+   * `stateLimit`: read the group's current state with at most this many firing alerts (null = all,
+   * 0 = do not read it).
+   */
+  claimNext(
+    receiverId: string,
+    now: Date,
+    leaseUntil: Date,
+    stateLimit?: number | null,
+  ): Promise<ClaimedDelivery | null>;
   markDelivered(id: string, now: Date): Promise<void>;
   markFailed(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   /** Rows of receivers no longer configured are marked dropped; returns how many. */
@@ -48,8 +58,23 @@ export interface DispatcherOptions {
   retry?: RetryPolicy;
   random?: () => number;
   post?: (req: DeliveryRequest) => Promise<DeliveryOutcome>;
-  /** called after each attempt (metrics) */
-  onAttempt?: (receiver: Receiver, outcome: DeliveryOutcome) => void;
+  /** called after each attempt (metrics); `attempt` counts from 1 */
+  onAttempt?: (receiver: Receiver, outcome: DeliveryOutcome, attempt: number) => void;
+  /** alerts listed per generic-webhook notification (Alertmanager's max_alerts; 0 = all) */
+  webhookMaxAlerts?: number;
+}
+
+/** How much of a group's state each format shows (formats/group-view.ts). */
+export function stateLimitOf(kind: Receiver["kind"], webhookMaxAlerts: number): number | null {
+  switch (kind) {
+    case "webhook":
+      return webhookMaxAlerts === 0 ? null : webhookMaxAlerts;
+    case "slack":
+      return SLACK_MAX_HOSTS;
+    case "alertmanager":
+      // Alertmanager keeps the state itself: it is sent the changes only
+      return 0;
+  }
 }
 
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
@@ -116,6 +141,7 @@ export class Dispatcher {
         receiver.id,
         start,
         new Date(start.getTime() + this.#timeoutMs + 5000),
+        stateLimitOf(receiver.kind, this.#o.webhookMaxAlerts ?? 0),
       );
       if (claimed === null) return;
       await this.#attempt(receiver, claimed);
@@ -126,7 +152,11 @@ export class Dispatcher {
     const { store, now, log } = this.#o;
     const base = this.#o.publicUrl;
     const publicUrl = typeof base === "string" ? base : base();
-    const rendered = renderNotification(receiver.kind, d.notification, { publicUrl, now: now() });
+    const rendered = renderNotification(receiver.kind, d.notification, {
+      publicUrl,
+      now: now(),
+      webhookMaxAlerts: this.#o.webhookMaxAlerts ?? 0,
+    });
     const post = this.#o.post ?? postNotification;
     const outcome = await post({
       url: receiver.url,
@@ -136,7 +166,7 @@ export class Dispatcher {
       secret: this.#o.secret,
       timeoutMs: this.#timeoutMs,
     });
-    this.#o.onAttempt?.(receiver, outcome);
+    this.#o.onAttempt?.(receiver, outcome, d.attempts + 1);
     if (outcome.ok) {
       await store.markDelivered(d.id, now());
       log.info(

@@ -5,10 +5,11 @@ const now = new Date("2026-11-26T10:00:00Z");
 const later = (ms: number) => new Date(now.getTime() + ms);
 
 describe("grouping", () => {
-  test("firing and reminders of a check share a group; resolves and other checks do not", () => {
+  test("firing, reminders and resolves of a check share one group, as in Alertmanager; other checks do not", () => {
     const a = groupOf("firing", "KdumpCheckFailing", "crashkernel.reserved").groupKey;
     expect(groupOf("reminder", "KdumpCheckFailing", "crashkernel.reserved").groupKey).toBe(a);
-    expect(groupOf("resolved", "KdumpCheckFailing", "crashkernel.reserved").groupKey).not.toBe(a);
+    expect(groupOf("resolved", "KdumpCheckFailing", "crashkernel.reserved").groupKey).toBe(a);
+    expect(groupOf("resolved", "KdumpCheckFailing", "crashkernel.reserved").status).toBe("resolved");
     expect(groupOf("firing", "KdumpCheckFailing", "kdump.loaded").groupKey).not.toBe(a);
     expect(groupOf("firing", "KdumpHostStale", "host.stale").status).toBe("firing");
   });

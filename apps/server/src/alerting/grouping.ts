@@ -5,8 +5,9 @@
  * as the alert change (pg-store.ts).
  *
  * A group opens with its first alert and is delivered `groupWait` later; alerts with the same group
- * key join it until then. Firing and reminders share a group (both say "still firing"); resolves
- * have their own.
+ * key join it until then. As in Alertmanager, a group is one alertname × check: firing, reminders
+ * and resolves share it, and every notification carries the group's whole current state (the
+ * store reads it when the notification is claimed for delivery; formats/group-view.ts).
  */
 import type { AlertName, NotificationItem, NotifyKind } from "./alert-types.ts";
 
@@ -19,7 +20,7 @@ export interface GroupSpec {
 
 export function groupOf(kind: NotifyKind, alertname: AlertName, check: string): GroupSpec {
   const status = kind === "resolved" ? "resolved" : "firing";
-  return { groupKey: `${status}/${alertname}/${check}`, status, alertname, check };
+  return { groupKey: `${alertname}/${check}`, status, alertname, check };
 }
 
 export function groupOfItem(item: Pick<NotificationItem, "kind" | "labels">): GroupSpec {

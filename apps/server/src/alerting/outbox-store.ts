@@ -23,6 +23,7 @@ import {
 import type { Queryable } from "./alert-store.ts";
 import type { AlertName, Notification, NotificationItem } from "./alert-types.ts";
 import type { ClaimedDelivery, OutboxStore } from "./dispatcher.ts";
+import { readGroupState } from "./group-state-store.ts";
 import { groupOfItem, planEnqueue } from "./grouping.ts";
 import type { Receiver } from "./receivers.ts";
 
@@ -98,7 +99,12 @@ export const OUTBOX_CHANNEL = "kdumpwatch_alert_outbox";
 export class PgOutboxStore implements OutboxStore {
   constructor(private readonly db: Db) {}
 
-  async claimNext(receiverId: string, now: Date, leaseUntil: Date): Promise<ClaimedDelivery | null> {
+  async claimNext(
+    receiverId: string,
+    now: Date,
+    leaseUntil: Date,
+    stateLimit: number | null = 0,
+  ): Promise<ClaimedDelivery | null> {
     return this.db.transaction(async (tx) => {
       // strict order per receiver: only the oldest pending row may go
       const [head] = await tx
@@ -142,6 +148,14 @@ export class PgOutboxStore implements OutboxStore {
         createdAt: n.createdAt.toISOString(),
         items: items.map((i) => i.item as NotificationItem),
       };
+      if (stateLimit !== 0) {
+        notification.state = await readGroupState(
+          tx,
+          { alertname: n.alertname, check: n.checkId },
+          notification.items.map((i) => i.alertId),
+          stateLimit,
+        );
+      }
       return { id: String(head.id), receiverId, attempts: head.attempts, notification };
     });
   }
@@ -194,4 +208,24 @@ export async function pruneOutbox(db: Db, before: Date): Promise<void> {
         or(isNull(alertNotifications.sealedAt), lt(alertNotifications.sealedAt, before)),
       ),
     );
+}
+
+/** Undelivered (not accepted, not dropped) notifications per receiver and the oldest one's creation. */
+export async function outboxDepth(
+  db: Db,
+): Promise<Array<{ target: string; pending: number; oldestAt: Date | null }>> {
+  const rows = await db
+    .select({
+      target: alertOutbox.target,
+      pending: sql<number>`count(*)::int`,
+      oldestAt: sql<string | Date | null>`min(${alertOutbox.createdAt})`,
+    })
+    .from(alertOutbox)
+    .where(and(isNull(alertOutbox.deliveredAt), isNull(alertOutbox.droppedAt)))
+    .groupBy(alertOutbox.target);
+  return rows.map((r) => ({
+    target: r.target,
+    pending: Number(r.pending),
+    oldestAt: r.oldestAt === null ? null : new Date(r.oldestAt),
+  }));
 }

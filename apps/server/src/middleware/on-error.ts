@@ -4,11 +4,13 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
 import { AppError, ERROR_STATUS } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { allowedMethods, type RegisteredRoute } from "./allowed-methods.ts";
 
 const STATUS_CODE: Record<number, ApiErrorCode> = {
   400: "bad_request",
   401: "unauthorized",
   404: "not_found",
+  405: "method_not_allowed",
   409: "conflict",
   413: "payload_too_large",
   429: "rate_limited",
@@ -19,6 +21,7 @@ const GENERIC: Record<ApiErrorCode, string> = {
   bad_request: "bad request",
   unauthorized: "authentication required",
   not_found: "not found",
+  method_not_allowed: "method not allowed",
   conflict: "conflict",
   payload_too_large: "request body too large",
   rate_limited: "too many requests",
@@ -26,30 +29,61 @@ const GENERIC: Record<ApiErrorCode, string> = {
   internal: "internal error",
 };
 
+/** The realm of every 401's challenge (RFC 9110 §11.6.1, bearer scheme of RFC 6750 §3). */
+export const AUTH_REALM = "kdumpwatch";
+
 export function errorBody(code: ApiErrorCode, message: string, requestId: string) {
   return { error: { code, message, requestId } };
+}
+
+/** One JSON error answer; a 401 always carries its WWW-Authenticate challenge (RFC 9110 §15.5.2). */
+export function errorResponse(c: Context<AppEnv>, code: ApiErrorCode, message: string): Response {
+  const requestId = c.get("requestId") ?? "unknown";
+  if (code === "unauthorized") {
+    // a token was presented and refused: say so, as RFC 6750 §3.1 asks
+    const invalid = c.req.header("authorization") !== undefined ? ', error="invalid_token"' : "";
+    c.header("WWW-Authenticate", `Bearer realm="${AUTH_REALM}"${invalid}`);
+  }
+  return c.json(errorBody(code, message, requestId), ERROR_STATUS[code]);
 }
 
 /**
  * The one error handler (house-style §14): AppError messages are written for clients; anything
  * else is logged with its cause and answered with a generic message and the request id.
  */
-export function onError(log: Logger) {
+export function onError(log: Logger, onUnexpected: (err: Error) => void = () => {}) {
   return (err: Error, c: Context<AppEnv>) => {
     const requestId = c.get("requestId") ?? "unknown";
     if (err instanceof AppError) {
       if (err.code === "internal" || err.code === "unavailable") log.warn({ err, requestId }, err.message);
-      return c.json(errorBody(err.code, err.message, requestId), err.status);
+      return errorResponse(c, err.code, err.message);
     }
     if (err instanceof HTTPException && err.status < 500) {
       const code = STATUS_CODE[err.status] ?? "bad_request";
-      return c.json(errorBody(code, GENERIC[code], requestId), ERROR_STATUS[code]);
+      return errorResponse(c, code, GENERIC[code]);
     }
+    onUnexpected(err);
     log.error({ err, requestId, method: c.req.method, path: c.req.path }, "request failed");
-    return c.json(errorBody("internal", GENERIC.internal, requestId), 500);
+    return errorResponse(c, "internal", GENERIC.internal);
   };
 }
 
-export function notFound(c: Context<AppEnv>) {
-  return c.json(errorBody("not_found", "no such route", c.get("requestId") ?? "unknown"), 404);
+/**
+ * No route answered. When the path exists with other methods, that is a 405 with `Allow`
+ * (RFC 9110 §15.5.6), and OPTIONS lists them (204); otherwise a JSON 404.
+ */
+export function notFound(routes: () => readonly RegisteredRoute[]) {
+  return (c: Context<AppEnv>) => {
+    const allow = allowedMethods(routes(), c.req.path);
+    if (allow.length > 0) {
+      c.header("Allow", allow.join(", "));
+      if (c.req.method === "OPTIONS") return c.body(null, 204);
+      return errorResponse(
+        c,
+        "method_not_allowed",
+        `${c.req.method} is not allowed here; use ${allow.join(", ")}`,
+      );
+    }
+    return errorResponse(c, "not_found", "no such route");
+  };
 }

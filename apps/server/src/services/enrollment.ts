@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, hostCredentials, hostDuplicates, hosts, isNull, sql } from "@kdumpwatch/db";
 import type { Hello } from "@kdumpwatch/protocol";
 import type { ServiceContext } from "./context.ts";
+import { agentLabelsOf, writeAgentLabels } from "./host-labels.ts";
 import { publishHost } from "./publish.ts";
 import { hashSecret, newSecret, SECRET_PREFIX, sameDigest } from "./secrets.ts";
 import { consumeToken } from "./tokens.ts";
@@ -35,6 +36,7 @@ async function enroll(
   remoteAddress: string | null,
 ): Promise<AgentAuth> {
   const now = ctx.clock.now();
+  const agentLabels = agentLabelsOf(ctx, hello.hostname, hello.labels);
   const fleetToken = ctx.config.enrollToken;
   const isFleetToken = fleetToken !== undefined && sameDigest(hashSecret(token), hashSecret(fleetToken));
   const result = await ctx.db.transaction(async (tx) => {
@@ -68,6 +70,7 @@ async function enroll(
         .update(hosts)
         .set({ agentVersion: hello.agentVersion, remoteAddress, lastSeenAt: now })
         .where(eq(hosts.id, original.id));
+      if (agentLabels !== undefined) await writeAgentLabels(tx, original.id, agentLabels);
       return { hostId: original.id, secret, duplicateOf: null, tokenId, reenrolled: true };
     }
     const hostId = randomUUID();
@@ -82,6 +85,7 @@ async function enroll(
       lastSeenAt: now,
       verdictSince: now,
       staleClockAt: now,
+      ...(agentLabels === undefined ? {} : { agentLabels, labels: agentLabels }),
     });
     await tx
       .insert(hostCredentials)
@@ -154,6 +158,7 @@ async function reconnect(
       hostname: hosts.hostname,
       staleSince: hosts.staleSince,
       duplicateOf: hosts.duplicateOf,
+      agentLabels: hosts.agentLabels,
     })
     .from(hosts)
     .innerJoin(hostCredentials, eq(hostCredentials.hostId, hosts.id))
@@ -174,7 +179,11 @@ async function reconnect(
       staleSince: null,
     })
     .where(eq(hosts.id, hostId));
-  if (row.hostname !== hello.hostname || row.staleSince !== null) await publishHost(ctx, hostId);
+  // labels from the agent's configuration: written only when they changed (a restart after an edit)
+  const agentLabels = agentLabelsOf(ctx, hello.hostname, hello.labels);
+  const relabeled = agentLabels !== undefined && !sameLabels(agentLabels, row.agentLabels);
+  if (relabeled) await writeAgentLabels(ctx.db, hostId, agentLabels);
+  if (row.hostname !== hello.hostname || row.staleSince !== null || relabeled) await publishHost(ctx, hostId);
   return { ok: true, hostId, duplicateOf: row.duplicateOf };
 }
 
@@ -211,4 +220,9 @@ async function recordCredentialMismatch(
     { hostId, machineId: hello.machineId, remoteAddress },
     "host credential presented by another machine-id",
   );
+}
+
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

@@ -232,5 +232,9 @@ export function filterWhere(filter: HostFilter, cutoff: Date): SQL | undefined {
   if (filter.kernel !== undefined) parts.push(eq(hosts.kernel, filter.kernel));
   if (filter.stale === true) parts.push(lt(hosts.staleClockAt, cutoff));
   if (filter.stale === false) parts.push(gte(hosts.staleClockAt, cutoff));
+  // host labels (issue 15, labels.ts): jsonb containment, served by the GIN index hosts_labels_idx
+  if (filter.label && filter.label.length > 0) {
+    parts.push(sql`${hosts.labels} @> ${JSON.stringify(Object.fromEntries(filter.label))}::jsonb`);
+  }
   return parts.length > 0 ? and(...parts) : undefined;
 }

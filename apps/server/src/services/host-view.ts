@@ -34,5 +34,6 @@ export function toHostSummary(row: HostRow, cutoff: Date): HostSummary {
     enrolledAt: row.enrolledAt.toISOString(),
     agentVersion: row.agentVersion,
     duplicateOf: row.duplicateOf,
+    labels: row.labels ?? {},
   };
 }

@@ -104,6 +104,7 @@ export async function getHost(ctx: ServiceContext, id: string): Promise<HostDeta
       enrolledAt: row.enrolledAt.toISOString(),
       lastSeenAt: row.lastSeenAt.toISOString(),
     },
+    labelSources: { labels: row.labels, agent: row.agentLabels, api: row.apiLabels },
     duplicates: dups.map(
       (d): Duplicate => ({
         id: d.id,

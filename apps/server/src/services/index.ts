@@ -1,17 +1,23 @@
 import { sql } from "@kdumpwatch/db";
 import type {
+  ApiTokenCreate,
+  ApiTokenScope,
   FleetHistoryQuery,
   Hello,
   HostFilter,
+  HostLabels,
   HostListQuery,
   HostSort,
   SnapshotMessage,
   TokenCreate,
 } from "@kdumpwatch/protocol";
 import { createSession, deleteSession, verifyAdminToken, verifySession } from "./admin-auth.ts";
+import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from "./api-tokens.ts";
+import { cached, checkStatusCounts } from "./check-status.ts";
 import type { ServiceContext } from "./context.ts";
 import { authenticateAgent } from "./enrollment.ts";
 import { fleetHistory } from "./fleet-history.ts";
+import { getHostLabels, patchApiLabels, replaceApiLabels, resolveHostRef } from "./host-labels.ts";
 import { getHost, getHostHistory, iterateHosts, listHosts } from "./hosts.ts";
 import { ingestSnapshot, type JudgeFn, recordHeartbeat } from "./ingest.ts";
 import { cachedSummary, fleetSummary } from "./summary.ts";
@@ -32,10 +38,21 @@ export function createServices(ctx: ServiceContext, judge: JudgeFn) {
       history: (id: string, limit: number) => getHostHistory(ctx, id, limit),
       iterate: (filter: HostFilter, sort?: HostSort) => iterateHosts(ctx, filter, sort),
     },
+    labels: {
+      get: (hostId: string) => getHostLabels(ctx, hostId),
+      /** replaces the API-set labels (the agent's stay) */
+      replace: (hostId: string, labels: HostLabels) => replaceApiLabels(ctx, hostId, labels),
+      patch: (hostId: string, change: { set?: HostLabels; unset?: readonly string[] }) =>
+        patchApiLabels(ctx, hostId, change),
+      /** a host id, or a hostname only one host has */
+      resolveHost: (ref: string) => resolveHostRef(ctx, ref),
+    },
     summary: {
       get: () => fleetSummary(ctx),
       /** shared among SSE clients and metric scrapes: at most one computation per second */
       shared: cachedSummary(ctx, 1000),
+      /** hosts per check and status (metrics), shared among scrapes for 5 s */
+      checkStatuses: cached(() => checkStatusCounts(ctx), 5000),
     },
     fleet: {
       /** readiness over time, from the transitions */
@@ -45,6 +62,12 @@ export function createServices(ctx: ServiceContext, judge: JudgeFn) {
       create: (input: TokenCreate) => createToken(ctx, input),
       list: () => listTokens(ctx),
       revoke: (id: string) => revokeToken(ctx, id),
+    },
+    apiTokens: {
+      create: (input: ApiTokenCreate) => createApiToken(ctx, input),
+      list: () => listApiTokens(ctx),
+      revoke: (id: string) => revokeApiToken(ctx, id),
+      verify: (secret: string, scope: ApiTokenScope) => verifyApiToken(ctx, secret, scope),
     },
     auth: {
       verifyAdminToken: (token: string) => verifyAdminToken(ctx, token),

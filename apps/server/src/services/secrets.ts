@@ -6,6 +6,7 @@ export const SECRET_PREFIX = {
   hostCredential: "kdwh",
   adminToken: "kdwa",
   session: "kdws",
+  apiToken: "kdwr",
 } as const;
 
 export function newSecret(prefix: string): string {

@@ -69,6 +69,8 @@ export const alerts = pgTable(
     uniqueIndex("alerts_open_fingerprint_idx").on(t.fingerprint).where(sql`${t.resolvedAt} is null`),
     index("alerts_due_idx").on(t.dueAt).where(sql`${t.resolvedAt} is null`),
     index("alerts_resolved_idx").on(t.resolvedAt),
+    // a notification's group state: the open alerts of one alertname × check
+    index("alerts_open_group_idx").on(t.alertname, t.checkId).where(sql`${t.resolvedAt} is null`),
   ],
 );
 

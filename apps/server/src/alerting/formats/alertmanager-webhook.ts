@@ -3,13 +3,16 @@
  * (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config), so receivers written
  * for Alertmanager (PagerDuty/OpsGenie bridges, custom handlers) accept kdumpwatch as it is.
  *
- *   { "version": "4", "status": "firing", "groupLabels": {"alertname": …, "check": …},
- *     "alerts": [{ "status": "firing", "labels": {…}, "annotations": {…}, "startsAt": …, … }] }
+ *   { "version": "4", "groupKey": "{}:{alertname=\"KdumpCheckFailing\", check=\"kdump.loaded\"}",
+ *     "truncatedAlerts": 0, "status": "firing", "groupLabels": {"alertname": …, "check": …},
+ *     "alerts": [{ "status": "firing", "labels": {…}, "annotations": {…}, "startsAt": …,
+ *                  "fingerprint": "<FNV-1a 64 of the labels, as Alertmanager computes it>", … }] }
  */
 import type { Notification } from "../alert-types.ts";
+import { rootGroupKey } from "./alertmanager-model.ts";
+import { groupView } from "./group-view.ts";
 import {
   annotationRecord,
-  fingerprint,
   hostPageUrl,
   labelRecord,
   type RenderContext,
@@ -42,22 +45,32 @@ export interface AlertmanagerWebhookBody {
   alerts: AlertmanagerWebhookAlert[];
 }
 
+/**
+ * The group's whole state (formats/group-view.ts), at most `webhookMaxAlerts` alerts (Alertmanager
+ * truncates after sorting and counts the rest in `truncatedAlerts`, notify/webhook/webhook.go).
+ * commonLabels and commonAnnotations are computed over the alerts sent, as Alertmanager's
+ * template.Data does over the truncated list; the status is the whole group's (Alertmanager would
+ * take it from the truncated list too, and could say "resolved" while alerts cut off still fire).
+ */
 export function renderAlertmanagerWebhook(n: Notification, ctx: RenderContext): RenderedRequest {
-  const alerts: AlertmanagerWebhookAlert[] = n.items.map((item) => ({
-    status: item.kind === "resolved" ? "resolved" : "firing",
+  const view = groupView(n);
+  const max = ctx.webhookMaxAlerts ?? 0;
+  const shown = max > 0 ? view.alerts.slice(0, max) : view.alerts;
+  const alerts: AlertmanagerWebhookAlert[] = shown.map(({ item, status, fingerprint }) => ({
+    status,
     labels: labelRecord(item),
     annotations: annotationRecord(item),
     startsAt: item.startsAt,
-    endsAt: item.endsAt ?? ZERO_TIME,
+    endsAt: status === "resolved" && item.endsAt !== null ? item.endsAt : ZERO_TIME,
     generatorURL: hostPageUrl(ctx.publicUrl, item.labels.host_id),
-    fingerprint: fingerprint(item),
+    fingerprint,
   }));
   const groupLabels = { alertname: n.alertname, check: n.check };
   const body: AlertmanagerWebhookBody = {
     version: "4",
-    groupKey: `{}:{alertname=${JSON.stringify(n.alertname)}, check=${JSON.stringify(n.check)}}`,
-    truncatedAlerts: 0,
-    status: n.status,
+    groupKey: rootGroupKey(groupLabels),
+    truncatedAlerts: Math.max(0, view.total - alerts.length),
+    status: view.status,
     receiver: "kdumpwatch",
     groupLabels,
     commonLabels: common(alerts.map((a) => a.labels)),

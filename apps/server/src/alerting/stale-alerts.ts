@@ -1,0 +1,86 @@
+/**
+ * Stale alerts follow the hosts' stale clocks (which the server moves past its own outages,
+ * services/liveness.ts): hosts whose clock ran out get a KdumpHostStale observation, stale alerts
+ * of hosts that reported again (a heartbeat does not go through ingest) a clearing one.
+ */
+import { alerts, and, type Db, eq, hosts, inArray, isNull, lt, sql, type Tx } from "@kdumpwatch/db";
+import { type AlertRow, descriptionOfRow, fingerprintOf } from "./alert-store.ts";
+import { type Observation, staleObservation } from "./conditions.ts";
+
+export interface StaleSyncOptions {
+  /** KDUMPWATCH_STALE_AFTER in ms */
+  staleAfterMs: number;
+  batch: number;
+  /** the engine's step for one alert, inside the transaction */
+  apply(tx: Tx, obs: Observation, row: AlertRow | null): Promise<void>;
+}
+
+/** Returns how many hosts it looked at. */
+export async function syncStaleAlerts(db: Db, now: Date, o: StaleSyncOptions): Promise<number> {
+  const cutoff = new Date(now.getTime() - o.staleAfterMs);
+  // stale hosts without a stale alert that holds (none, or one that is clearing)
+  const staleHosts = await db
+    .select({
+      id: hosts.id,
+      hostname: hosts.hostname,
+      staleClockAt: hosts.staleClockAt,
+      labels: hosts.labels,
+    })
+    .from(hosts)
+    .where(
+      and(
+        lt(hosts.staleClockAt, cutoff),
+        sql`not exists (select 1 from ${alerts} a where a.host_id = ${hosts.id}
+              and a.alertname = 'KdumpHostStale' and a.resolved_at is null and a.state <> 'clearing')`,
+      ),
+    )
+    .limit(o.batch * 5);
+  // stale alerts whose host reported again
+  const back = await db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .innerJoin(hosts, eq(hosts.id, alerts.hostId))
+    .where(
+      and(
+        eq(alerts.alertname, "KdumpHostStale"),
+        isNull(alerts.resolvedAt),
+        inArray(alerts.state, ["pending", "firing"]),
+        sql`${hosts.staleClockAt} >= ${cutoff.toISOString()}::timestamptz`,
+      ),
+    )
+    .limit(o.batch * 5);
+  if (staleHosts.length === 0 && back.length === 0) return 0;
+  await db.transaction(async (tx) => {
+    for (const h of staleHosts) {
+      const obs = staleObservation(h.id, h.hostname, true, (now.getTime() - h.staleClockAt.getTime()) / 1000);
+      obs.description.hostLabels = h.labels ?? {};
+      const [row] = await tx
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.fingerprint, fingerprintOf(obs.key)), isNull(alerts.resolvedAt)))
+        .for("update", { skipLocked: true });
+      await o.apply(tx, obs, row ?? null);
+    }
+    if (back.length > 0) {
+      const rows = await tx
+        .select()
+        .from(alerts)
+        .where(
+          and(
+            inArray(
+              alerts.id,
+              back.map((b) => b.id),
+            ),
+            isNull(alerts.resolvedAt),
+          ),
+        )
+        .for("update", { skipLocked: true });
+      for (const row of rows) {
+        const d = descriptionOfRow(row);
+        const obs = staleObservation(row.hostId, d.hostname, false, 0);
+        await o.apply(tx, { ...obs, description: d }, row);
+      }
+    }
+  });
+  return staleHosts.length + back.length;
+}
