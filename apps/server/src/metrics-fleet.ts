@@ -71,12 +71,17 @@ export function registerFleetGauges(registry: Registry, sources: FleetMetricSour
       this.set(sources.connectedAgents());
     },
   });
-  const outbox = sources.outbox;
-  const depth = new Gauge({
+  // the two outbox gauges are collected side by side within one scrape: one query serves both
+  const outbox = sharedInFlight(sources.outbox);
+  new Gauge({
     name: "kdumpwatch_alert_outbox_pending",
     help: "Notifications waiting in the outbox for each receiver (not yet accepted)",
     labelNames: ["receiver"] as const,
     registers,
+    async collect() {
+      this.reset();
+      for (const r of await outbox()) this.set({ receiver: r.receiver }, r.pending);
+    },
   });
   new Gauge({
     name: "kdumpwatch_alert_outbox_oldest_age_seconds",
@@ -85,11 +90,23 @@ export function registerFleetGauges(registry: Registry, sources: FleetMetricSour
     registers,
     async collect() {
       this.reset();
-      depth.reset();
-      for (const r of await outbox()) {
-        depth.set({ receiver: r.receiver }, r.pending);
-        this.set({ receiver: r.receiver }, r.oldestAgeSeconds);
-      }
+      for (const r of await outbox()) this.set({ receiver: r.receiver }, r.oldestAgeSeconds);
     },
   });
+}
+
+/** Callers while a call is in flight share its promise; the next call after it settles asks again. */
+function sharedInFlight<T>(fn: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => {
+    if (pending === null) {
+      const p = fn();
+      pending = p;
+      const clear = () => {
+        if (pending === p) pending = null;
+      };
+      p.then(clear, clear);
+    }
+    return pending;
+  };
 }

@@ -218,6 +218,7 @@ export class AgentConnection {
       auth = await this.deps.agents.authenticate(hello, this.remoteAddress);
     } catch (err) {
       this.#frame("hello", "error");
+      this.deps.metrics.databaseError(err, "agent");
       this.#log.error({ err }, "agent authentication failed");
       this.#fail("internal", "server error, try again later", CLOSE_CODES.tryAgainLater);
       return;
@@ -259,6 +260,7 @@ export class AgentConnection {
         this.#fail("unauthorized", "host no longer enrolled", CLOSE_CODES.unauthorized);
         return;
       }
+      this.deps.metrics.databaseError(err, "agent");
       this.#log.error({ err, hostId, seq: message.seq }, "snapshot not stored");
       this.#error("internal", "snapshot not stored, send it again");
     }
@@ -276,6 +278,7 @@ export class AgentConnection {
         this.#fail("unauthorized", "host no longer enrolled", CLOSE_CODES.unauthorized);
         return;
       }
+      this.deps.metrics.databaseError(err, "agent");
       this.#log.warn({ err, hostId }, "heartbeat not recorded");
     }
   }
