@@ -19,6 +19,7 @@ import { silentLogger } from "../log.ts";
 import { beat, registerInstance } from "../services/liveness.ts";
 import { AlertEngine, type JudgedHost } from "./alert-engine.ts";
 import type { NotificationItem } from "./alert-types.ts";
+import { DEFAULT_INHIBIT_RULES } from "./inhibition.ts";
 import { PgOutboxStore } from "./outbox-store.ts";
 import { parseReceivers } from "./receivers.ts";
 import { insertSilence } from "./silence-store.ts";
@@ -340,5 +341,138 @@ describe.each(testDrivers())("alert engine on $name", (driver) => {
     await store.markDelivered(again!.id, at(31));
     const second = await store.claimNext(rx, at(31), at(50));
     expect(second?.notification.items[0]?.labels.host_id).toBe(b);
+  });
+
+  describe("one root cause, one page", () => {
+    const chain = ["crashkernel.param", "crashkernel.reserved", "kdump.loaded"];
+    const withRules = (rules = DEFAULT_INHIBIT_RULES) =>
+      new AlertEngine({
+        policy: { holdMs: 60 * S, reminderBaseMs: 4 * 3600 * S, reminderCapMs: 24 * 3600 * S },
+        groupWaitMs: 0,
+        receivers,
+        staleAfterMs: 600 * S,
+        silenceCacheMs: 0,
+        inhibitRules: rules,
+      });
+    const sent = async () =>
+      (await notifications()).flatMap((n) =>
+        n.items.map((i) => [i.kind, i.labels.check, i.annotations.consequences ?? ""]),
+      );
+
+    test("a host without crashkernel= pages once, for the parameter, naming the missing reservation and capture kernel", async () => {
+      const [h] = await addHosts(1);
+      const e = withRules();
+      await handle.db.transaction((tx) => e.onHostJudged(tx, judged(h!, { checks: checks(chain) }), at(0)));
+      await e.tick(handle.db, at(61));
+      expect(await sent()).toEqual([
+        [
+          "firing",
+          "crashkernel.param",
+          "crashkernel.reserved: crashkernel.reserved fails\nkdump.loaded: kdump.loaded fails",
+        ],
+      ]);
+      const open = await handle.db.select().from(alerts);
+      expect(
+        open.map((a) => [a.checkId, a.state, a.notified]).sort(),
+        "the consequences are tracked, firing, but paged nobody",
+      ).toEqual([
+        ["crashkernel.param", "firing", true],
+        ["crashkernel.reserved", "firing", false],
+        ["kdump.loaded", "firing", false],
+      ]);
+      // inhibited alerts are not polled: they wait for their source to close
+      expect(open.filter((a) => !a.notified).map((a) => a.dueAt)).toEqual([null, null]);
+    });
+
+    test("when the parameter and the reservation are back but no capture kernel is loaded, that alert pages then", async () => {
+      const [h] = await addHosts(1);
+      const e = withRules();
+      await handle.db.transaction((tx) => e.onHostJudged(tx, judged(h!, { checks: checks(chain) }), at(0)));
+      await e.tick(handle.db, at(61));
+      await handle.db.transaction((tx) =>
+        e.onHostJudged(tx, judged(h!, { checks: checks(["kdump.loaded"]) }), at(100)),
+      );
+      await e.tick(handle.db, at(130));
+      expect(await sent(), "still inside the hold: the sources are clearing, nothing new").toHaveLength(1);
+      await e.tick(handle.db, at(161));
+      await e.tick(handle.db, at(162));
+      expect(await sent()).toEqual([
+        [
+          "firing",
+          "crashkernel.param",
+          "crashkernel.reserved: crashkernel.reserved fails\nkdump.loaded: kdump.loaded fails",
+        ],
+        [
+          "resolved",
+          "crashkernel.param",
+          "crashkernel.reserved: crashkernel.reserved fails\nkdump.loaded: kdump.loaded fails",
+        ],
+        ["firing", "kdump.loaded", ""],
+      ]);
+    });
+
+    test("with KDUMPWATCH_ALERT_INHIBIT=off each failing check pages on its own (the control)", async () => {
+      const [h] = await addHosts(1);
+      const e = withRules([]);
+      await handle.db.transaction((tx) => e.onHostJudged(tx, judged(h!, { checks: checks(chain) }), at(0)));
+      await e.tick(handle.db, at(61));
+      expect((await sent()).map(([kind, check]) => [kind, check])).toEqual([
+        ["firing", "crashkernel.param"],
+        ["firing", "crashkernel.reserved"],
+        ["firing", "kdump.loaded"],
+      ]);
+    });
+
+    test("a host's labels ride in its alerts' labels and stay as they were once the alert paged", async () => {
+      const [h] = await addHosts(1);
+      const e = withRules();
+      await handle.db.transaction((tx) =>
+        e.onHostJudged(
+          tx,
+          judged(h!, { checks: checks(["kdump.loaded"]), labels: { team: "storage" } }),
+          at(0),
+        ),
+      );
+      await e.tick(handle.db, at(61));
+      await handle.db.transaction((tx) =>
+        e.onHostJudged(tx, judged(h!, { checks: checks(["kdump.loaded"]), labels: { team: "db" } }), at(70)),
+      );
+      await e.tick(handle.db, at(200_000));
+      const items = (await notifications()).flatMap((n) => n.items);
+      expect(items.map((i) => [i.kind, i.labels.team])).toEqual([
+        ["firing", "storage"],
+        ["reminder", "storage"],
+      ]);
+    });
+  });
+
+  test("a notification claimed for delivery carries its group's state: every alert still firing", async () => {
+    const [a, b, c] = await addHosts(3);
+    const zero = new AlertEngine({
+      policy: { holdMs: 0, reminderBaseMs: 4 * 3600 * S, reminderCapMs: 24 * 3600 * S },
+      groupWaitMs: 0,
+      receivers,
+      staleAfterMs: 600 * S,
+    });
+    for (const [i, id] of [a, b, c].entries()) {
+      await handle.db.transaction((tx) =>
+        zero.onHostJudged(tx, judged(id!, { checks: checks(["kdump.loaded"]) }), at(i)),
+      );
+    }
+    await handle.db.transaction((tx) => zero.onHostJudged(tx, judged(b!), at(5)));
+    const store = new PgOutboxStore(handle.db);
+    const rx = receivers[0]!.id;
+    for (let i = 0; i < 3; i++) {
+      const d = await store.claimNext(rx, at(10), at(20), 0);
+      if (d) await store.markDelivered(d.id, at(10));
+    }
+    const resolve = await store.claimNext(rx, at(10), at(20), null);
+    expect(resolve?.notification.items.map((i) => [i.kind, i.labels.host_id])).toEqual([["resolved", b]]);
+    expect(resolve?.notification.state?.firingTotal).toBe(2);
+    expect(resolve?.notification.state?.firing.map((i) => i.labels.host_id).sort()).toEqual([a, c]);
+    expect(resolve?.notification.state?.stillFiring).toEqual([]);
+    const limited = await store.claimNext(receivers[1]!.id, at(10), at(20), 1);
+    expect(limited?.notification.state?.firing, "at most the receiver's limit").toHaveLength(1);
+    expect(limited?.notification.state?.firingTotal, "the state now, not when it was enqueued").toBe(2);
   });
 });

@@ -13,6 +13,7 @@ export function testItem(
   hostname: string,
   kind: NotifyKind = "firing",
   key: Partial<AlertKey> = {},
+  hostLabels: Record<string, string> = {},
 ): NotificationItem {
   const k: AlertKey = {
     hostId,
@@ -23,7 +24,7 @@ export function testItem(
   return {
     alertId: `a-${hostId}-${k.check}-${k.subject}`,
     kind,
-    labels: alertLabels(k, hostname),
+    labels: alertLabels(k, hostname, hostLabels),
     annotations: {
       summary: "no memory is reserved for the crash kernel",
       remediation: "sudo update-grub\nsudo reboot",

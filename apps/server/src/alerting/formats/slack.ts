@@ -76,7 +76,8 @@ export function slackTitle(n: Notification, view = groupView(n)): string {
 
 function hostLine(a: GroupAlert, check: string, ctx: RenderContext): string {
   const { item } = a;
-  const host = `<${hostPageUrl(ctx.publicUrl, item.labels.host_id)}|${escapeMrkdwn(item.labels.host)}>`;
+  // host text is cut before it goes between links, so a line never needs cutting (nor a link breaking)
+  const host = `<${hostPageUrl(ctx.publicUrl, item.labels.host_id)}|${cut(escapeMrkdwn(item.labels.host), 120)}>`;
   const mark = a.status === "resolved" ? "✓ " : "";
   const fix =
     a.status === "firing" && item.annotations.remediation !== ""
@@ -90,7 +91,7 @@ function hostLine(a: GroupAlert, check: string, ctx: RenderContext): string {
           .join(", "),
       )}`
     : "";
-  return `• ${mark}${host} ${escapeMrkdwn(item.annotations.summary)}${fix}${also}`;
+  return `• ${mark}${host} ${cut(escapeMrkdwn(item.annotations.summary), 400)}${fix}${cut(also, 300)}`;
 }
 
 export function renderSlack(n: Notification, ctx: RenderContext): RenderedRequest {
@@ -121,17 +122,20 @@ export function renderSlack(n: Notification, ctx: RenderContext): RenderedReques
   const lines = [...firing, ...view.alerts.filter((a) => a.status === "resolved")]
     .slice(0, SLACK_MAX_HOSTS)
     .map((a) => hostLine(a, n.check, ctx));
-  let list = "";
-  let listed = 0;
+  // the hosts fill as many sections as they need (each ≤ 3,000 characters), never cut inside a line
+  const sections: string[] = [];
+  let current = "";
   for (const line of lines) {
-    // never cut inside a link: stop adding lines when the next would not fit with the "more" line
-    if (list.length + line.length + 1 > SLACK_LIMITS.sectionText - 40) break;
-    list += `${list === "" ? "" : "\n"}${line}`;
-    listed++;
+    if (current !== "" && current.length + line.length + 1 > SLACK_LIMITS.sectionText - 40) {
+      sections.push(current);
+      current = "";
+    }
+    current += `${current === "" ? "" : "\n"}${line}`;
   }
-  const hidden = view.total - listed;
-  if (hidden > 0) list += `${list === "" ? "" : "\n"}… and ${hidden} more`;
-  if (list !== "") blocks.push({ type: "section", text: { type: "mrkdwn", text: list } });
+  const hidden = view.total - lines.length;
+  if (hidden > 0) current += `${current === "" ? "" : "\n"}… and ${hidden} more`;
+  if (current !== "") sections.push(current);
+  for (const text of sections) blocks.push({ type: "section", text: { type: "mrkdwn", text } });
   const severity = first?.labels.severity ?? view.alerts[0]?.item.labels.severity ?? "?";
   blocks.push({
     type: "context",
