@@ -59,9 +59,12 @@ export function judgeSlackMessage(body: unknown): SlackVerdict {
     if (!Array.isArray(blocks)) problems.push("blocks: not an array");
     else {
       if (blocks.length > 50) problems.push(`blocks: ${blocks.length} > 50`);
-      blocks.forEach((b, i) => {
+      for (const [i, b] of blocks.entries()) {
         const where = `blocks[${i}]`;
-        if (!isObj(b)) return void problems.push(`${where}: not an object`);
+        if (!isObj(b)) {
+          problems.push(`${where}: not an object`);
+          continue;
+        }
         if (typeof b.block_id === "string" && b.block_id.length > 255)
           problems.push(`${where}.block_id > 255`);
         switch (b.type) {
@@ -77,21 +80,25 @@ export function judgeSlackMessage(body: unknown): SlackVerdict {
             if (b.fields !== undefined) {
               if (!Array.isArray(b.fields) || b.fields.length > 10)
                 problems.push(`${where}.fields: at most 10`);
-              else b.fields.forEach((f, j) => textObject(f, `${where}.fields[${j}]`, 2000, problems, mrkdwn));
+              else
+                for (const [j, f] of b.fields.entries())
+                  textObject(f, `${where}.fields[${j}]`, 2000, problems, mrkdwn);
             }
             break;
           case "context":
             if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10) {
               problems.push(`${where}.elements: 1 to 10`);
-            } else
-              b.elements.forEach((e, j) => textObject(e, `${where}.elements[${j}]`, 3000, problems, mrkdwn));
+            } else {
+              for (const [j, e] of b.elements.entries())
+                textObject(e, `${where}.elements[${j}]`, 3000, problems, mrkdwn);
+            }
             break;
           case "divider":
             break;
           default:
             problems.push(`${where}: unknown block type ${JSON.stringify(b.type)}`);
         }
-      });
+      }
     }
   }
   const mentions = mrkdwn.flatMap((t) => [...t.matchAll(MENTION)].map((m) => m[1] ?? ""));
