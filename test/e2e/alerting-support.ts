@@ -17,9 +17,17 @@ export { agentBundle, capturesDir as captures } from "./support/server-process.t
 const ADMIN = "alerting-e2e-admin-token";
 export const ENROLL = "alerting-e2e-enroll-token";
 
-/** The real server bundle with this suite's tokens; `env` adds to (and overrides) its environment. */
+/**
+ * The real server bundle with this suite's tokens; `env` adds to (and overrides) its environment.
+ * Inhibition is off unless `env` says otherwise: these tests count one notification per failing
+ * check (delivery, retries, grouping); test/e2e/alertmanager.test.ts covers inhibition.
+ */
 export function startServer(env: Record<string, string>): SharedServerProcess {
-  return SharedServerProcess.start({ adminToken: ADMIN, enrollToken: ENROLL, env });
+  return SharedServerProcess.start({
+    adminToken: ADMIN,
+    enrollToken: ENROLL,
+    env: { KDUMPWATCH_ALERT_INHIBIT: "off", ...env },
+  });
 }
 
 /** `ServerProcess.start(env)`, the name test/bench/alert-latency.ts starts the server by. */

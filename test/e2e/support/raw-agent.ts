@@ -14,6 +14,8 @@ export interface RawAgentOptions {
   machineId?: string;
   /** the hello's agentVersion, also the prefix of each snapshot hash */
   agentVersion?: string;
+  /** host labels sent in the hello (as the agent's configuration would) */
+  labels?: Record<string, string>;
 }
 
 export class RawAgent {
@@ -61,6 +63,7 @@ export class RawAgent {
           agentVersion: version,
           machineId: this.machineId,
           hostname: this.hostname,
+          ...(this.options.labels === undefined ? {} : { labels: this.options.labels }),
           auth,
         }),
       );

@@ -37,7 +37,13 @@ import {
   type NotificationItem,
 } from "./alert-types.ts";
 import { evaluateHost, type Observation } from "./conditions.ts";
-import { consequencesOf, type InhibitRule, inhibitedBy, inhibitRank } from "./inhibition.ts";
+import {
+  consequencesOf,
+  DEFAULT_INHIBIT_RULES,
+  type InhibitRule,
+  inhibitedBy,
+  inhibitRank,
+} from "./inhibition.ts";
 import { enqueueNotification } from "./outbox-store.ts";
 import type { Receiver } from "./receivers.ts";
 import { selectActiveSilences } from "./silence-store.ts";
@@ -118,7 +124,9 @@ export class AlertEngine {
   constructor(options: AlertEngineOptions) {
     this.#o = options;
     this.#rules = options.inhibitRules ?? [];
-    this.#rank = inhibitRank(this.#rules);
+    // root causes first even without rules: an Alertmanager doing the inhibition (raw signals,
+    // KDUMPWATCH_ALERT_INHIBIT=off) then receives each source before its targets
+    this.#rank = inhibitRank(this.#rules.length > 0 ? this.#rules : DEFAULT_INHIBIT_RULES);
   }
 
   /** Forget cached silences (after one was created or ended here). */

@@ -1,0 +1,81 @@
+/**
+ * A real Alertmanager (Debian's prometheus-alertmanager, 0.25) for end-to-end tests (not a test
+ * file): loopback only, a free port, its own temporary storage, clustering off, configured from
+ * infra/alertmanager/alertmanager.example.yml with the receivers pointed at local recorders and
+ * the group timings shortened.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, repo, tempDir } from "./server-process.ts";
+import { killRunning, sleep, WatchedProcess } from "./watched-process.ts";
+
+export const ALERTMANAGER_BIN = "/usr/bin/prometheus-alertmanager";
+export const EXAMPLE_CONFIG = join(repo, "infra/alertmanager/alertmanager.example.yml");
+
+export interface AlertmanagerAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  fingerprint: string;
+  status: { state: string; inhibitedBy: string[]; silencedBy: string[] };
+}
+
+export class Alertmanager extends WatchedProcess {
+  constructor(
+    child: ChildProcess,
+    readonly url: string,
+  ) {
+    super(child);
+  }
+
+  /** Starts it with the example configuration, `receivers` replacing the example's receiver URLs. */
+  static async start(receivers: { oncall: string; storage: string }): Promise<Alertmanager> {
+    const dir = tempDir("kdw-am-");
+    const config = readFileSync(EXAMPLE_CONFIG, "utf8")
+      .replace("http://kdump-oncall.example:9000/hook", receivers.oncall)
+      .replace("http://storage-team.example:9000/hook", receivers.storage)
+      .replace("group_wait: 30s", "group_wait: 1s")
+      .replace("group_interval: 5m", "group_interval: 1s");
+    writeFileSync(join(dir, "alertmanager.yml"), config);
+    const port = await freePort();
+    const child = spawn(
+      ALERTMANAGER_BIN,
+      [
+        `--config.file=${join(dir, "alertmanager.yml")}`,
+        `--storage.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--cluster.listen-address=",
+        "--log.level=warn",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const am = new Alertmanager(child, `http://127.0.0.1:${port}`);
+    for (const until = Date.now() + 60_000; ; ) {
+      try {
+        if ((await fetch(`${am.url}/-/ready`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (!am.alive) throw new Error(`alertmanager exited: ${am.output}`);
+      if (Date.now() > until) throw new Error(`alertmanager not ready: ${am.output}`);
+      await sleep(100);
+    }
+    return am;
+  }
+
+  /** Every alert it holds, with its inhibition status (GET /api/v2/alerts). */
+  async alerts(): Promise<AlertmanagerAlert[]> {
+    const res = await fetch(
+      `${this.url}/api/v2/alerts?active=true&inhibited=true&silenced=true&unprocessed=true`,
+    );
+    if (!res.ok) throw new Error(`GET /api/v2/alerts: HTTP ${res.status}`);
+    return (await res.json()) as AlertmanagerAlert[];
+  }
+}
+
+/** SIGKILLs every Alertmanager a test started and left running. */
+export function killAllAlertmanagers(): Promise<void> {
+  return killRunning((p) => p instanceof Alertmanager);
+}
