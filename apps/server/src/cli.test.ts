@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hosts, openDatabase } from "@kdumpwatch/db";
 import { afterAll, describe, expect, test } from "vitest";
 import { EXIT, parseDuration, runCli } from "./cli.ts";
 import { loadConfig } from "./config.ts";
@@ -48,6 +49,64 @@ describe("kdumpwatch-server CLI", () => {
     const table = io({ KDUMPWATCH_DATA_DIR: dir });
     await runCli(["token", "list"], table.io);
     expect(table.out[1]).toContain("revoked");
+  });
+
+  test("labels show, set and unset a host's API labels, by id or by its unique hostname", async () => {
+    const handle = await openDatabase({ dataDir: dir });
+    const at = new Date();
+    await handle.db.insert(hosts).values({
+      id: "host-cli-1",
+      machineId: "m-cli",
+      hostname: "db-7",
+      enrolledAt: at,
+      lastSeenAt: at,
+      verdictSince: at,
+      staleClockAt: at,
+      agentLabels: { team: "storage" },
+      labels: { team: "storage" },
+    });
+    await handle.close();
+    const set = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["labels", "set", "db-7", "site=par1", "team=dba"], set.io), set.err.join("\n")).toBe(
+      EXIT.ok,
+    );
+    expect(set.out).toEqual(["site=par1  (api)", "team=dba  (api)"]);
+    const unset = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["labels", "unset", "host-cli-1", "team"], unset.io)).toBe(EXIT.ok);
+    const shown = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["labels", "show", "db-7", "--json"], shown.io)).toBe(EXIT.ok);
+    expect(JSON.parse(shown.out[0] ?? "{}")).toEqual({
+      labels: { team: "storage", site: "par1" },
+      agent: { team: "storage" },
+      api: { site: "par1" },
+    });
+    const bad = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["labels", "set", "db-7", "host=x"], bad.io)).toBe(EXIT.usage);
+    expect(bad.err.join("\n")).toContain("labels set: host:");
+    const missing = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["labels", "show", "no-such-host"], missing.io)).toBe(EXIT.internal);
+    expect(missing.err.join("\n")).toContain('no host with id or hostname "no-such-host"');
+  });
+
+  test("api-token create --scope metrics:read prints the secret once; list shows it; revoke ends it", async () => {
+    const created = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(
+      await runCli(["api-token", "create", "--scope", "metrics:read", "--label", "prometheus"], created.io),
+    ).toBe(EXIT.ok);
+    const id = /^api token (\w+): scopes metrics:read$/.exec(created.out[0] ?? "")?.[1];
+    expect(id, created.out.join("\n")).toBeDefined();
+    expect(created.out[1]).toMatch(/^kdwr_/);
+    const listed = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["api-token", "list", "--json"], listed.io)).toBe(EXIT.ok);
+    expect(JSON.parse(listed.out[0] ?? "{}").tokens).toMatchObject([
+      { id, scopes: ["metrics:read"], label: "prometheus" },
+    ]);
+    expect(listed.out.join(""), "no secret in the list").not.toContain("kdwr_");
+    const revoked = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["api-token", "revoke", id!], revoked.io)).toBe(EXIT.ok);
+    const noScope = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["api-token", "create"], noScope.io)).toBe(EXIT.usage);
+    expect(noScope.err.join("\n")).toContain("--scope metrics:read");
   });
 
   test("while a server holds the PGlite directory, a token command fails clearly", async () => {

@@ -36,7 +36,9 @@ export function toAlertDto(row: AlertRow, silences: readonly Silence[], now: Dat
     lastNotifiedAt: iso(row.lastNotifiedAt),
     summary: d.summary,
     remediation: d.remediation,
-    silencedBy: open ? matchingSilences(silences, alertLabels(key, d.hostname), now).map((s) => s.id) : [],
+    silencedBy: open
+      ? matchingSilences(silences, alertLabels(key, d.hostname, d.hostLabels), now).map((s) => s.id)
+      : [],
   };
 }
 

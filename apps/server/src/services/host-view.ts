@@ -34,6 +34,9 @@ export function toHostSummary(row: HostRow, cutoff: Date): HostSummary {
     enrolledAt: row.enrolledAt.toISOString(),
     agentVersion: row.agentVersion,
     duplicateOf: row.duplicateOf,
-    labels: row.labels ?? {},
+    // sorted by name: the API, the exports and the dashboard show one stable order
+    labels: Object.fromEntries(
+      Object.entries(row.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
   };
 }
