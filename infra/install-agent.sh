@@ -69,7 +69,7 @@ esac
 case "$interval" in '' | *[!0-9]*) [ -z "$interval" ] || die "--interval: '$interval' is not a whole number of seconds" ;; esac
 
 if [ -z "$bundle" ]; then
-  for candidate in "$here/kdumpwatch-agent.mjs" "$here/../apps/agent/dist/kdumpwatch-agent.mjs"; do
+  for candidate in "$here/kdumpwatch-agent.cjs" "$here/../apps/agent/dist/kdumpwatch-agent.cjs"; do
     if [ -f "$candidate" ]; then bundle=$candidate; break; fi
   done
 fi
@@ -106,7 +106,7 @@ place() { # src dst mode
   say "installed $2"
 }
 
-place "$bundle" "$lib_dir/kdumpwatch-agent.mjs" 0755
+place "$bundle" "$lib_dir/kdumpwatch-agent.cjs" 0755
 place "$unit_src" "$unit_dir/kdumpwatch-agent.service" 0644
 
 # agent.json: keep what an operator added (e.g. "interval"), set server/token/interval we were given.
@@ -140,7 +140,7 @@ if [ -n "$destdir" ]; then
 fi
 if ! command -v systemctl >/dev/null 2>&1 || [ ! -d /run/systemd/system ]; then
   say "systemd is not running on this host: the unit is installed but not enabled."
-  say "start the agent yourself:  node /usr/lib/kdumpwatch/kdumpwatch-agent.mjs run"
+  say "start the agent yourself:  node /usr/lib/kdumpwatch/kdumpwatch-agent.cjs run"
   exit 0
 fi
 systemctl daemon-reload

@@ -8,7 +8,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-bundle="$repo/apps/agent/dist/kdumpwatch-agent.mjs"
+bundle="$repo/apps/agent/dist/kdumpwatch-agent.cjs"
 out_dir=${KDUMPWATCH_DEB_OUT:-$repo/dist}
 
 command -v dpkg-deb >/dev/null 2>&1 || { echo "build-deb.sh: dpkg-deb is required" >&2; exit 1; }
@@ -23,12 +23,12 @@ chmod 0755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 umask 022
 
-install -D -m 0755 "$bundle" "$stage/usr/lib/kdumpwatch/kdumpwatch-agent.mjs"
+install -D -m 0755 "$bundle" "$stage/usr/lib/kdumpwatch/kdumpwatch-agent.cjs"
 install -D -m 0644 "$repo/infra/systemd/kdumpwatch-agent.service" \
   "$stage/usr/lib/systemd/system/kdumpwatch-agent.service"
 install -D -m 0644 "$here/agent.json.example" "$stage/usr/share/kdumpwatch/agent.json.example"
 install -d -m 0755 "$stage/usr/bin"
-ln -s ../lib/kdumpwatch/kdumpwatch-agent.mjs "$stage/usr/bin/kdumpwatch-agent"
+ln -s ../lib/kdumpwatch/kdumpwatch-agent.cjs "$stage/usr/bin/kdumpwatch-agent"
 install -D -m 0644 "$here/copyright" "$stage/usr/share/doc/kdumpwatch-agent/copyright"
 
 install -d -m 0755 "$stage/DEBIAN"

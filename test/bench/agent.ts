@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { WebSocketServer } from "ws";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const bundle = join(repo, "apps/agent/dist/kdumpwatch-agent.mjs");
+const bundle = join(repo, "apps/agent/dist/kdumpwatch-agent.cjs");
 const { values } = parseArgs({
   options: {
     root: { type: "string" },
@@ -33,7 +33,7 @@ const nodeFlags = (values["node-flags"] ?? unitNodeFlags()).split(/\s+/).filter(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
-/** `ExecStart=/usr/bin/env node FLAGS… /usr/lib/kdumpwatch/kdumpwatch-agent.mjs run` → FLAGS */
+/** `ExecStart=/usr/bin/env node FLAGS… /usr/lib/kdumpwatch/kdumpwatch-agent.cjs run` → FLAGS */
 function unitNodeFlags(): string {
   const unit = readFileSync(join(repo, "infra/systemd/kdumpwatch-agent.service"), "utf8");
   const exec = unit.match(/^ExecStart=.*?\bnode\s+(.*?)\s*\S*kdumpwatch-agent\.mjs/m);

@@ -75,7 +75,7 @@ describe("Debian package (pnpm package:deb → infra/deb/build-deb.sh)", () => {
         }),
     );
     const expected: Array<[string, string]> = [
-      ["/usr/lib/kdumpwatch/kdumpwatch-agent.mjs", "-rwxr-xr-x"],
+      ["/usr/lib/kdumpwatch/kdumpwatch-agent.cjs", "-rwxr-xr-x"],
       ["/usr/lib/systemd/system/kdumpwatch-agent.service", "-rw-r--r--"],
       ["/usr/share/kdumpwatch/agent.json.example", "-rw-r--r--"],
       ["/usr/share/doc/kdumpwatch-agent/copyright", "-rw-r--r--"],
@@ -97,7 +97,7 @@ describe("Debian package (pnpm package:deb → infra/deb/build-deb.sh)", () => {
     expect(readFileSync(join(root, "usr/lib/systemd/system/kdumpwatch-agent.service"), "utf8")).toBe(
       readFileSync(agentUnit, "utf8"),
     );
-    const version = run("node", [join(root, "usr/lib/kdumpwatch/kdumpwatch-agent.mjs"), "--version"]);
+    const version = run("node", [join(root, "usr/lib/kdumpwatch/kdumpwatch-agent.cjs"), "--version"]);
     expect(version.stdout.trim(), version.all).toBe(`kdumpwatch-agent ${agentVersion}`);
   });
 
@@ -142,7 +142,7 @@ describe("systemd units", () => {
     "Restart=on-failure",
     "RestartPreventExitStatus=64",
     "ExecReload=/bin/kill -HUP $MAINPID",
-    "ExecStart=/usr/bin/env node --max-semi-space-size=1 --lite-mode --no-expose-wasm /usr/lib/kdumpwatch/kdumpwatch-agent.mjs run",
+    "ExecStart=/usr/bin/env node --max-semi-space-size=1 --lite-mode --no-expose-wasm /usr/lib/kdumpwatch/kdumpwatch-agent.cjs run",
   ])("the agent unit has %s", (line) => {
     expect(directives(agent)).toContain(line);
   });
@@ -220,7 +220,7 @@ describe("infra/install-agent.sh", () => {
     ]);
     expect(r.status, r.all).toBe(0);
     expect(r.stdout).toContain("--destdir given: not touching systemd");
-    expect(mode(join(dest, "usr/lib/kdumpwatch/kdumpwatch-agent.mjs"))).toBe("0755");
+    expect(mode(join(dest, "usr/lib/kdumpwatch/kdumpwatch-agent.cjs"))).toBe("0755");
     expect(mode(join(dest, "etc/systemd/system/kdumpwatch-agent.service"))).toBe("0644");
     expect(mode(join(dest, "etc/kdumpwatch/agent.json"))).toBe("0600");
     expect(JSON.parse(readFileSync(join(dest, "etc/kdumpwatch/agent.json"), "utf8"))).toEqual({
@@ -271,7 +271,7 @@ describe("infra/install-agent.sh", () => {
     mkdirSync(join(capture, "proc"));
     writeFileSync(join(capture, "proc/cmdline"), "BOOT_IMAGE=/vmlinuz crashkernel=512M\n");
     const r = run("node", [
-      join(dest, "usr/lib/kdumpwatch/kdumpwatch-agent.mjs"),
+      join(dest, "usr/lib/kdumpwatch/kdumpwatch-agent.cjs"),
       "run",
       "--config",
       join(dest, "etc/kdumpwatch/agent.json"),
@@ -345,6 +345,6 @@ describe("Ansible role", () => {
     );
     const rolePath = join(ansible, "roles/kdumpwatch_agent");
     expect(existsSync(resolve(rolePath, "../../../systemd/kdumpwatch-agent.service"))).toBe(true);
-    expect(existsSync(resolve(rolePath, "../../../../apps/agent/dist/kdumpwatch-agent.mjs"))).toBe(true);
+    expect(existsSync(resolve(rolePath, "../../../../apps/agent/dist/kdumpwatch-agent.cjs"))).toBe(true);
   });
 });
