@@ -70,7 +70,9 @@ function ensureTestTools() {
 const [pnpm, ...pre] = ensurePnpm();
 if (process.argv.includes("--test-tools")) {
   ensureTestTools();
-  run(process.execPath, [new URL("./node-binaries.mjs", import.meta.url).pathname], { stdio: ["ignore", "ignore", "inherit"] });
+  run(process.execPath, [new URL("./node-binaries.mjs", import.meta.url).pathname], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }
 if (process.env.KDUMPWATCH_SKIP_INSTALL !== "1")
   run(pnpm, [...pre, "install", "--frozen-lockfile", "--reporter=silent"]);

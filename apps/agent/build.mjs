@@ -70,7 +70,14 @@ var KDUMPWATCH_AGENT_MIN_NODE = ${JSON.stringify(MIN_NODE)};
   }
 })();
 try {
-  require("vm").runInThisContext("(function (exports, require, module, __filename, __dirname) {" + ${JSON.stringify(code).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029")} + "\\n})", { filename: __filename })(exports, require, module, __filename, __dirname);
+  require("vm").runInThisContext("(function (exports, require, module, __filename, __dirname) {" + ${JSON.stringify(
+    code,
+  )
+    .replace(/\u2028/g, "\\u2028")
+    .replace(
+      /\u2029/g,
+      "\\u2029",
+    )} + "\\n})", { filename: __filename })(exports, require, module, __filename, __dirname);
 } catch (err) {
   process.stderr.write("kdumpwatch-agent: internal error: " + (err && err.message ? err.message : String(err)) + "\\n");
   process.exit(70);
@@ -102,7 +109,9 @@ async function writeManPages() {
     logLevel: "warning",
   });
   const source = pages.outputFiles[0].text;
-  const { agentManPages } = await import(`data:text/javascript;base64,${Buffer.from(source).toString("base64")}`);
+  const { agentManPages } = await import(
+    `data:text/javascript;base64,${Buffer.from(source).toString("base64")}`
+  );
   const dir = join(here, "dist/man");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

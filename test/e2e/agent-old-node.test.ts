@@ -89,22 +89,26 @@ describe("the agent file on old Node.js versions", () => {
     }
   });
 
-  test.each(captures)("check --json of %s: the same bytes and exit status on every supported Node", async (name) => {
-    const args = ["check", "--root", join(capturesDir, name), "--json"];
-    const reference = await runOn(process.execPath, args);
-    expect(reference.stderr, "the development Node judges it cleanly").toBe("");
-    expect(reference.status, reference.stdout.slice(0, 300)).toBeGreaterThanOrEqual(0);
-    expect(reference.status).toBeLessThanOrEqual(3);
-    const runs = await Promise.all(SUPPORTED.map((v) => runOn(node(v), args)));
-    SUPPORTED.forEach((version, i) => {
-      const r = runs[i] as Run;
-      expect(r.stderr, `Node ${version}: nothing on stderr`).toBe("");
-      expect(r.status, `Node ${version}: exit status`).toBe(reference.status);
-      expect(r.stdout === reference.stdout, `Node ${version}: stdout differs from Node ${process.version}`).toBe(
-        true,
-      );
-    });
-  });
+  test.each(captures)(
+    "check --json of %s: the same bytes and exit status on every supported Node",
+    async (name) => {
+      const args = ["check", "--root", join(capturesDir, name), "--json"];
+      const reference = await runOn(process.execPath, args);
+      expect(reference.stderr, "the development Node judges it cleanly").toBe("");
+      expect(reference.status, reference.stdout.slice(0, 300)).toBeGreaterThanOrEqual(0);
+      expect(reference.status).toBeLessThanOrEqual(3);
+      const runs = await Promise.all(SUPPORTED.map((v) => runOn(node(v), args)));
+      SUPPORTED.forEach((version, i) => {
+        const r = runs[i] as Run;
+        expect(r.stderr, `Node ${version}: nothing on stderr`).toBe("");
+        expect(r.status, `Node ${version}: exit status`).toBe(reference.status);
+        expect(
+          r.stdout === reference.stdout,
+          `Node ${version}: stdout differs from Node ${process.version}`,
+        ).toBe(true);
+      });
+    },
+  );
 
   test("the human report, collect's JSON and every --help are the same on every supported Node", async () => {
     const capture = join(capturesDir, captures[0] as string);
@@ -117,21 +121,30 @@ describe("the agent file on old Node.js versions", () => {
     ]) {
       const reference = await runOn(process.execPath, args);
       for (const version of SUPPORTED) {
-        expect({ version, args, ...(await runOn(node(version), args)) }).toEqual({ version, args, ...reference });
+        expect({ version, args, ...(await runOn(node(version), args)) }).toEqual({
+          version,
+          args,
+          ...reference,
+        });
       }
     }
   });
 
-  test.each(TOO_OLD)("Node %s is refused in one line naming the minimum, exit 70, whatever the command", async (version) => {
-    for (const args of [["check"], ["run", "--once"], ["--version"]]) {
-      const r = await runOn(node(version), args);
-      expect(r.status, `${version} ${args.join(" ")}: ${r.stderr}`).toBe(70);
-      expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(
-        new RegExp(`^kdumpwatch-agent: Node\\.js v${version.replace(/\./g, "\\.")} is too old; kdumpwatch-agent needs Node\\.js 10\\.19\\.0 or later\\n$`),
-      );
-    }
-  });
+  test.each(TOO_OLD)(
+    "Node %s is refused in one line naming the minimum, exit 70, whatever the command",
+    async (version) => {
+      for (const args of [["check"], ["run", "--once"], ["--version"]]) {
+        const r = await runOn(node(version), args);
+        expect(r.status, `${version} ${args.join(" ")}: ${r.stderr}`).toBe(70);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `^kdumpwatch-agent: Node\\.js v${version.replace(/\./g, "\\.")} is too old; kdumpwatch-agent needs Node\\.js 10\\.19\\.0 or later\\n$`,
+          ),
+        );
+      }
+    },
+  );
 
   test("a bundle that fails while loading exits 70 with one line, never a verdict status, on every Node", async () => {
     const text = readFileSync(agentBundle, "utf8");
@@ -160,7 +173,9 @@ describe("the agent file on old Node.js versions", () => {
     expect(text).not.toMatch(/require\(\\?"node:/);
     expect(text).not.toMatch(/require\(\\?"fs\/promises/);
     for (const global of ["structuredClone", "AbortController", "queueMicrotask", "TextDecoder", "fetch("]) {
-      expect(text.includes(global), `${global} in the bundle (apps/agent/src/compat/runtime-audit.ts)`).toBe(false);
+      expect(text.includes(global), `${global} in the bundle (apps/agent/src/compat/runtime-audit.ts)`).toBe(
+        false,
+      );
     }
     expect(Buffer.byteLength(text), "bundle budget 300 kB").toBeLessThanOrEqual(300_000);
   });

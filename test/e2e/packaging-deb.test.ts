@@ -37,6 +37,7 @@ const TRACES = [
   "/var/lib/systemd/deb-systemd-helper-enabled/multi-user.target.wants/kdumpwatch-agent.service",
   "/usr/share/man/man8/kdumpwatch-agent.8.gz",
 ];
+// biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template
 const installed = () => run("dpkg-query", ["-W", "-f", "${Status}", "kdumpwatch-agent"]).stdout;
 
 let deb = "";
@@ -79,7 +80,12 @@ describe("the Debian package, installed for real", () => {
     expect(field("Depends")).toBe("nodejs (>= 10.19)");
     expect(field("Architecture")).toBe("all");
     const files = run("dpkg-deb", ["-c", deb]).stdout;
-    for (const page of ["kdumpwatch-agent.8", "kdumpwatch-agent-check.8", "kdumpwatch-agent-collect.8", "kdumpwatch-agent-run.8"]) {
+    for (const page of [
+      "kdumpwatch-agent.8",
+      "kdumpwatch-agent-check.8",
+      "kdumpwatch-agent-collect.8",
+      "kdumpwatch-agent-run.8",
+    ]) {
       expect(files).toContain(`./usr/share/man/man8/${page}.gz`);
     }
     expect(files).toContain("./usr/share/doc/kdumpwatch-agent/changelog.gz");
@@ -98,7 +104,10 @@ describe("the Debian package, installed for real", () => {
     expect(inst.all).toContain('set "server" and "enrollToken" in /etc/kdumpwatch/agent.json');
     expect(mode("/etc/kdumpwatch/agent.json")).toBe("0600");
     expect(mode("/var/lib/kdumpwatch")).toBe("0700");
-    expect(existsSync("/etc/systemd/system/multi-user.target.wants/kdumpwatch-agent.service"), "enabled").toBe(true);
+    expect(
+      existsSync("/etc/systemd/system/multi-user.target.wants/kdumpwatch-agent.service"),
+      "enabled",
+    ).toBe(true);
     const help = run("kdumpwatch-agent", ["--version"]);
     expect(help.stdout.trim(), help.all).toBe(`kdumpwatch-agent ${version}`);
     const man = run("man", ["-w", "kdumpwatch-agent-check"]);
@@ -117,7 +126,9 @@ describe("the Debian package, installed for real", () => {
     );
     const unit = readFileSync("/lib/systemd/system/kdumpwatch-agent.service", "utf8");
     const exec = /^ExecStart=(.+)$/m.exec(unit)?.[1]?.split(/\s+/) ?? [];
-    const env = Object.fromEntries([...unit.matchAll(/^Environment=(\w+)=(\S*)$/gm)].map((m) => [m[1], m[2]]));
+    const env = Object.fromEntries(
+      [...unit.matchAll(/^Environment=(\w+)=(\S*)$/gm)].map((m) => [m[1], m[2]]),
+    );
     expect(exec[0]).toBe("/usr/bin/env");
     const agent = spawn(exec[0] as string, exec.slice(1), {
       env: { PATH: process.env.PATH, ...env },
@@ -135,9 +146,10 @@ describe("the Debian package, installed for real", () => {
     expect(log, "the agent started by the unit's command line reported").toContain("snapshot acknowledged");
     const hosts = await server.api<{ hosts: unknown[] }>("/api/hosts");
     expect(hosts.hosts).toHaveLength(1);
-    expect(mode("/var/lib/kdumpwatch/credential.json"), "its own credential, kept by the package's state dir").toBe(
-      "0600",
-    );
+    expect(
+      mode("/var/lib/kdumpwatch/credential.json"),
+      "its own credential, kept by the package's state dir",
+    ).toBe("0600");
 
     // the maintainer scripts WITH systemd: a private mount namespace with /run/systemd/system and a
     // systemctl that records what it is asked
@@ -152,7 +164,9 @@ describe("the Debian package, installed for real", () => {
     // deb-systemd-invoke obeys; inside the namespace a policy that allows them is bound over it
     writeFileSync(join(bin, "policy-rc.d"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(bin, "policy-rc.d"), 0o755);
-    const policy = existsSync("/usr/sbin/policy-rc.d") ? `mount --bind ${bin}/policy-rc.d /usr/sbin/policy-rc.d && ` : "";
+    const policy = existsSync("/usr/sbin/policy-rc.d")
+      ? `mount --bind ${bin}/policy-rc.d /usr/sbin/policy-rc.d && `
+      : "";
     const withSystemd = (script: string, arg: string) =>
       run("unshare", [
         "--mount",
@@ -162,9 +176,10 @@ describe("the Debian package, installed for real", () => {
       ]);
     const post = withSystemd("postinst", "configure");
     expect(post.status, post.all).toBe(0);
-    expect(readFileSync(record, "utf8"), "configured: postinst restarts the unit through deb-systemd-invoke").toMatch(
-      /--quiet --system restart kdumpwatch-agent\.service/,
-    );
+    expect(
+      readFileSync(record, "utf8"),
+      "configured: postinst restarts the unit through deb-systemd-invoke",
+    ).toMatch(/--quiet --system restart kdumpwatch-agent\.service/);
     const pre = withSystemd("prerm", "remove");
     expect(pre.status, pre.all).toBe(0);
     expect(readFileSync(record, "utf8")).toMatch(/stop kdumpwatch-agent\.service/);

@@ -9,32 +9,64 @@ import { CONFIG_VARS, type ConfigVar } from "./config.ts";
 const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: string }> = {
   PORT: { value: "PORT", default: "8080", help: "TCP port of the API, the dashboard and the agent socket" },
   HOST: { value: "ADDRESS", default: "127.0.0.1", help: "address to listen on" },
-  DATABASE_URL: { value: "URL", help: "PostgreSQL (postgres://...); unset: embedded PGlite in the data directory" },
+  DATABASE_URL: {
+    value: "URL",
+    help: "PostgreSQL (postgres://...); unset: embedded PGlite in the data directory",
+  },
   KDUMPWATCH_DATA_DIR: {
     value: "DIR",
     default: "./data",
     help: "PGlite directory, used by one server at a time; its admin.sock answers the token commands",
   },
-  KDUMPWATCH_ENROLL_TOKEN: { value: "TOKEN", help: "fleet enrollment token, accepted besides those of token create" },
-  KDUMPWATCH_ADMIN_TOKEN: { value: "TOKEN", help: "bearer for the API and the dashboard; unset: generated and printed once" },
-  KDUMPWATCH_STALE_AFTER: { value: "SECONDS", default: "180", help: "seconds without a report before a host is stale" },
+  KDUMPWATCH_ENROLL_TOKEN: {
+    value: "TOKEN",
+    help: "fleet enrollment token, accepted besides those of token create",
+  },
+  KDUMPWATCH_ADMIN_TOKEN: {
+    value: "TOKEN",
+    help: "bearer for the API and the dashboard; unset: generated and printed once",
+  },
+  KDUMPWATCH_STALE_AFTER: {
+    value: "SECONDS",
+    default: "180",
+    help: "seconds without a report before a host is stale",
+  },
   KDUMPWATCH_RECONNECT_GRACE: {
     value: "SECONDS",
     default: "300",
     help: "after a server outage, extra seconds before the stale countdown starts",
   },
   KDUMPWATCH_DASHBOARD_DIR: { value: "DIR", help: "the built dashboard served at /" },
-  KDUMPWATCH_LOG_LEVEL: { value: "LEVEL", default: "info", help: "log level (JSON lines; on stderr for commands other than serve)" },
-  KDUMPWATCH_HEARTBEAT: { value: "SECONDS", default: "30", help: "heartbeat interval agents are told to use" },
+  KDUMPWATCH_LOG_LEVEL: {
+    value: "LEVEL",
+    default: "info",
+    help: "log level (JSON lines; on stderr for commands other than serve)",
+  },
+  KDUMPWATCH_HEARTBEAT: {
+    value: "SECONDS",
+    default: "30",
+    help: "heartbeat interval agents are told to use",
+  },
   KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: {
     value: "N",
     default: "256",
     help: "agent sockets per remote address (0: unlimited)",
   },
-  KDUMPWATCH_ALERT_WEBHOOKS: { value: "URLS", help: "comma-separated alert receivers (slack+https://, alertmanager+http://)" },
+  KDUMPWATCH_ALERT_WEBHOOKS: {
+    value: "URLS",
+    help: "comma-separated alert receivers (slack+https://, alertmanager+http://)",
+  },
   KDUMPWATCH_WEBHOOK_SECRET: { value: "SECRET", help: "signs every notification (X-Kdumpwatch-Signature)" },
-  KDUMPWATCH_ALERT_HOLD: { value: "SECONDS", default: "60", help: "seconds a condition must hold before it fires" },
-  KDUMPWATCH_ALERT_GROUP_WAIT: { value: "SECONDS", default: "30", help: "alerts of one check starting within this window are sent together" },
+  KDUMPWATCH_ALERT_HOLD: {
+    value: "SECONDS",
+    default: "60",
+    help: "seconds a condition must hold before it fires",
+  },
+  KDUMPWATCH_ALERT_GROUP_WAIT: {
+    value: "SECONDS",
+    default: "30",
+    help: "alerts of one check starting within this window are sent together",
+  },
   KDUMPWATCH_PUBLIC_URL: { value: "URL", help: "base of the host links in notifications" },
 };
 
@@ -76,16 +108,26 @@ export const TOKEN_COMMAND: CliCommand = {
     {
       name: "create",
       summary: "create an enrollment token and print its secret once",
-      description: ["Creates a token for --uses enrollments within --ttl and prints its id and secret.", TOKEN_NOTE],
+      description: [
+        "Creates a token for --uses enrollments within --ttl and prints its id and secret.",
+        TOKEN_NOTE,
+      ],
       options: [
         { name: "uses", value: "N", default: "1", help: "how many hosts may enroll with it" },
-        { name: "ttl", value: "DURATION", default: "24h", help: "how long it is valid: 90s, 30m, 24h, 7d or seconds" },
+        {
+          name: "ttl",
+          value: "DURATION",
+          default: "24h",
+          help: "how long it is valid: 90s, 30m, 24h, 7d or seconds",
+        },
         { name: "label", value: "TEXT", help: "a note for people (rack, team, change ticket)" },
         JSON_OPTION,
         ...DATABASE_OPTIONS,
       ],
       exits: COMMAND_EXITS,
-      examples: [["kdumpwatch-server token create --uses 100 --ttl 24h --label rack-12", "a token for a rack"]],
+      examples: [
+        ["kdumpwatch-server token create --uses 100 --ttl 24h --label rack-12", "a token for a rack"],
+      ],
     },
     {
       name: "list",

@@ -53,29 +53,42 @@ describe("kdumpwatch-server CLI", () => {
   test("while a server holds the PGlite directory, token create, list and revoke go through its admin socket", async () => {
     const live = join(dir, "live");
     const server = await startServer({
-      config: loadConfig({ PORT: "0", KDUMPWATCH_DATA_DIR: live, KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test" }),
+      config: loadConfig({
+        PORT: "0",
+        KDUMPWATCH_DATA_DIR: live,
+        KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test",
+      }),
       log: silentLogger(),
       announce: () => {},
     });
     try {
       const socket = join(live, "admin.sock");
-      expect((statSync(socket).mode & 0o777).toString(8), "only root (the server's user) may connect").toBe("600");
+      expect((statSync(socket).mode & 0o777).toString(8), "only root (the server's user) may connect").toBe(
+        "600",
+      );
       expect((statSync(live).mode & 0o777).toString(8)).toBe("700");
 
       const created = io({ KDUMPWATCH_DATA_DIR: live });
-      expect(await runCli(["token", "create", "--uses", "2", "--json"], created.io), created.err.join("\n")).toBe(EXIT.ok);
+      expect(
+        await runCli(["token", "create", "--uses", "2", "--json"], created.io),
+        created.err.join("\n"),
+      ).toBe(EXIT.ok);
       expect(created.out, "stdout holds the answer alone: one JSON line").toHaveLength(1);
       const { token, secret } = JSON.parse(created.out[0] ?? "{}");
       expect(secret).toMatch(/^kdwe_/);
 
       const listed = io({ KDUMPWATCH_DATA_DIR: live });
       expect(await runCli(["token", "list", "--json"], listed.io)).toBe(EXIT.ok);
-      expect(JSON.parse(listed.out[0] ?? "{}").tokens).toMatchObject([{ id: token.id, maxUses: 2, active: true }]);
+      expect(JSON.parse(listed.out[0] ?? "{}").tokens).toMatchObject([
+        { id: token.id, maxUses: 2, active: true },
+      ]);
 
       const revoked = io({ KDUMPWATCH_DATA_DIR: live });
       expect(await runCli(["token", "revoke", token.id, "--json"], revoked.io)).toBe(EXIT.ok);
       expect(JSON.parse(revoked.out[0] ?? "{}")).toMatchObject({ id: token.id, active: false });
-      const res = await fetch(`${server.url}/api/tokens`, { headers: { authorization: "Bearer admin-token-cli-test" } });
+      const res = await fetch(`${server.url}/api/tokens`, {
+        headers: { authorization: "Bearer admin-token-cli-test" },
+      });
       expect((await res.json()).tokens[0]).toMatchObject({ id: token.id, active: false });
 
       const unknown = io({ KDUMPWATCH_DATA_DIR: live });
@@ -96,7 +109,11 @@ describe("kdumpwatch-server CLI", () => {
   test("the admin socket answers only on its own connection: the same request over TCP needs the bearer", async () => {
     const live = join(dir, "tcp");
     const server = await startServer({
-      config: loadConfig({ PORT: "0", KDUMPWATCH_DATA_DIR: live, KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test" }),
+      config: loadConfig({
+        PORT: "0",
+        KDUMPWATCH_DATA_DIR: live,
+        KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test",
+      }),
       log: silentLogger(),
       announce: () => {},
     });

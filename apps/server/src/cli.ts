@@ -42,7 +42,9 @@ export function parseDuration(text: string): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(SERVER_PROGRAM, argv);
   if (!parsed.ok) {
-    io.err(`kdumpwatch-server: ${parsed.message}\nTry 'kdumpwatch-server help${parsed.path.length ? ` ${parsed.path.join(" ")}` : ""}'.`);
+    io.err(
+      `kdumpwatch-server: ${parsed.message}\nTry 'kdumpwatch-server help${parsed.path.length ? ` ${parsed.path.join(" ")}` : ""}'.`,
+    );
     return EXIT.usage;
   }
   if (parsed.kind === "version") {
@@ -71,7 +73,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = path.join(" ");
   // only `serve` logs to stdout; every other command keeps stdout for its answer
-  const log = command === "serve" ? createLogger(config.logLevel) : createLogger(config.logLevel, process.stderr);
+  const log =
+    command === "serve" ? createLogger(config.logLevel) : createLogger(config.logLevel, process.stderr);
   try {
     switch (command) {
       case "serve":
@@ -181,15 +184,25 @@ async function tokenList(values: Values, config: Config, log: Logger, io: CliIo)
   for (const t of tokens) {
     const state = t.revokedAt ? "revoked" : t.active ? "active" : "inactive";
     io.out(
-      [t.id.padEnd(14), `${t.uses}/${t.maxUses}`.padEnd(12), t.expiresAt.padEnd(26), state.padEnd(9), t.label ?? ""].join(
-        " ",
-      ),
+      [
+        t.id.padEnd(14),
+        `${t.uses}/${t.maxUses}`.padEnd(12),
+        t.expiresAt.padEnd(26),
+        state.padEnd(9),
+        t.label ?? "",
+      ].join(" "),
     );
   }
   return EXIT.ok;
 }
 
-async function tokenRevoke(id: string, values: Values, config: Config, log: Logger, io: CliIo): Promise<number> {
+async function tokenRevoke(
+  id: string,
+  values: Values,
+  config: Config,
+  log: Logger,
+  io: CliIo,
+): Promise<number> {
   const token = (await viaServerOrDatabase(config, log, {
     admin: ["DELETE", `/api/tokens/${encodeURIComponent(id)}`],
     direct: (ctx) => revokeToken(ctx, id),
@@ -221,13 +234,16 @@ async function viaServerOrDatabase(
       const error = (reply.body as { error?: { code?: string; message?: string } } | null)?.error;
       if (reply.status === 404 && verb.notFound) throw new CommandError(verb.notFound);
       if (reply.status === 400) throw new UsageError(error?.message ?? "bad request");
-      throw new Error(`the running server answered ${reply.status}: ${error?.message ?? JSON.stringify(reply.body)}`);
+      throw new Error(
+        `the running server answered ${reply.status}: ${error?.message ?? JSON.stringify(reply.body)}`,
+      );
     }
   }
   try {
     return await withContext(config, log, verb.direct);
   } catch (err) {
-    if (err instanceof AppError && err.code === "not_found" && verb.notFound) throw new CommandError(verb.notFound);
+    if (err instanceof AppError && err.code === "not_found" && verb.notFound)
+      throw new CommandError(verb.notFound);
     throw err;
   }
 }

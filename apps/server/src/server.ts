@@ -55,7 +55,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const server = (await listen(kdw, config)) as Server;
     // PGlite admits one process: the CLI's token commands reach this one through its admin channel
     const admin =
-      handle.driver === "pglite" ? await listenAdminChannel((req, env) => kdw.app.fetch(req, env), config.dataDir) : null;
+      handle.driver === "pglite"
+        ? await listenAdminChannel((req, env) => kdw.app.fetch(req, env), config.dataDir)
+        : null;
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     kdw.alerting.setServerUrl(url);
@@ -80,7 +82,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           log.info("shutting down");
           kdw.setReady(false);
           const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-          const adminClosed = new Promise<void>((resolve) => (admin ? admin.close(() => resolve()) : resolve()));
+          const adminClosed = new Promise<void>((resolve) =>
+            admin ? admin.close(() => resolve()) : resolve(),
+          );
           admin?.closeAllConnections();
           await kdw.gateway.shutdown();
           kdw.live.close();

@@ -16,14 +16,24 @@ const program: CliProgram = {
   description: ["Demo -- with a .dot line start and a back\\slash."],
   defaultCommand: "serve",
   commands: [
-    { name: "serve", summary: "serve", description: ["Serves."], options: [{ name: "port", value: "N", help: "port", env: "PORT" }] },
+    {
+      name: "serve",
+      summary: "serve",
+      description: ["Serves."],
+      options: [{ name: "port", value: "N", help: "port", env: "PORT" }],
+    },
     {
       name: "token",
       summary: "manage tokens",
       description: ["Tokens."],
       options: [],
       commands: [
-        { name: "list", summary: "list tokens", description: ["Lists."], options: [{ name: "json", help: "as JSON" }] },
+        {
+          name: "list",
+          summary: "list tokens",
+          description: ["Lists."],
+          options: [{ name: "json", help: "as JSON" }],
+        },
         {
           name: "revoke",
           summary: "revoke a token",
@@ -42,10 +52,22 @@ describe("parseCommandLine", () => {
   test.each([
     [[], { ok: true, kind: "command", path: ["serve"], values: {}, args: [] }],
     [["--port", "80"], { ok: true, kind: "command", path: ["serve"], values: { port: "80" }, args: [] }],
-    [["serve", "--port=81"], { ok: true, kind: "command", path: ["serve"], values: { port: "81" }, args: [] }],
-    [["token", "list", "--json"], { ok: true, kind: "command", path: ["token", "list"], values: { json: true }, args: [] }],
-    [["token", "revoke", "t1"], { ok: true, kind: "command", path: ["token", "revoke"], values: {}, args: ["t1"] }],
-    [["token", "revoke", "--", "-t1"], { ok: true, kind: "command", path: ["token", "revoke"], values: {}, args: ["-t1"] }],
+    [
+      ["serve", "--port=81"],
+      { ok: true, kind: "command", path: ["serve"], values: { port: "81" }, args: [] },
+    ],
+    [
+      ["token", "list", "--json"],
+      { ok: true, kind: "command", path: ["token", "list"], values: { json: true }, args: [] },
+    ],
+    [
+      ["token", "revoke", "t1"],
+      { ok: true, kind: "command", path: ["token", "revoke"], values: {}, args: ["t1"] },
+    ],
+    [
+      ["token", "revoke", "--", "-t1"],
+      { ok: true, kind: "command", path: ["token", "revoke"], values: {}, args: ["-t1"] },
+    ],
     [["token", "--help"], { ok: true, kind: "help", path: ["token"] }],
     [["token", "list", "-h"], { ok: true, kind: "help", path: ["token", "list"] }],
     [["help", "token", "revoke"], { ok: true, kind: "help", path: ["token", "revoke"] }],
@@ -80,7 +102,13 @@ describe("help and manual pages come from the same definition", () => {
 
   test("one page per program and per command, each clean for man --warnings", () => {
     const pages = renderManPages(program, "2026-01-21");
-    expect(pages.map((p) => p.file)).toEqual(["demo.8", "demo-serve.8", "demo-token.8", "demo-token-list.8", "demo-token-revoke.8"]);
+    expect(pages.map((p) => p.file)).toEqual([
+      "demo.8",
+      "demo-serve.8",
+      "demo-token.8",
+      "demo-token-list.8",
+      "demo-token-revoke.8",
+    ]);
     const dir = mkdtempSync(join(tmpdir(), "kdw-man-"));
     try {
       for (const page of pages) {

@@ -33,7 +33,9 @@ export function parseCommandLine(program: CliProgram, argv: readonly string[]): 
         ok: false,
         path: [],
         message:
-          first === undefined ? "no command given" : `unknown option '${first}' (options come after the command)`,
+          first === undefined
+            ? "no command given"
+            : `unknown option '${first}' (options come after the command)`,
       };
     }
     if (first === "--help" || first === "-h") return { ok: true, kind: "help", path: [] };
@@ -45,7 +47,8 @@ export function parseCommandLine(program: CliProgram, argv: readonly string[]): 
   let command: CliCommand | undefined;
   while (rest.length > 0 && (command === undefined || command.commands !== undefined)) {
     const word = rest[0] as string;
-    if (command !== undefined && (word === "--help" || word === "-h")) return { ok: true, kind: "help", path };
+    if (command !== undefined && (word === "--help" || word === "-h"))
+      return { ok: true, kind: "help", path };
     const next = commands.find((c) => c.name === word);
     if (next === undefined) {
       const where = path.length === 0 ? "" : `${path.join(" ")}: `;
@@ -88,7 +91,9 @@ function parseHelp(program: CliProgram, words: readonly string[]): ParsedCommand
   return { ok: true, kind: "help", path: words.slice() };
 }
 
-export type ParsedOptions = { ok: true; values: OptionValues; args: string[] } | { ok: false; message: string };
+export type ParsedOptions =
+  | { ok: true; values: OptionValues; args: string[] }
+  | { ok: false; message: string };
 
 /** The options part of a command line: values by long name, the remaining arguments in order. */
 export function parseOptions(options: readonly CliOption[], argv: readonly string[]): ParsedOptions {

@@ -28,7 +28,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   const { values } = parsed;
   const root = pathOption(values.root, parsed.path[0] ?? "", "--root");
   if (!root.ok) return root;
-  if (parsed.path[0] === "check") return ok({ command: "check", root: root.value, json: values.json === true });
+  if (parsed.path[0] === "check")
+    return ok({ command: "check", root: root.value, json: values.json === true });
   const out = pathOption(values.out, "collect", "--out");
   if (!out.ok) return out;
   return ok({ command: "collect", root: root.value, out: out.value });

@@ -14,7 +14,8 @@ export interface CliIo {
  * compares them across Node versions); an unparsable value is ignored.
  */
 export function processIo(): CliIo {
-  const fixed = process.env.KDUMPWATCH_NOW === undefined ? Number.NaN : Date.parse(process.env.KDUMPWATCH_NOW);
+  const fixed =
+    process.env.KDUMPWATCH_NOW === undefined ? Number.NaN : Date.parse(process.env.KDUMPWATCH_NOW);
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -32,7 +32,9 @@ export async function collectCommand(
     try {
       await makeOutDir(options.out);
     } catch (err) {
-      io.stderr(`kdumpwatch-agent: collect: cannot create ${options.out}: ${errnoCode(err) ?? errorMessage(err)}\n`);
+      io.stderr(
+        `kdumpwatch-agent: collect: cannot create ${options.out}: ${errnoCode(err) ?? errorMessage(err)}\n`,
+      );
       return EXIT.cantCreate;
     }
   }

@@ -6,12 +6,16 @@ import { LEGACY_IMPLEMENTATIONS, stableSort } from "./legacy-builtins.ts";
 const impl = LEGACY_IMPLEMENTATIONS;
 
 describe("the fill-ins for Node 10.19 behave like the built-ins", () => {
-  test.each([[[1, 2, 3], -1], [[1, 2, 3], 0], [[1, 2, 3], 5], [[1, 2, 3], -4], [[], -1], [[1, 2], 1.7]])(
-    "Array.prototype.at(%j, %d)",
-    (array, index) => {
-      expect(impl["Array.prototype.at"].call(array, index)).toBe(array.at(index));
-    },
-  );
+  test.each([
+    [[1, 2, 3], -1],
+    [[1, 2, 3], 0],
+    [[1, 2, 3], 5],
+    [[1, 2, 3], -4],
+    [[], -1],
+    [[1, 2], 1.7],
+  ])("Array.prototype.at(%j, %d)", (array, index) => {
+    expect(impl["Array.prototype.at"].call(array, index)).toBe(array.at(index));
+  });
 
   test("Array.prototype.findLast and flatMap, on any array", () => {
     fc.assert(
@@ -43,7 +47,11 @@ describe("the fill-ins for Node 10.19 behave like the built-ins", () => {
   });
 
   test("Object.fromEntries", () => {
-    const entries: Array<[string, number]> = [["a", 1], ["b", 2], ["a", 3]];
+    const entries: Array<[string, number]> = [
+      ["a", 1],
+      ["b", 2],
+      ["a", 3],
+    ];
     expect(impl["Object.fromEntries"](entries)).toEqual(Object.fromEntries(entries));
   });
 

@@ -44,7 +44,9 @@ describe("runtime audit of the agent bundle's code for Node 10.19", () => {
   ])("flags %s as %s", (code, feature) => {
     const file = join(dir, `${feature.replace(/\W/g, "_")}.ts`);
     writeFileSync(file, `${code}\nexport {};\n`);
-    const found = auditRuntime({ entries: [file], allowed: new Set(), auditRoots: [dir] }).map((f) => f.feature);
+    const found = auditRuntime({ entries: [file], allowed: new Set(), auditRoots: [dir] }).map(
+      (f) => f.feature,
+    );
     expect(found).toContain(feature);
   });
 

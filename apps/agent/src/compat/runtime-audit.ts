@@ -95,7 +95,9 @@ function inspect(node: ts.Node, checker: ts.TypeChecker): { feature: string; why
   if (ts.isRegularExpressionLiteral(node)) {
     const flags = node.text.slice(node.text.lastIndexOf("/") + 1);
     const bad = flags.replace(/[gimsuy]/g, "");
-    return bad === "" ? null : { feature: `RegExp flag ${bad}`, why: "Node 10.19 knows only g, i, m, s, u, y" };
+    return bad === ""
+      ? null
+      : { feature: `RegExp flag ${bad}`, why: "Node 10.19 knows only g, i, m, s, u, y" };
   }
   if (!ts.isIdentifier(node)) return null;
   if (node.text === "globalThis") return { feature: "globalThis", why: "Node 12" };
@@ -107,7 +109,10 @@ function inspect(node: ts.Node, checker: ts.TypeChecker): { feature: string; why
   const newLib = decls.length > 0 && decls.every((d) => isNewLibFile(d.getSourceFile().fileName));
   if (newLib) {
     const decl = decls[0] as ts.Declaration;
-    return { feature: libFeatureName(decl, node.text), why: `declared in ${basename(decl.getSourceFile().fileName)}` };
+    return {
+      feature: libFeatureName(decl, node.text),
+      why: `declared in ${basename(decl.getSourceFile().fileName)}`,
+    };
   }
   for (const decl of decls) {
     const file = decl.getSourceFile().fileName;
@@ -165,7 +170,9 @@ function newerThanFloor(version: readonly number[]): boolean {
 
 /** `…/@types/node/fs/promises.d.ts` → `fs/promises` */
 function moduleOf(file: string): string {
-  const rel = file.slice(file.lastIndexOf(`${sep}@types${sep}node${sep}`) + `${sep}@types${sep}node${sep}`.length);
+  const rel = file.slice(
+    file.lastIndexOf(`${sep}@types${sep}node${sep}`) + `${sep}@types${sep}node${sep}`.length,
+  );
   const dir = dirname(rel);
   const name = basename(rel, ".d.ts");
   return dir === "." ? name : `${dir}/${name}`;
