@@ -89,7 +89,10 @@ describe("kdumpwatch-server CLI", () => {
       const res = await fetch(`${server.url}/api/tokens`, {
         headers: { authorization: "Bearer admin-token-cli-test" },
       });
-      expect((await res.json()).tokens[0]).toMatchObject({ id: token.id, active: false });
+      expect(((await res.json()) as { tokens: unknown[] }).tokens[0]).toMatchObject({
+        id: token.id,
+        active: false,
+      });
 
       const unknown = io({ KDUMPWATCH_DATA_DIR: live });
       expect(await runCli(["token", "revoke", "tok_nope"], unknown.io)).toBe(EXIT.failed);
