@@ -51,7 +51,7 @@ describe("systemd units", () => {
     "Restart=on-failure",
     "RestartPreventExitStatus=64",
     "ExecReload=/bin/kill -HUP $MAINPID",
-    "ExecStart=/usr/bin/env node --max-semi-space-size=1 --no-opt --no-expose-wasm /usr/lib/kdumpwatch/kdumpwatch-agent.cjs run",
+    "ExecStart=/usr/lib/kdumpwatch/kdumpwatch-agent-start run",
   ])("the agent unit has %s", (line) => {
     expect(directives(agent)).toContain(line);
   });
