@@ -48,7 +48,10 @@ const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).s
  * flags for the Node it finds), copied next to a link to the bundle; `exec` keeps the pid. With
  * --node-flags, the bundle is started directly with those flags instead.
  */
-function agentCommand(agentNode: string, dir: string): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+function agentCommand(
+  agentNode: string,
+  dir: string,
+): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
   if (values["node-flags"] !== undefined) {
     return { cmd: agentNode, args: [...values["node-flags"].split(/\s+/).filter(Boolean), bundle], env: {} };
   }
@@ -62,7 +65,10 @@ function agentCommand(agentNode: string, dir: string): { cmd: string; args: stri
 /** the V8/Node flags the running agent was given, from its command line */
 function runningNodeFlags(pid: number): string[] {
   const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  return argv.slice(1, argv.findIndex((a) => a.endsWith("kdumpwatch-agent.cjs")));
+  return argv.slice(
+    1,
+    argv.findIndex((a) => a.endsWith("kdumpwatch-agent.cjs")),
+  );
 }
 
 function procStatus(pid: number): { rssKb: number; hwmKb: number } {

@@ -73,13 +73,19 @@ describe("the RPM package", () => {
 
   test("its payload is the Debian package's layout: bundle, start script, unit, template, man pages", () => {
     const files = run("rpm", ["-qlvp", rpm]).stdout;
-    const line = (path: string) => files.split("\n").find((l) => l.endsWith(` ${path}`) || l.includes(` ${path} ->`));
+    const line = (path: string) =>
+      files.split("\n").find((l) => l.endsWith(` ${path}`) || l.includes(` ${path} ->`));
     expect(line("/usr/lib/kdumpwatch/kdumpwatch-agent.cjs")).toMatch(/^-rwxr-xr-x\s+1 root\s+root/);
     expect(line("/usr/lib/kdumpwatch/kdumpwatch-agent-start")).toMatch(/^-rwxr-xr-x/);
     expect(line("/usr/bin/kdumpwatch-agent")).toMatch(/-> \.\.\/lib\/kdumpwatch\/kdumpwatch-agent\.cjs$/);
     expect(line("/usr/lib/systemd/system/kdumpwatch-agent.service")).toMatch(/^-rw-r--r--/);
     expect(line("/usr/share/kdumpwatch/agent.json.example")).toMatch(/^-rw-r--r--/);
-    for (const page of ["kdumpwatch-agent", "kdumpwatch-agent-check", "kdumpwatch-agent-collect", "kdumpwatch-agent-run"]) {
+    for (const page of [
+      "kdumpwatch-agent",
+      "kdumpwatch-agent-check",
+      "kdumpwatch-agent-collect",
+      "kdumpwatch-agent-run",
+    ]) {
       expect(line(`/usr/share/man/man8/${page}.8.gz`), page).toBeDefined();
     }
     expect(line(`/usr/share/licenses/kdumpwatch-agent-${version}/LICENSE`)).toBeDefined();
@@ -91,8 +97,12 @@ describe("the RPM package", () => {
     expect(requires).toContain("/usr/bin/node");
     expect(requires).toContain("systemd");
     const scripts = run("rpm", ["-qp", "--scripts", rpm]).stdout;
-    expect(scripts).toMatch(/postinstall scriptlet[\s\S]*systemctl --no-reload preset kdumpwatch-agent\.service/);
-    expect(scripts).toMatch(/preuninstall scriptlet[\s\S]*systemctl --no-reload disable --now kdumpwatch-agent\.service/);
+    expect(scripts).toMatch(
+      /postinstall scriptlet[\s\S]*systemctl --no-reload preset kdumpwatch-agent\.service/,
+    );
+    expect(scripts).toMatch(
+      /preuninstall scriptlet[\s\S]*systemctl --no-reload disable --now kdumpwatch-agent\.service/,
+    );
     expect(scripts).toMatch(/postuninstall scriptlet[\s\S]*systemctl try-restart kdumpwatch-agent\.service/);
   });
 
@@ -123,7 +133,10 @@ describe("the RPM package", () => {
       env: { KDUMPWATCH_DATA_DIR: join(tempDir("kdw-rpm-data-"), "pglite") },
     });
     const config = join(root, "etc/kdumpwatch/agent.json");
-    writeFileSync(config, `${JSON.stringify({ server: await server.url(), enrollToken: "enroll-rpm-test-0123456789" })}\n`);
+    writeFileSync(
+      config,
+      `${JSON.stringify({ server: await server.url(), enrollToken: "enroll-rpm-test-0123456789" })}\n`,
+    );
     // the unit's ExecStart, inside the root: kdumpwatch-agent-start run
     const agent = spawn(
       join(root, "usr/lib/kdumpwatch/kdumpwatch-agent-start"),
