@@ -1,12 +1,6 @@
 /**
- * `kdumpwatch-server labels …` and `kdumpwatch-server api-token …`, in the style of `token …`
- * (cli.ts): they open the database themselves and call the same service verbs as the API.
- *
- *   labels show HOST [--json]            effective labels, the agent's and the API's
- *   labels set HOST NAME=VALUE…          set API labels (they override the agent's)
- *   labels unset HOST NAME…              remove API labels
- *   api-token create --scope metrics:read [--label TEXT] [--json]
- *   api-token list [--json] | api-token revoke ID
+ * `kdumpwatch-server labels show|set|unset` and `kdumpwatch-server api-token create|list|revoke`
+ * (defined in cli-program.ts): they open the database and call the same service verbs as the API.
  */
 import {
   API_TOKEN_SCOPES,
@@ -23,9 +17,11 @@ export interface CommandIo {
   out(line: string): void;
 }
 
+/** A command line the command cannot take (exit 64). */
 export class CommandUsageError extends Error {}
 
-type WithContext = <T>(fn: (ctx: ServiceContext) => Promise<T>) => Promise<T>;
+type Values = Record<string, string | boolean | undefined>;
+export type WithContext = <T>(fn: (ctx: ServiceContext) => Promise<T>) => Promise<T>;
 
 function printLabels(io: CommandIo, sources: HostLabelSources, json: boolean): void {
   if (json) {
@@ -34,77 +30,77 @@ function printLabels(io: CommandIo, sources: HostLabelSources, json: boolean): v
   }
   const names = Object.keys(sources.labels).sort();
   if (names.length === 0) io.out("(no labels)");
-  for (const name of names) {
-    const from = name in sources.api ? "api" : "agent";
-    io.out(`${name}=${sources.labels[name]}  (${from})`);
-  }
+  for (const name of names)
+    io.out(`${name}=${sources.labels[name]}  (${name in sources.api ? "api" : "agent"})`);
 }
 
+const list = (text: string | undefined) =>
+  (text ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** `labels show HOST`, `labels set HOST a=1,b=2`, `labels unset HOST a,b` */
 export async function labelsCommand(
-  sub: string | undefined,
-  args: string[],
-  values: Record<string, unknown>,
+  sub: "show" | "set" | "unset",
+  args: readonly string[],
+  values: Values,
   withContext: WithContext,
   io: CommandIo,
 ): Promise<number> {
-  const [ref, ...rest] = args;
-  if (ref === undefined || !["show", "set", "unset"].includes(sub ?? "")) {
-    throw new CommandUsageError("labels: expected show HOST, set HOST NAME=VALUE… or unset HOST NAME…");
-  }
+  const [ref = "", what] = args;
   const json = values.json === true;
-  if (sub === "show") {
-    return withContext(async (ctx) => {
-      printLabels(io, await getHostLabels(ctx, await resolveHostRef(ctx, ref)), json);
-      return 0;
-    });
-  }
-  if (rest.length === 0) throw new CommandUsageError(`labels ${sub}: name at least one label`);
+  let change: { set?: Record<string, string>; unset?: string[] } | null = null;
   if (sub === "set") {
     const set: Record<string, string> = {};
-    for (const pair of rest) {
+    for (const pair of list(what)) {
       const eq = pair.indexOf("=");
-      if (eq <= 0) throw new CommandUsageError(`labels set: "${pair}" is not NAME=VALUE`);
+      if (eq <= 0) throw new CommandUsageError(`"${pair}" is not NAME=VALUE`);
       set[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     const parsed = HostLabelsSchema.safeParse(set);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+    if (!parsed.success || Object.keys(set).length === 0) {
+      const issue = parsed.success ? undefined : parsed.error.issues[0];
       throw new CommandUsageError(
-        `labels set: ${issue?.path.join(".") || "labels"}: ${issue?.message ?? "invalid"}`,
+        `${issue?.path.join(".") || "labels"}: ${issue?.message ?? "name at least one"}`,
       );
     }
-    return withContext(async (ctx) => {
-      printLabels(io, await patchApiLabels(ctx, await resolveHostRef(ctx, ref), { set: parsed.data }), json);
-      return 0;
-    });
-  }
-  for (const name of rest) {
-    const problem = labelNameProblem(name);
-    if (problem !== null) throw new CommandUsageError(`labels unset: ${problem}`);
+    change = { set: parsed.data };
+  } else if (sub === "unset") {
+    const names = list(what);
+    for (const name of names) {
+      const problem = labelNameProblem(name);
+      if (problem !== null) throw new CommandUsageError(problem);
+    }
+    if (names.length === 0) throw new CommandUsageError("name at least one label");
+    change = { unset: names };
   }
   return withContext(async (ctx) => {
-    printLabels(io, await patchApiLabels(ctx, await resolveHostRef(ctx, ref), { unset: rest }), json);
+    const hostId = await resolveHostRef(ctx, ref);
+    printLabels(
+      io,
+      change === null ? await getHostLabels(ctx, hostId) : await patchApiLabels(ctx, hostId, change),
+      json,
+    );
     return 0;
   });
 }
 
+/** `api-token create --scope metrics:read`, `api-token list`, `api-token revoke ID` */
 export async function apiTokenCommand(
-  sub: string | undefined,
-  args: string[],
-  values: Record<string, unknown>,
+  sub: "create" | "list" | "revoke",
+  args: readonly string[],
+  values: Values,
   withContext: WithContext,
   io: CommandIo,
 ): Promise<number> {
   const json = values.json === true;
   if (sub === "create") {
-    const scopes = Array.isArray(values.scope) ? values.scope : [];
     const input = ApiTokenCreateSchema.safeParse({
-      scopes,
-      ...(values.label !== undefined ? { label: String(values.label) } : {}),
+      scopes: list(typeof values.scope === "string" ? values.scope : undefined),
+      ...(typeof values.label === "string" ? { label: values.label } : {}),
     });
-    if (!input.success) {
-      throw new CommandUsageError(`api-token create: --scope ${API_TOKEN_SCOPES.join(" | ")} is required`);
-    }
+    if (!input.success) throw new CommandUsageError(`--scope ${API_TOKEN_SCOPES.join(" | ")} is required`);
     return withContext(async (ctx) => {
       const created = await createApiToken(ctx, input.data);
       if (json) io.out(JSON.stringify(created));
@@ -118,35 +114,32 @@ export async function apiTokenCommand(
   if (sub === "list") {
     return withContext(async (ctx) => {
       const { tokens } = await listApiTokens(ctx);
-      if (json) io.out(JSON.stringify({ tokens }));
-      else {
+      if (json) {
+        io.out(JSON.stringify({ tokens }));
+        return 0;
+      }
+      io.out(
+        ["ID".padEnd(14), "SCOPES".padEnd(16), "STATE".padEnd(9), "LAST USED".padEnd(26), "LABEL"].join(" "),
+      );
+      for (const t of tokens) {
+        const state = t.revokedAt ? "revoked" : "active";
         io.out(
-          ["ID".padEnd(14), "SCOPES".padEnd(16), "STATE".padEnd(9), "LAST USED".padEnd(26), "LABEL"].join(
-            " ",
-          ),
+          [
+            t.id.padEnd(14),
+            t.scopes.join(",").padEnd(16),
+            state.padEnd(9),
+            (t.lastUsedAt ?? "never").padEnd(26),
+            t.label ?? "",
+          ].join(" "),
         );
-        for (const t of tokens) {
-          io.out(
-            [
-              t.id.padEnd(14),
-              t.scopes.join(",").padEnd(16),
-              (t.revokedAt ? "revoked" : "active").padEnd(9),
-              (t.lastUsedAt ?? "never").padEnd(26),
-              t.label ?? "",
-            ].join(" "),
-          );
-        }
       }
       return 0;
     });
   }
-  const [id] = args;
-  if (sub === "revoke" && id !== undefined && args.length === 1) {
-    return withContext(async (ctx) => {
-      const t = await revokeApiToken(ctx, id);
-      io.out(`api token ${t.id} revoked`);
-      return 0;
-    });
-  }
-  throw new CommandUsageError("api-token: expected create --scope metrics:read, list or revoke ID");
+  const id = args[0] ?? "";
+  return withContext(async (ctx) => {
+    const t = await revokeApiToken(ctx, id);
+    io.out(json ? JSON.stringify(t) : `api token ${t.id} revoked`);
+    return 0;
+  });
 }

@@ -11,9 +11,10 @@
  * "labels" in the file; each is checked with the server's label rules (protocol labels.ts).
  */
 import { isAbsolute, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseOptions } from "@kdumpwatch/cli";
 import { HOST_LABELS_MAX, labelNameProblem, labelValueProblem } from "@kdumpwatch/protocol";
 import * as z from "zod/mini";
+import { RUN_COMMAND } from "../cli/program.ts";
 import type { LogLevel } from "./ports.ts";
 
 export const DEFAULT_CONFIG_FILE = "/etc/kdumpwatch/agent.json";
@@ -66,12 +67,10 @@ interface Setting<T> {
 }
 
 export async function loadRunConfig(input: ConfigInput): Promise<ConfigResult> {
-  let flags: ReturnType<typeof parseFlags>;
-  try {
-    flags = parseFlags(input.argv);
-  } catch (err) {
-    return fail(`run: ${err instanceof Error ? (err.message.split(". ")[0] ?? err.message) : String(err)}`);
-  }
+  const parsed = parseOptions(RUN_COMMAND.options, input.argv);
+  if (!parsed.ok) return fail(`run: ${parsed.message}`);
+  if (parsed.args.length > 0) return fail(`run: unexpected argument '${parsed.args[0]}'`);
+  const flags = stringFlags(parsed.values);
   const configPath = flags.config ?? DEFAULT_CONFIG_FILE;
   const file = await readConfigFile(configPath, flags.config !== undefined, input.readFile);
   if (!file.ok) return file;
@@ -141,7 +140,7 @@ export async function loadRunConfig(input: ConfigInput): Promise<ConfigResult> {
   const labels = mergeLabels([
     [file.config.labels === undefined ? [] : Object.entries(file.config.labels), fromFile("labels")],
     [pairs(env("KDUMPWATCH_LABELS")?.split(",") ?? []), "KDUMPWATCH_LABELS"],
-    [pairs(flags.label ?? []), "--label"],
+    [pairs(flags.label?.split(",") ?? []), "--label"],
   ]);
   if (typeof labels === "string") return fail(labels);
 
@@ -178,24 +177,20 @@ export function deriveWsUrl(base: string): string | null {
   return `${scheme}//${url.hostname}${port}${wsPath}`;
 }
 
-function parseFlags(argv: readonly string[]) {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      server: { type: "string" },
-      "enroll-token": { type: "string" },
-      "state-dir": { type: "string" },
-      root: { type: "string" },
-      once: { type: "boolean" },
-      interval: { type: "string" },
-      timeout: { type: "string" },
-      config: { type: "string" },
-      label: { type: "string", multiple: true },
-    },
-  });
-  return values;
+/** Option values of `run` (RUN_COMMAND in cli/program.ts, the one definition of its flags). */
+function stringFlags(values: Record<string, string | boolean | undefined>) {
+  const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  return {
+    server: text("server"),
+    "enroll-token": text("enroll-token"),
+    "state-dir": text("state-dir"),
+    root: text("root"),
+    once: values.once === true,
+    interval: text("interval"),
+    timeout: text("timeout"),
+    config: text("config"),
+    label: text("label"),
+  };
 }
 
 async function readConfigFile(
