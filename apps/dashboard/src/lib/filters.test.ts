@@ -87,3 +87,14 @@ describe("sorting and state", () => {
     expect(sameFilters(a, { ...a, q: "x" })).toBe(false);
   });
 });
+
+describe("the label filter", () => {
+  test("a valid name=value survives the page URL and reaches the API query; a malformed one is dropped", () => {
+    const f = filtersFromQuery(new URLSearchParams("label=team%3Dstorage"));
+    expect(f.label).toBe("team=storage");
+    expect(isFiltered(f)).toBe(true);
+    expect(filtersToQuery(f).get("label")).toBe("team=storage");
+    expect(hostsApiQuery(f).get("label")).toBe("team=storage");
+    expect(filtersFromQuery(new URLSearchParams("label=Team")).label).toBe("");
+  });
+});
