@@ -87,8 +87,11 @@ export const HostSummarySchema = z.object({
   agentVersion: z.nullable(z.string()),
   /** set when this host enrolled with a machine-id another host already had (product.md §7) */
   duplicateOf: z.nullable(z.string()),
-  /** effective host labels (agent configuration overridden by the API); carried into alert labels */
-  labels: z.record(z.string(), z.string()),
+  /**
+   * effective host labels (agent configuration overridden by the API); carried into alert labels.
+   * Added after v1: an answer without it (an older server) reads as no labels.
+   */
+  labels: z._default(z.record(z.string(), z.string()), {}),
 });
 export type HostSummary = z.infer<typeof HostSummarySchema>;
 
@@ -197,8 +200,8 @@ export const HostDetailSchema = z.object({
   }),
   /** duplicate records involving this host, either as the original or as the duplicate */
   duplicates: z.array(DuplicateSchema),
-  /** the host's labels and where each set comes from */
-  labelSources: HostLabelSourcesSchema,
+  /** the host's labels and where each set comes from (added after v1; absent = none) */
+  labelSources: z._default(HostLabelSourcesSchema, { labels: {}, agent: {}, api: {} }),
 });
 export type HostDetail = z.infer<typeof HostDetailSchema>;
 

@@ -51,6 +51,28 @@ describe("host labels", () => {
     expect(HostListQuerySchema.safeParse({ label: "nope" }).success).toBe(false);
   });
 
+  test("a host from a server older than labels reads as a host without labels", () => {
+    const older = {
+      id: "h1",
+      hostname: "web-1",
+      machineId: "m",
+      verdict: "ready",
+      stale: false,
+      failing: [],
+      os: null,
+      kernel: null,
+      ramBytes: null,
+      crashkernel: null,
+      reservedBytes: null,
+      lastSeenAt: "2026-11-26T10:00:00.000Z",
+      verdictSince: "2026-11-26T10:00:00.000Z",
+      enrolledAt: "2026-11-26T10:00:00.000Z",
+      agentVersion: null,
+      duplicateOf: null,
+    };
+    expect(HostSummarySchema.parse(older).labels).toEqual({});
+  });
+
   test("the hello grows by an optional labels field: with and without it, it parses", () => {
     const hello = {
       v: 1,
