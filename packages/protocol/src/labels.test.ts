@@ -3,6 +3,7 @@ import {
   HelloSchema,
   HostLabelsSchema,
   HostListQuerySchema,
+  HostSummarySchema,
   parseLabelPair,
   sanitizeLabels,
 } from "./index.ts";
