@@ -44,6 +44,7 @@ export {
   AlertStateSchema,
   API_ERROR_CODES,
   ApiErrorSchema,
+  ByteCountSchema,
   CheckResultSchema,
   DUPLICATE_KINDS,
   DuplicateSchema,
