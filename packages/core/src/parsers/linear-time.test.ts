@@ -57,8 +57,14 @@ function workRatio(parse: TextParser, make: (size: number) => string, n: number)
   let a = Number.POSITIVE_INFINITY;
   let b = Number.POSITIVE_INFINITY;
   for (let attempt = 0; attempt < 3; attempt++) {
-    a = Math.min(a, cpuMs(() => parse(small)));
-    b = Math.min(b, cpuMs(() => parse(large)));
+    a = Math.min(
+      a,
+      cpuMs(() => parse(small)),
+    );
+    b = Math.min(
+      b,
+      cpuMs(() => parse(large)),
+    );
     if (b / Math.max(a, 1e-6) <= 8) break;
   }
   return b / Math.max(a, 1e-6);
@@ -85,6 +91,15 @@ const NAMED: [string, (size: number) => string][] = [
     "kernel log lines",
     (n) =>
       fill("[    0.000000] Reserving 192MB of memory at 2864MB for crashkernel (System RAM: 8191MB)\n", n),
+  ],
+  ["an assignment of $( without )", (n) => `x=${fill("$(", n)}`],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion is the hostile input
+  ["an assignment of ${ without }", (n) => `x=${fill("${a:-", n)}`],
+  ["an assignment of backticks", (n) => `x=${fill("`a", n)}`],
+  ["journal lines", (n) => fill("Dec 01 12:00:00 host kdump-tools[1]: Starting kdump-tools: \n", n)],
+  [
+    "kdump-config show lines",
+    (n) => fill("crashkernel addr: 0x\n   /var/lib/kdump/vmlinuz: symbolic link to ", n),
   ],
   [
     "nested iomem",
