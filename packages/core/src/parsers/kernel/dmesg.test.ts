@@ -1,3 +1,4 @@
+import { isByteCount } from "../../byte-count.ts";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import arm64CannotAllocate4G from "../../../fixtures/dmesg/arm64-cannot-allocate-4G.txt?raw";
@@ -368,7 +369,7 @@ describe("parseDmesg robustness", () => {
           const r = parseDmesg(text);
           const lines = text.split("\n").length;
           return r.value.reservations.every(
-            (x) => x.line >= 1 && x.line <= lines && Number.isFinite(x.sizeBytes),
+            (x) => x.line >= 1 && x.line <= lines && isByteCount(x.sizeBytes),
           );
         },
       ),
