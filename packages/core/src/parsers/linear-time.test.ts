@@ -50,10 +50,17 @@ function cpuMs(run: () => void): number {
   return used / runs;
 }
 
-/** Work at 4n over work at n; measured again (up to three times, best kept) while it looks super-linear. */
-function workRatio(parse: TextParser, make: (size: number) => string, n: number): number {
+/**
+ * Work at `factor`·n over work at n; measured again (up to three times, best kept) while it exceeds
+ * `limit`.
+ */
+function workRatio(
+  parse: TextParser,
+  make: (size: number) => string,
+  { n, factor = 4, limit = 8 }: { n: number; factor?: number; limit?: number },
+): number {
   const small = make(n);
-  const large = make(4 * n);
+  const large = make(factor * n);
   let a = Number.POSITIVE_INFINITY;
   let b = Number.POSITIVE_INFINITY;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -65,7 +72,7 @@ function workRatio(parse: TextParser, make: (size: number) => string, n: number)
       b,
       cpuMs(() => parse(large)),
     );
-    if (b / Math.max(a, 1e-6) <= 8) break;
+    if (b / Math.max(a, 1e-6) <= limit) break;
   }
   return b / Math.max(a, 1e-6);
 }
@@ -128,7 +135,7 @@ describe("every parser in packages/core does work linear in its input", () => {
     (_shape, make) => {
       const slow: string[] = [];
       for (const [name, parse] of PARSERS) {
-        const ratio = workRatio(parse, make, 256 * KIB);
+        const ratio = workRatio(parse, make, { n: 256 * KIB });
         if (ratio > 8) slow.push(`${name} ×${ratio.toFixed(1)}`);
       }
       expect(slow, "work ratio 1 MiB / 256 KiB above 8").toEqual([]);
@@ -136,7 +143,10 @@ describe("every parser in packages/core does work linear in its input", () => {
     600_000,
   );
 
-  test("generated hostile inputs: 4× the input, at most 8× the work", () => {
+  // Generated units are short and the inputs small, where garbage collection and timer noise weigh
+  // more: 8× the input may cost at most 24× the work — a linear parser stays near 8×, a quadratic
+  // one reaches 64×, so the margin is three times either way.
+  test("generated hostile inputs: 8× the input, at most 24× the work", () => {
     const fragment = fc.oneof(
       fc.constantFrom("$(", "`", '"', "'", "\\", "(", ")", "[", "]", "{", "}", "<", ">", "\r\n", "\n", "\0"),
       fc.constantFrom("crashkernel=", "=", ":", ",", "-", "@", " ", "\t", "#", "0x", "ffffffff", "M", "kB"),
@@ -147,8 +157,8 @@ describe("every parser in packages/core does work linear in its input", () => {
         const unit = parts.join("");
         fc.pre(unit.length > 0);
         for (const [name, parse] of PARSERS) {
-          const ratio = workRatio(parse, (n) => fill(unit, n), 32 * KIB);
-          expect(ratio, `${name} on ${JSON.stringify(unit)}`).toBeLessThanOrEqual(8);
+          const ratio = workRatio(parse, (n) => fill(unit, n), { n: 16 * KIB, factor: 8, limit: 24 });
+          expect(ratio, `${name} on ${JSON.stringify(unit)}`).toBeLessThanOrEqual(24);
         }
       }),
       { numRuns: 6 },
