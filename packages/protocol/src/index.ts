@@ -60,6 +60,7 @@ export {
   ApiTokenCreatedSchema,
   ApiTokenCreateSchema,
   ApiTokenSchema,
+  ByteCountSchema,
   CheckResultSchema,
   DUPLICATE_KINDS,
   DuplicateSchema,
