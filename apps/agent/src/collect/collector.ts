@@ -9,6 +9,7 @@ import { type CaptureRecord, readCaptureRecord } from "./capture-record.ts";
 import { concatDirectory } from "./concat-directory.ts";
 import { listDirectory } from "./list-directory.ts";
 import { readFileCapped } from "./read-file.ts";
+import { markTailed, narrowLog, RAW_LOG_MAX_BYTES, readSection } from "./read-log.ts";
 import { captureResolver, liveResolver, type Resolver } from "./resolver.ts";
 import { runCommand } from "./run-command.ts";
 import { failure, mostTelling } from "./source-error.ts";
@@ -117,8 +118,24 @@ class SourceReader {
         if (!this.resolver.live) return failure("failed", "commands are not run on a capture");
         return runCommand(reader, { timeoutMs: this.options.commandTimeoutMs ?? 5000, maxBytes });
       case "file":
-        return this.withPath(reader.path, timeoutMs, (p) =>
-          readFileCapped(p, { maxBytes, keep: reader.keep ?? "head", label: reader.path }),
+        return this.withPath(reader.path, timeoutMs, async (p) => {
+          const raw = await readFileCapped(p, {
+            maxBytes: reader.select ? RAW_LOG_MAX_BYTES : maxBytes,
+            keep: reader.keep ?? "head",
+            label: reader.path,
+          });
+          return narrowLog(markTailed(raw, p), reader.select, maxBytes);
+        });
+      case "section":
+        return this.withPath(reader.path, timeoutMs, async (p) =>
+          markTailed(
+            await readSection(p, reader.section, {
+              label: reader.path,
+              maxBytes,
+              ...(reader.select ? { select: reader.select } : {}),
+            }),
+            p,
+          ),
         );
       case "concat":
         return this.withPath(reader.dir, timeoutMs, (p) =>
@@ -128,7 +145,11 @@ class SourceReader {
         return this.withPath(reader.dir, timeoutMs, (p) => listDirectory(p, { label: reader.dir }));
       case "sysctl-line":
         return this.withPath(reader.path, timeoutMs, (p) =>
-          readSysctlLine(p, reader.key, { maxBytes: SYSCTL_A_MAX_BYTES, label: reader.path }),
+          readSysctlLine(p, reader.key, {
+            maxBytes: reader.section ? RAW_LOG_MAX_BYTES : SYSCTL_A_MAX_BYTES,
+            label: reader.path,
+            ...(reader.section ? { section: reader.section } : {}),
+          }),
         );
     }
   }
