@@ -39,12 +39,19 @@ const LINK_PROBLEMS: ReadonlySet<string> = new Set([
   "invalid-symlink",
 ]);
 
-/** A tool source that could not run because the command does not exist (exit 127 / not-found). */
-function toolNotFound(ctx: SourceContext, id: SourceId): Evidence | null {
+/**
+ * A tool source that could not run because the command does not exist (exit 127 / not-found).
+ * `evidence` is the host's own line when there is one (a shell's "command not found" on stdout);
+ * a command the agent could not find at all has no text, and absence is never an evidence line.
+ */
+function toolNotFound(ctx: SourceContext, id: SourceId): { evidence: Evidence | null } | null {
   const r = ctx.snapshot.sources?.[id];
   if (r === undefined) return null;
-  if (!r.ok && r.error === "not-found") return ev(id, r.detail ?? `${r.via ?? id}: command not found`);
-  if (r.ok && r.exitCode === 127) return ev(id, r.text.trim().split(/\r?\n/)[0] || `${id}: exit status 127`);
+  if (!r.ok && r.error === "not-found") return { evidence: null };
+  if (r.ok && r.exitCode === 127) {
+    const first = r.text.trim().split(/\r?\n/)[0];
+    return { evidence: first ? ev(id, first) : null };
+  }
   return null;
 }
 
@@ -104,14 +111,14 @@ export function buildKdump(ctx: SourceContext): { kdump: KdumpFacts; service: Se
     if (line) installedEvidence.push(ev("kdumpctl_status", line.text));
   } else {
     const misses = [toolNotFound(ctx, "kdump_config_show"), toolNotFound(ctx, "kdumpctl_status")];
-    if (show?.notFound) misses[0] = ev("kdump_config_show", show.notFound.text);
+    if (show?.notFound) misses[0] = { evidence: ev("kdump_config_show", show.notFound.text) };
     const asked = ["kdump_config_show", "kdumpctl_status"].filter(
       (id) => ctx.snapshot.sources?.[id as SourceId],
     );
-    const notFound = misses.filter((m): m is Evidence => m !== null);
+    const notFound = misses.filter((m) => m !== null);
     if (notFound.length > 0 && notFound.length >= asked.length) {
       installed = false;
-      installedEvidence.push(...notFound);
+      for (const m of notFound) if (m.evidence) installedEvidence.push(m.evidence);
     }
   }
 
