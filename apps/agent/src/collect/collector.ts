@@ -48,12 +48,12 @@ export async function collectSnapshot(options: CollectOptions = {}): Promise<Sna
   const record = options.root === undefined ? null : await readCaptureRecord(options.root);
   const reader = new SourceReader(resolver, options);
 
-  // Phase 1: the two configuration files say where the dump directory is and which tooling applies.
+  // Phase 1: the configuration files say where the dump directory is and which tooling applies.
   const preliminary = deriveHostContext(null, null);
-  const configIds = ["etc_default_kdump_tools", "kdump_conf"] as const;
+  const configIds = ["etc_default_kdump_tools", "kdump_conf", "sysconfig_kdump"] as const;
   const configResults = await Promise.all(configIds.map((id) => reader.read(table[id], preliminary)));
   const textOf = (r: SourceResult | undefined) => (r?.ok ? r.text : null);
-  const ctx = deriveHostContext(textOf(configResults[0]), textOf(configResults[1]));
+  const ctx = deriveHostContext(textOf(configResults[0]), textOf(configResults[1]), textOf(configResults[2]));
   if (resolver.live) ctx.dfTarget = await nearestExistingDir(ctx.dumpDir);
 
   // Phase 2: everything else, concurrently.
