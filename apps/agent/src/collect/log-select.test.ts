@@ -12,6 +12,11 @@ describe("splitLogLine reads the identifier of every log prefix a capture holds"
     ["May 26 02:06:45 localhost kernel: [   52.117456] Error: Driver 'pcspkr'", "kernel"],
     ["[    0.000000] Command line: BOOT_IMAGE=/vmlinuz crashkernel=512M", null],
     ["kdump: Kdump is operational", null],
+    ["kdumpctl[3435]: kdump: kexec: failed to load kdump kernel", "kdumpctl"],
+    [
+      "Aug 31 12:56:34.928341 kdump.service[1360]: kdump: kexec: failed to load kdump kernel",
+      "kdump.service",
+    ],
   ])("%s → %s", (line, ident) => {
     expect(splitLogLine(line).ident).toBe(ident);
   });
@@ -43,6 +48,19 @@ describe("selectLogLines keeps the last boot's lines of one kind, verbatim", () 
         "",
       ].join("\n"),
     );
+  });
+
+  test("the unit name as identifier and trimmed `ident[pid]:` lines count as kdump lines, kdumpwatch's own do not", () => {
+    const text = [
+      "Aug 31 12:56:34.928341 kdump.service[1360]: kdump: kexec: failed to load kdump kernel",
+      'audit[5892]: AVC avc:  denied  { read } for  pid=5892 comm="kexec"',
+      "kdumpctl[3435]: kdump: Starting kdump: [FAILED]",
+      "Aug 31 12:57:00 h kdumpwatch-agent[77]: check failed: not ready",
+    ].join("\n");
+    expect(selectLogLines(text, "kdump").text.split("\n").filter(Boolean)).toEqual([
+      "Aug 31 12:56:34.928341 kdump.service[1360]: kdump: kexec: failed to load kdump kernel",
+      "kdumpctl[3435]: kdump: Starting kdump: [FAILED]",
+    ]);
   });
 
   test("a failure logged in an earlier boot is not part of the last boot", () => {

@@ -23,19 +23,13 @@ export interface SelectedLog {
   bootStartSeen: boolean;
 }
 
-/** Identifiers the kdump tools log under: kdump-tools (Debian), kdumpctl (EL), load.sh (SUSE)… */
-const KDUMP_IDENTS = new Set([
-  "kdump-tools",
-  "kdump-config",
-  "kdump_mem_estimator",
-  "kdumpctl",
-  "kdump",
-  "mkdumprd",
-  "dracut",
-  "load.sh",
-  "unload.sh",
-  "kdumptool",
-]);
+/**
+ * Identifiers the kdump tools log under: kdump-tools, kdump-config, kdump_mem_estimator (Debian),
+ * kdumpctl (EL), kdumptool, load.sh (SUSE), the unit name itself (`kdump.service[1360]:` when the
+ * journal has no process name), and the initramfs builders they run.
+ */
+const KDUMP_IDENT = /^kdump(?!watch)/;
+const KDUMP_HELPERS = new Set(["mkdumprd", "dracut", "load.sh", "unload.sh"]);
 /** systemd's lines about a kdump unit name it or its description (kdump-tools, kdump-utils, SUSE kdump). */
 const KDUMP_UNIT = /kdump|Crash recovery kernel arming|Kernel crash dump capture service/i;
 const JOURNAL_BOOT = /^-- (?:Boot [0-9a-f]{32}|Reboot) --$/;
@@ -54,7 +48,13 @@ export function splitLogLine(line: string): { ident: string | null; message: str
   // else a clock time (any month spelling, any locale; ISO with zone)
   const clock = mono ? null : /^.{0,32}?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\s+/.exec(s);
   if (clock) s = s.slice(clock[0].length);
-  if (!mono && !clock) return { ident: null, message: line };
+  if (!mono && !clock) {
+    // a log whose prefix was trimmed to `ident[pid]: ` (as posted, or `journalctl -o cat`-like)
+    const bare = WITH_PID.exec(s);
+    return bare
+      ? { ident: bare[1] ?? null, message: s.slice(bare[0].length) }
+      : { ident: null, message: line };
+  }
   // then the host name (journalctl may leave it out) and `ident[pid]: ` or `ident: `
   const tag = clock
     ? (WITH_PID.exec(s) ?? HOST_TAG.exec(s))
@@ -67,7 +67,7 @@ function picked(pick: LogPick, line: string): boolean {
   const { ident, message } = splitLogLine(line);
   if (pick === "kernel") return ident === "kernel";
   if (ident === null) return /^\s*\[(?:FAILED|\s*OK\s*)\]/.test(message) && KDUMP_UNIT.test(message);
-  if (KDUMP_IDENTS.has(ident)) return true;
+  if (KDUMP_IDENT.test(ident) || KDUMP_HELPERS.has(ident)) return true;
   return ident.startsWith("systemd") && KDUMP_UNIT.test(message);
 }
 
