@@ -43,11 +43,12 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
   }
   if (kdump.state === "not_ready") {
     // kdump-tools' init script exits 0 even when the load failed or was skipped, so its unit is
-    // "active (exited)" whenever it ran; kdumpctl's unit fails instead (domain §4.3, §5.1)
+    // "active (exited)" whenever it ran; kdumpctl's and SUSE's load.sh units fail instead (domain
+    // §4.3, §5.1). Without a systemd line, only kdump-tools' unit is known to say "active".
     const saysActive =
       service.started === true ||
       (service.started === null &&
-        kdump.tool !== "kdumpctl" &&
+        isKdumpTools(facts) &&
         (service.lastLoad === "failed" || service.lastLoad === "skipped"));
     if (saysActive) {
       const why =
@@ -74,4 +75,10 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
     );
   }
   return checkResult(ID, "unknown", "Whether a capture kernel is loaded is unknown", evidence, [trust]);
+}
+
+/** kdump-tools runs this host's kdump: its tool answered, or nothing answered on a Debian-family host. */
+function isKdumpTools(facts: HostFacts): boolean {
+  const { tool } = facts.kdump;
+  return tool === "kdump-tools" || (tool === null && facts.identity.os.family === "debian");
 }
