@@ -1,3 +1,4 @@
+import { splitJournalLine } from "./journal-line.ts";
 import { splitLines } from "./text-lines.ts";
 
 /** What parseSystemLog can use; everything else in a system log stays on the host. */
@@ -16,7 +17,8 @@ export interface FilteredLog {
 /**
  * Keeps the lines of a system log (`/var/log/messages`, `/var/log/syslog`, a whole-boot journal)
  * that parseSystemLog reads — kdump units, kdump programs, dracut, kernel boot markers and kexec
- * refusals — so the agent sends no unrelated log text. Over the caps the last lines win: the
+ * refusals, and the two kernel lines around a reboot whose kernel clock restarted — so the agent
+ * sends no unrelated log text. Over the caps the last lines win: the
  * current boot is at the end. Sample input:
  *
  *     Oct 24 18:58:21 host systemd[1]: Starting Crash recovery kernel arming...   ← kept
@@ -29,7 +31,25 @@ export function filterKdumpLog(
   const maxLines = Math.max(2, options.maxLines ?? 2000);
   const maxChars = Math.max(1024, options.maxChars ?? 256 * 1024);
   const lines = splitLines(text);
-  let kept = lines.filter((l) => l.text.length <= 4096 && RELEVANT.test(l.text)).map((l) => l.text);
+  let kept: string[] = [];
+  // a kernel clock that goes backwards marks a reboot (parseSystemLog reads it so): keep the last
+  // kernel line of the old boot and the first of the new one
+  let lastMono: number | null = null;
+  let lastKernel: string | null = null;
+  for (const { text: line } of lines) {
+    if (line.length > 4096) continue;
+    const kernel = splitJournalLine(line);
+    if (kernel.kmsgTime !== null) {
+      if (lastMono !== null && lastKernel !== null && kernel.kmsgTime + 1 < lastMono) {
+        if (kept.at(-1) !== lastKernel) kept.push(lastKernel);
+        kept.push(line);
+      } else if (RELEVANT.test(line)) kept.push(line);
+      lastMono = kernel.kmsgTime;
+      lastKernel = line;
+      continue;
+    }
+    if (RELEVANT.test(line)) kept.push(line);
+  }
   const relevant = kept.length;
   if (kept.length > maxLines) kept = kept.slice(kept.length - maxLines);
   let size = kept.reduce((n, l) => n + l.length + 1, 0);

@@ -24,6 +24,8 @@ export interface JournalLine {
   host: string | null;
   /** the leading timestamp, null when none */
   stamp: LogStamp | null;
+  /** the kernel's own `[   76.247649]` inside a syslog copy of a kernel line (seconds since boot) */
+  kmsgTime: number | null;
 }
 
 /** Lines longer than this are not split (they are never one of the messages looked for). */
@@ -32,11 +34,19 @@ const MAX_PREFIX_SCAN = 8192;
 const SEVERITY = "(?:(?:EMERG|ALERT|CRIT|ERR|ERROR|WARNING|WARN|NOTICE|INFO|DEBUG)\\s+)?";
 const WITH_PID = new RegExp(`^(?:(\\S+)\\s+${SEVERITY})?([^\\s[\\]]+)\\[(\\d+)\\]:[ ]?`);
 const NO_PID = new RegExp(`^(\\S+)\\s+${SEVERITY}([^\\s[\\]:]+):[ ]?`);
-const KMSG_TIME = /^\[\s*\d{1,10}\.\d{1,9}\]\s?/;
+const KMSG_TIME = /^\[\s*(\d{1,10}\.\d{1,9})\]\s?/;
 const BOOT_MARKER = /^-- (?:Boot [0-9a-f]{6,32}|Reboot) --$/;
 
 export function splitJournalLine(text: string): JournalLine {
-  const plain = { ident: null, message: text, meta: false, bootMarker: false, host: null, stamp: null };
+  const plain = {
+    ident: null,
+    message: text,
+    meta: false,
+    bootMarker: false,
+    host: null,
+    stamp: null,
+    kmsgTime: null,
+  };
   if (text.length > MAX_PREFIX_SCAN) return plain;
   const trimmed = text.trim();
   if (/^-- .* --$/.test(trimmed)) return { ...plain, meta: true, bootMarker: BOOT_MARKER.test(trimmed) };
@@ -59,14 +69,18 @@ export function splitJournalLine(text: string): JournalLine {
   if (stamp && stamp.kind !== "monotonic") {
     const np = NO_PID.exec(s);
     // syslog copies of kernel lines keep the kernel's own `[   76.247649] ` in the message
-    if (np)
+    if (np) {
+      const rest = s.slice(np[0].length);
+      const kmsg = KMSG_TIME.exec(rest);
       return {
         ...plain,
         ident: np[2]!,
         host: np[1]!,
-        message: s.slice(np[0].length).replace(KMSG_TIME, ""),
+        message: kmsg ? rest.slice(kmsg[0].length) : rest,
         stamp,
+        kmsgTime: kmsg ? Number(kmsg[1]) : null,
       };
+    }
   }
   return { ...plain, message: s, stamp };
 }

@@ -28,6 +28,7 @@ export interface KdumpServiceJournal {
 
 type Scope = "unit" | "system";
 
+// a kernel `Linux version` banner, or kernel time going backwards (a syslog copy of the next boot)
 const KERNEL_BOOT = /^(?:\[\s*\d+\.\d+\]\s*)?Linux version \S+/;
 /** Kernel lines that can explain a refused kexec (lockdown, IMA, SELinux). */
 const KERNEL_CODES: ReadonlySet<string> = new Set(["lockdown", "ima-appraisal", "selinux-denied"]);
@@ -75,6 +76,8 @@ function parseServiceLog(text: string, scope: Scope): ParseResult<KdumpServiceJo
   let currentBootLine: number | null = null;
   let currentBootStamp: LogStamp | null = null;
   let attemptOpen = false;
+  /** seconds since boot of the last line that had them: a smaller value means the host rebooted */
+  let lastMono: number | null = null;
   const push = (f: JournalFinding | null): void => {
     if (f === null) return;
     findings.push(f);
@@ -104,14 +107,17 @@ function parseServiceLog(text: string, scope: Scope): ParseResult<KdumpServiceJo
       continue;
     }
     const { ident, message, stamp } = line;
-    if (ident === "kernel" && KERNEL_BOOT.test(message)) {
+    const mono = line.kmsgTime ?? (stamp?.kind === "monotonic" ? stamp.monotonic : null);
+    const restarted = mono !== null && lastMono !== null && mono + 1 < lastMono;
+    if (mono !== null) lastMono = mono;
+    if ((ident === "kernel" && KERNEL_BOOT.test(message)) || restarted) {
       flush();
       boot++;
       bootMarkers++;
       currentBootLine = src.line;
       currentBootStamp = stamp;
       attemptOpen = false;
-      continue;
+      if (!restarted) continue;
     }
     const trimmed = message.trim();
     if (trimmed === "") continue;

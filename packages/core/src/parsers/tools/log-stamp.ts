@@ -224,7 +224,7 @@ export function readLogStamp(line: string): LogStamp | null {
       month,
       day,
       secondOfDay,
-      epochMs: offset === null ? null : local - offset,
+      epochMs: offset === null ? null : Math.floor(local - offset),
       monotonic: null,
     };
   }

@@ -75,6 +75,9 @@ export const KDUMP_IDENTS: ReadonlySet<string> = new Set([
   "mkfadumprd",
   "load.sh",
   "kdump-notify",
+  // newer journals name the unit when it has no SyslogIdentifier (fedora-coreos-config#2574)
+  "kdump.service",
+  "kdump-tools.service",
 ]);
 
 /**

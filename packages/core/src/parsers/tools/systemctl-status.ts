@@ -50,7 +50,8 @@ export interface SystemctlStatus {
 // ● kdump.service - Crash recovery kernel arming      (× failed, ○ inactive, * without UTF-8)
 const HEADER = /^(?:[●×○*↻◉]\s?)?\s*([\w@:.\\-]+\.(?:service|target|socket|timer|mount|scope))(?: - (.*))?$/;
 const LOADED = /^\s+Loaded: (\S+)(?: \(([^;)]*)(?:; ([\w-]+))?[^)]*\)?)?/;
-const ACTIVE = /^\s+Active: (\S+)(?: \(([^)]*)\))?(?: \(Result: ([^)]*)\))?(?: since (.*?))?(?:;.*)?$/;
+const ACTIVE =
+  /^\s+Active: (\S+)(?: \((?!Result:)([^)]*)\))?(?: \(Result: ([^)]*)\))?(?: since (.*?))?(?:;.*)?$/;
 const CONDITION = /^\s+Condition: /;
 const PROCESS = /^\s+(?:Process|Main PID): /;
 const NOT_FOUND = /^Unit (\S+) could not be found\.?$/;
