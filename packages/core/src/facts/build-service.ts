@@ -131,7 +131,8 @@ export function buildService(ctx: SourceContext): ServiceFacts {
     const said = accounts.find((a) => a.thisBoot && a.journal.unitState)?.journal.unitState ?? null;
     if (said) unitState = said.state;
   }
-  const enablement = block?.loaded?.value.enablement ?? null;
+  const loadedState = block?.loaded?.value.state ?? null;
+  const enablement = block?.loaded?.value.enablement ?? (loadedState === "masked" ? "masked" : null);
   const enabledAtBoot =
     enablement === null ? null : ENABLED.has(enablement) ? true : DISABLED.has(enablement) ? false : null;
   if (block?.loaded && enabledAtBoot !== null) evidence.push(ev("kdump_service_status", block.loaded.text));

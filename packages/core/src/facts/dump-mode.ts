@@ -70,12 +70,12 @@ export function buildDumpMode(ctx: SourceContext, arch: string | null): DumpMode
 
   const ppc = arch === null || /^ppc64/.test(arch);
   const param = fadumpParam(ctx.text("cmdline"));
+  const cmdlineLine = ctx.text("cmdline")?.split(/\r?\n/)[0] ?? null;
   if (ppc && param && (param.value === "on" || param.value === "nocma")) {
-    return {
-      mode: "fadump",
-      evidence: [ev("cmdline", ctx.text("cmdline")?.split(/\r?\n/)[0] ?? param.token)],
-    };
+    return { mode: "fadump", evidence: [ev("cmdline", cmdlineLine ?? param.token)] };
   }
+  // an explicit fadump=off leaves kdump (early_fadump_param)
+  if (param?.value === "off") return { mode: "kdump", evidence: [ev("cmdline", cmdlineLine ?? param.token)] };
   const sysconfig = ctx.parse("sysconfig_kdump", parseSysconfigKdump);
   if (
     ppc &&

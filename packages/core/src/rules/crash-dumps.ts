@@ -1,6 +1,7 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { DumpEntry, HostFacts } from "../facts/host-facts.ts";
 import { checkResult } from "./rule-kit.ts";
+import { shellCommand } from "./shell-quote.ts";
 
 const ID = "crash.dumps";
 
@@ -35,7 +36,7 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
   const dir = dumpTarget.coredir ?? "/var/crash";
   if (!dumps.listed) {
     return checkResult(ID, "unknown", `The dump directory ${dir} was not listed`, evidence, [
-      `sudo ls -lR ${dir}`,
+      shellCommand("sudo ls -lR", dir),
     ]);
   }
   const latest = newest(dumps.entries);
@@ -55,7 +56,7 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
       `The last capture did not finish: ${latest.name} is incomplete (${dumps.entries.length} in ${dir}, ${newestText})`,
       evidence,
       [
-        `Read ${dir}/${latest.name}/dmesg.* and the capture console log to see why saving failed.`,
+        `Read the capture's kernel log and console log to see why saving failed: ${shellCommand("sudo ls -l", `${dir}/${latest.name}`)}`,
         "Check dump-target.capacity and crashkernel.size: a full disk or too little reserved memory are the usual causes.",
       ],
     );
