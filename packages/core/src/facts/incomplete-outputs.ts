@@ -48,11 +48,25 @@ export function findIncompleteOutputs(ctx: SourceContext): IncompleteOutput[] {
   for (const unit of status?.units ?? []) {
     if (unit.kdumpUnit !== "kdump" && unit.kdumpUnit !== "kdump-tools") continue;
     const lines = [unit.header, unit.loaded, unit.active, ...unit.processes, ...unit.log];
-    const cut = lines.find((l) => l?.text.endsWith("…"));
+    // systemd ellipsizes in the middle (`kexec: lo…el`), keeping both ends
+    const cut = lines.find((l) => l?.text.includes("…"));
     if (cut) {
       out.push({ source: "kdump_service_status", evidence: ev("kdump_service_status", cut.text) });
-      break;
+      return out;
     }
+  }
+  // older systemd cuts with `...` mid-line and ends with a Hint line (NethServer/arm-dev#27); in a
+  // sos `--all` dump the hint may be about another unit, so only a kdump-only status counts
+  const onlyKdump = (status?.units ?? []).every(
+    (u) => u.kdumpUnit === "kdump" || u.kdumpUnit === "kdump-tools",
+  );
+  if (status?.ellipsized && onlyKdump && status.units.length > 0) {
+    const hint = ctx
+      .text("kdump_service_status")
+      ?.split(/\r\n|\r|\n/)
+      .find((l) => l.startsWith("Hint: Some lines were ellipsized"));
+    if (hint !== undefined)
+      out.push({ source: "kdump_service_status", evidence: ev("kdump_service_status", hint) });
   }
   return out;
 }

@@ -106,7 +106,7 @@ export function parseSystemctlStatus(text: string): ParseResult<SystemctlStatus>
       continue;
     }
     if (!unit) continue;
-    if (s.endsWith("…")) out.ellipsized = true;
+    if (s.includes("…")) out.ellipsized = true;
     if (!inLog && readProperty(src, unit)) continue;
     if (!inLog && PROPERTY.test(s)) continue; // Docs:, Tasks:, Memory:, CGroup: …
     if (!inLog && /^\s+[└├│]/.test(s)) continue; // CGroup tree
