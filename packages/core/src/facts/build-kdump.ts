@@ -43,6 +43,15 @@ const LINK_PROBLEMS: ReadonlySet<string> = new Set([
   "invalid-symlink",
 ]);
 
+/** The command outputs whose "command not found" means the family's kdump tooling is missing. */
+const FAMILY_TOOLS: Readonly<Record<DistroFamily, readonly SourceId[]>> = {
+  debian: ["kdump_config_show"],
+  el: ["kdumpctl_status"],
+  azurelinux: ["kdumpctl_status"],
+  suse: ["kdumptool_calibrate"],
+  unknown: ["kdump_config_show", "kdumpctl_status"],
+};
+
 /** A tool source that could not run because the command does not exist (exit 127 / not-found). */
 function toolNotFound(ctx: SourceContext, id: SourceId): Evidence | null {
   const r = ctx.snapshot.sources?.[id];
@@ -125,9 +134,11 @@ export function buildKdump(
     const line = hit[2]();
     if (line) installedEvidence.push(line);
   } else {
-    const asked: SourceId[] = ["kdump_config_show", "kdumpctl_status"];
-    const misses = asked.map((id) => toolNotFound(ctx, id));
-    if (show?.notFound) misses[0] = ev("kdump_config_show", show.notFound.text);
+    // only the family's own tool being absent says anything (SUSE has no kdump-config or kdumpctl)
+    const asked = FAMILY_TOOLS[family];
+    const misses = asked.map((id) =>
+      id === "kdump_config_show" && show?.notFound ? ev(id, show.notFound.text) : toolNotFound(ctx, id),
+    );
     const present = asked.filter((id) => ctx.snapshot.sources?.[id]);
     const notFound = misses.filter((m): m is Evidence => m !== null);
     if (notFound.length > 0 && notFound.length >= present.length) {

@@ -1,6 +1,6 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { DumpEntry, HostFacts } from "../facts/host-facts.ts";
-import { checkResult } from "./rule-kit.ts";
+import { checkResult, forFamily, remediationFamily } from "./rule-kit.ts";
 import { shellCommand } from "./shell-quote.ts";
 
 const ID = "crash.dumps";
@@ -65,10 +65,17 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
     return checkResult(
       ID,
       "warn",
-      `${dumps.entries.length} dumps kept without a limit (KDUMP_NUM_DUMPS=0), ${newestText}`,
+      `${dumps.entries.length} dumps kept without a limit (${remediationFamily(facts) === "suse" ? "KDUMP_KEEP_OLD_DUMPS" : "KDUMP_NUM_DUMPS"}=0), ${newestText}`,
       evidence,
       [
-        "Set KDUMP_NUM_DUMPS=<n> in /etc/default/kdump-tools so old dumps are purged.",
+        ...forFamily(remediationFamily(facts), {
+          debian: ["Set KDUMP_NUM_DUMPS=<n> in /etc/default/kdump-tools so old dumps are purged."],
+          el: ["kdump.conf has no retention setting: archive and remove old dumps from the dump directory."],
+          suse: ["Set KDUMP_KEEP_OLD_DUMPS=<n> in /etc/sysconfig/kdump so old dumps are purged."],
+          azurelinux: [
+            "kdump.conf has no retention setting: archive and remove old dumps from the dump directory.",
+          ],
+        }),
         "Analyse and archive old dumps, then remove them from the dump directory.",
       ],
     );

@@ -134,6 +134,22 @@ const BREAK: ReadonlyArray<[CheckId, DeepPartial<HostFacts>]> = [
       },
     },
   ],
+  [
+    "crash.dumps",
+    {
+      dumpTarget: { numDumps: 0 },
+      dumps: {
+        listed: true,
+        entries: ["202401011200", "202402011200", "202403011200"].map((stamp) => ({
+          name: stamp,
+          stamp,
+          time: null,
+          complete: true,
+          sizeBytes: null,
+        })),
+      },
+    },
+  ],
   ["kdump.service-state", { ...FAILURE("initramfs") }],
   ["collection.complete", { collection: { permission: ["iomem"] } }],
 ];
