@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { WebSocketServer } from "ws";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const bundle = join(repo, "apps/agent/dist/kdumpwatch-agent.mjs");
+const bundle = join(repo, "apps/agent/dist/kdumpwatch-agent.cjs");
 const { values } = parseArgs({
   options: {
     root: { type: "string" },
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     "idle-seconds": { type: "string", default: "20" },
     /** V8/Node flags for the agent; default: those of ExecStart in the systemd unit, as deployed */
     "node-flags": { type: "string" },
+    /** the Node binary that runs the agent (default: this one), e.g. ~/.cache/kdumpwatch/node/10.19.0/bin/node */
+    node: { type: "string" },
   },
 });
 const collections = Number(values.collections);
@@ -33,7 +35,7 @@ const nodeFlags = (values["node-flags"] ?? unitNodeFlags()).split(/\s+/).filter(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
-/** `ExecStart=/usr/bin/env node FLAGS… /usr/lib/kdumpwatch/kdumpwatch-agent.mjs run` → FLAGS */
+/** `ExecStart=/usr/bin/env node FLAGS… /usr/lib/kdumpwatch/kdumpwatch-agent.cjs run` → FLAGS */
 function unitNodeFlags(): string {
   const unit = readFileSync(join(repo, "infra/systemd/kdumpwatch-agent.service"), "utf8");
   const exec = unit.match(/^ExecStart=.*?\bnode\s+(.*?)\s*\S*kdumpwatch-agent\.mjs/m);
@@ -95,7 +97,8 @@ async function main(): Promise<void> {
   ];
   if (values.root) args.push("--root", values.root);
   const started = Date.now();
-  const agent = spawn(process.execPath, args, {
+  const agentNode = values.node ?? process.execPath;
+  const agent = spawn(agentNode, args, {
     env: { ...process.env, KDUMPWATCH_LOG_LEVEL: "debug", KDUMPWATCH_INTERVAL: "3600" },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -130,7 +133,7 @@ async function main(): Promise<void> {
 
     const sorted = [...durations].sort((a, b) => a - b);
     const report = {
-      node: process.version,
+      node: spawnSync(agentNode, ["--version"], { encoding: "utf8" }).stdout.trim(),
       nodeFlags,
       source: values.root ?? "live host",
       bundle: { bytes: bundleBytes, kB: +(bundleBytes / 1000).toFixed(1), budgetKB: 300 },
