@@ -30,7 +30,22 @@ function judge(sources: Partial<Record<SourceId, string | SourceResult>>): Judge
   for (const [id, v] of Object.entries(sources) as [SourceId, string | SourceResult][]) {
     out[id] = typeof v === "string" ? { ok: true, text: v } : v;
   }
-  return judgeSnapshot({ sources: out, collectedAt: "2024-09-04T12:00:00Z" }, NOW);
+  const j = judgeSnapshot({ sources: out, collectedAt: "2024-09-04T12:00:00Z" }, NOW);
+  expect(invented(j, out), "evidence is the host's own text").toEqual([]);
+  return j;
+}
+
+/** Evidence lines that do not occur verbatim in the text of the source they name. */
+function invented(j: Judgement, sources: Snapshot["sources"]): string[] {
+  const out: string[] = [];
+  for (const c of [...j.checks, { id: "facts.collection", evidence: j.facts.collection.evidence }]) {
+    for (const e of c.evidence) {
+      const r = sources[e.source];
+      if (e.text.trim() === "" || !r?.ok || !r.text.includes(e.text))
+        out.push(`${c.id}: ${e.source}: ${e.text}`);
+    }
+  }
+  return out;
 }
 const byId = (j: Judgement) =>
   Object.fromEntries(j.checks.map((c) => [c.id, c])) as Record<CheckId, CheckResult>;

@@ -46,19 +46,14 @@ export function buildCollection(ctx: SourceContext, standIns?: StandIns): Collec
     }
     if (r.ok) {
       sources[id] = r.truncated ? "truncated" : "ok";
-      if (r.truncated) {
-        out.truncated.push(id);
-        evidence.push(ev(id, `truncated at the size cap${r.via ? ` (${r.via})` : ""}`));
-      }
+      if (r.truncated) out.truncated.push(id);
       continue;
     }
     sources[id] = r.error;
-    const detail = `${r.error}${r.detail ? `: ${r.detail}` : ""}${r.via ? ` (${r.via})` : ""}`;
+    // an unread or cut source has no line to show: the check's summary names it (evidence is the
+    // host's own text only)
     if (r.error === "missing" || r.error === "not-found") out.missing.push(id);
-    else {
-      out[r.error].push(id);
-      evidence.push(ev(id, detail));
-    }
+    else out[r.error].push(id);
   }
   const iomem = ctx.parse("iomem", parseIomem);
   if (iomem?.zeroed) {
@@ -69,7 +64,7 @@ export function buildCollection(ctx: SourceContext, standIns?: StandIns): Collec
       .find((l) => l.trim() !== "");
     if (line !== undefined) evidence.push(ev("iomem", line));
   }
-  for (const id of ctx.unparsed) evidence.push(ev(id, "parser failed; see parseIssues"));
+  // a parser failure is named in the summary too; parseIssues carries the details
   // output cut short without a truncated flag (sos size limits, ellipsized systemctl, a killed command)
   for (const cut of findIncompleteOutputs(ctx)) {
     if (out.truncated.includes(cut.source) || out.incomplete.includes(cut.source)) continue;

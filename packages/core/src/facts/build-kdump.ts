@@ -52,12 +52,19 @@ const FAMILY_TOOLS: Readonly<Record<DistroFamily, readonly SourceId[]>> = {
   unknown: ["kdump_config_show", "kdumpctl_status"],
 };
 
-/** A tool source that could not run because the command does not exist (exit 127 / not-found). */
-function toolNotFound(ctx: SourceContext, id: SourceId): Evidence | null {
+/**
+ * A tool source that could not run because the command does not exist (exit 127 / not-found).
+ * `evidence` is the host's own line when there is one (a shell's "command not found" on stdout);
+ * a command the agent could not find at all has no text, and absence is never an evidence line.
+ */
+function toolNotFound(ctx: SourceContext, id: SourceId): { evidence: Evidence | null } | null {
   const r = ctx.snapshot.sources?.[id];
   if (r === undefined) return null;
-  if (!r.ok && r.error === "not-found") return ev(id, r.detail ?? `${r.via ?? id}: command not found`);
-  if (r.ok && r.exitCode === 127) return ev(id, r.text.trim().split(/\r?\n/)[0] || `${id}: exit status 127`);
+  if (!r.ok && r.error === "not-found") return { evidence: null };
+  if (r.ok && r.exitCode === 127) {
+    const first = r.text.trim().split(/\r?\n/)[0];
+    return { evidence: first ? ev(id, first) : null };
+  }
   return null;
 }
 
@@ -137,13 +144,15 @@ export function buildKdump(
     // only the family's own tool being absent says anything (SUSE has no kdump-config or kdumpctl)
     const asked = FAMILY_TOOLS[family];
     const misses = asked.map((id) =>
-      id === "kdump_config_show" && show?.notFound ? ev(id, show.notFound.text) : toolNotFound(ctx, id),
+      id === "kdump_config_show" && show?.notFound
+        ? { evidence: ev(id, show.notFound.text) }
+        : toolNotFound(ctx, id),
     );
     const present = asked.filter((id) => ctx.snapshot.sources?.[id]);
-    const notFound = misses.filter((m): m is Evidence => m !== null);
+    const notFound = misses.filter((m) => m !== null);
     if (notFound.length > 0 && notFound.length >= present.length) {
       installed = false;
-      installedEvidence.push(...notFound);
+      for (const m of notFound) if (m.evidence) installedEvidence.push(m.evidence);
     }
   }
 
@@ -162,7 +171,7 @@ export function buildKdump(
   } else if (debianTools && defaults !== null) {
     useKdump = "";
     enabled = false;
-    enabledEvidence.push(ev("etc_default_kdump_tools", "(no USE_KDUMP= line)"));
+    // no USE_KDUMP= line: nothing to cite (kdump-tools treats it like 0, "USE_KDUMP is not set or zero")
   }
   if (show?.useKdump && tool === "kdump-tools") {
     useKdump ??= show.useKdump.value;

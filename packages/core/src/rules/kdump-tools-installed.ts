@@ -11,6 +11,23 @@ const TOOL_NAMES: Readonly<Record<string, string>> = {
   kdumptool: "the kdump package (kdumptool)",
 };
 
+/** The family's own tool, whose absence is what "not installed" means on that family. */
+const FAMILY_TOOL: Readonly<Record<string, string>> = {
+  debian: "kdump-config (kdump-tools)",
+  el: "kdumpctl (kexec-tools/kdump-utils)",
+  azurelinux: "kdumpctl (kexec-tools)",
+  suse: "kdumptool (kdump)",
+};
+
+/** Why the tooling is missing, in words: the summary names it even when there is no line to cite. */
+function missingReason(facts: HostFacts): string {
+  const { kdump, service, identity } = facts;
+  if (kdump.packages && kdump.packages.installed.length === 0) return "no kdump package is installed";
+  if (service.unitState === "not-found") return "systemd has no kdump unit";
+  const tool = FAMILY_TOOL[identity.os.family];
+  return tool ? `${tool} could not be run` : "neither kdump-config nor kdumpctl could be run";
+}
+
 /**
  * R01 (domain §8): the family's kdump tooling is present: kdump-tools (Debian/Ubuntu),
  * kexec-tools / kdump-utils (EL, Azure Linux), kdump (SUSE). Judged from the tools that answered,
@@ -30,7 +47,7 @@ export function checkKdumpToolsInstalled(facts: HostFacts): CheckResult {
     return checkResult(
       ID,
       "fail",
-      "No kdump tooling found: the kdump commands, packages or service unit are missing",
+      `No kdump tooling found: ${missingReason(facts)}`,
       kdump.installedEvidence,
       install,
     );
