@@ -12,6 +12,7 @@ import sles from "../fixtures/os-release/sles-15-sp5.txt?raw";
 import kdumpConf from "../fixtures/other/etc-kdump-conf-rhel-default-active.txt?raw";
 import rpms from "../fixtures/packages/sos-installed-rpms-el9-excerpt.txt?raw";
 import fadumpInitrd from "../fixtures/service-journal/constructed-fadump-mkfadumprd-failed.txt?raw";
+import avcInitramfs from "../fixtures/service-journal/fedora-selinux-avc-initramfs.txt?raw";
 import slesLoad from "../fixtures/service-journal/sles15-load-sh-memory-not-reserved.txt?raw";
 import streamActive from "../fixtures/service-status/el8-centos-stream-active.txt?raw";
 import requiredKeyStatus from "../fixtures/service-status/el8-required-key-failed.txt?raw";
@@ -144,6 +145,16 @@ describe("readiness follows what actually arms the capture", () => {
       /Required key not available — root cause: the capture kernel's signature could not be verified \(ENOKEY/,
     );
     expect(c["kdump.loaded"].remediation?.[0]).toMatch(/distribution-signed kernel/);
+  });
+
+  test("kdumpctl's own failure lines in the journal are kdump.service failing itself, not a lying 'active' unit", () => {
+    const { kdump_service_status: _status, ...withoutStatus } = rockySos;
+    const j = judge({ ...withoutStatus, kexec_crash_loaded: "0\n", kdump_service_journal: avcInitramfs });
+    const c = byId(j);
+    expect(j.verdict, statuses(j)).toBe("not_ready");
+    expect(c["kdump.loaded"].status).toBe("fail");
+    expect(c["kdump.service-state"].status, c["kdump.service-state"].summary).toBe("info");
+    expect(c["kdump.service-state"].summary).toMatch(/^The kdump service reports the failure itself/);
   });
 
   test("a failure in an earlier boot of the system log does not outlive the reboot", () => {

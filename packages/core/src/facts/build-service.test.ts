@@ -6,6 +6,9 @@ import { describe, expect, test } from "vitest";
 import requiredKeyLog from "../../fixtures/kdump-log/constructed-required-key.txt?raw";
 import journalNoCrashkernel from "../../fixtures/other/kdump-tools-service-no-crashkernel-ubuntu.txt?raw";
 import multiBoot from "../../fixtures/service-journal/constructed-multi-boot-journal.txt?raw";
+import avcMemfd from "../../fixtures/service-journal/fcos-selinux-avc-memfd.txt?raw";
+import avcInitramfs from "../../fixtures/service-journal/fedora-selinux-avc-initramfs.txt?raw";
+import slesLoad from "../../fixtures/service-journal/sles15-load-sh-memory-not-reserved.txt?raw";
 import zhActive from "../../fixtures/service-status/el7-zh-locale-active.txt?raw";
 import requiredKeyStatus from "../../fixtures/service-status/el8-required-key-failed.txt?raw";
 import hardened from "../../fixtures/service-status/el9-hardened-eperm-failed.txt?raw";
@@ -22,6 +25,16 @@ function service(sources: Partial<Record<SourceId, string>>) {
 }
 
 describe("buildService", () => {
+  test.each([
+    ["kdumpctl[pid] (Fedora)", avcInitramfs, "kdump"],
+    ["kdump.service[pid] (Fedora CoreOS 39)", avcMemfd, "kdump"],
+    ["load.sh[pid] (SLES 15)", slesLoad, "kdump"],
+  ])("without systemd's own lines, the programs that logged name the unit: %s", (_name, journal, unit) => {
+    const s = service({ kdump_service_journal: journal });
+    expect(s.unit).toBe(unit);
+    expect(s.started).toBeNull();
+  });
+
   test("systemctl status `Active: failed` of kdump.service is a failed start in this boot, cause named", () => {
     const s = service({ kdump_service_status: hardened });
     expect(s).toMatchObject({

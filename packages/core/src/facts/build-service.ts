@@ -16,6 +16,7 @@
 import {
   type KdumpServiceJournal,
   type KdumpUnit,
+  kdumpUnitOfIdent,
   type LastLoad,
   type LogStamp,
   parseKdumpLog,
@@ -111,11 +112,13 @@ export function buildService(ctx: SourceContext): ServiceFacts {
   for (const a of accounts) if (!sources.includes(a.source)) sources.push(a.source);
 
   // --- systemd's own word on the unit
+  // systemd's lines name the unit; else the programs that logged (kdumpctl[…], load.sh[…] run
+  // from kdump.service, kdump-tools[…] from kdump-tools.service)
+  const findings = accounts.flatMap((a) => a.journal.findings);
   const unit: KdumpUnit | null =
     block?.kdumpUnit ??
-    accounts
-      .flatMap((a) => a.journal.findings.map((f) => f.unit))
-      .find((u) => u === "kdump-tools" || u === "kdump") ??
+    findings.map((f) => f.unit).find((u) => u === "kdump-tools" || u === "kdump") ??
+    findings.map((f) => kdumpUnitOfIdent(f.ident)).find((u) => u !== null) ??
     null;
   const oneshot = unit === "kdump";
   const active = block?.active?.value.state ?? null;

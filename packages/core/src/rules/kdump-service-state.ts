@@ -59,11 +59,16 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
   }
   if (kdump.state === "not_ready") {
     // kdump-tools' init script exits 0 even when the load failed or was skipped, so its unit is
-    // "active (exited)" whenever it ran; kdumpctl's unit fails instead (domain §4.3, §5.1)
+    // "active (exited)" whenever it ran; kdump.service (kdumpctl, SUSE's load.sh) fails instead
+    // (domain §4.3, §5.1). Without systemd's own line, only kdump-tools' unit is known to lie.
+    const kdumpTools =
+      service.unit === "kdump-tools" ||
+      (service.unit === null &&
+        (kdump.tool === "kdump-tools" || (kdump.tool === null && facts.identity.os.family === "debian")));
     const saysActive =
       service.started === true ||
       (service.started === null &&
-        kdump.tool !== "kdumpctl" &&
+        kdumpTools &&
         (service.lastLoad === "failed" || service.lastLoad === "skipped"));
     if (saysActive) {
       const why =
@@ -78,10 +83,12 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
       ]);
     }
     if (service.read) {
+      const failedItself =
+        service.started === false || (service.unit === "kdump" && service.lastLoad === "failed");
       const how =
         service.unitState === "not-found"
           ? "unit is not installed"
-          : service.started === false
+          : failedItself
             ? "reports the failure itself"
             : "did not start this boot";
       const cause = failure ? ` (root cause: ${failure.explanation})` : "";

@@ -66,7 +66,7 @@ export { parseMokutilSbState } from "./mokutil-sb-state.ts";
 export type { OsRelease } from "./os-release.ts";
 export { parseOsRelease } from "./os-release.ts";
 export type { KdumpUnit } from "./service-units.ts";
-export { KDUMP_UNITS } from "./service-units.ts";
+export { KDUMP_UNITS, kdumpUnitOfIdent } from "./service-units.ts";
 export type { ShellAssignment, ShellAssignments } from "./shell-assignments.ts";
 export { parseShellAssignments } from "./shell-assignments.ts";
 export type { SysconfigKdump } from "./sysconfig-kdump.ts";

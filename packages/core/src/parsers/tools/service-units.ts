@@ -81,6 +81,30 @@ export const KDUMP_IDENTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The unit a program's own log line comes from, by its syslog identifier: kdumpctl and its logger
+ * (`kdump`, kdump-utils kdump-logger.sh), mkdumprd/mkfadumprd, SUSE's load.sh and kdumptool run
+ * from kdump.service; kdump-config and the kdump_mem_estimator from kdump-tools.service. `kexec`
+ * runs from both: null.
+ */
+const UNIT_BY_IDENT: ReadonlyMap<string, KdumpUnit> = new Map([
+  ["kdumpctl", "kdump"],
+  ["kdump", "kdump"],
+  ["mkdumprd", "kdump"],
+  ["mkfadumprd", "kdump"],
+  ["load.sh", "kdump"],
+  ["kdumptool", "kdump"],
+  ["kdump.service", "kdump"],
+  ["kdump-tools", "kdump-tools"],
+  ["kdump-config", "kdump-tools"],
+  ["kdump_mem_estimator", "kdump-tools"],
+  ["kdump-tools.service", "kdump-tools"],
+]);
+
+export function kdumpUnitOfIdent(ident: string | null): KdumpUnit | null {
+  return ident === null ? null : (UNIT_BY_IDENT.get(ident) ?? null);
+}
+
+/**
  * Helpers the kdump tooling runs (dracut builds the kdump initramfs): their lines are part of a
  * kdump attempt only while one is under way, since they also run for other reasons (a kernel
  * update rebuilds the normal initramfs with dracut too).
