@@ -38,7 +38,7 @@ const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).s
 /** `ExecStart=/usr/bin/env node FLAGS… /usr/lib/kdumpwatch/kdumpwatch-agent.cjs run` → FLAGS */
 function unitNodeFlags(): string {
   const unit = readFileSync(join(repo, "infra/systemd/kdumpwatch-agent.service"), "utf8");
-  const exec = unit.match(/^ExecStart=.*?\bnode\s+(.*?)\s*\S*kdumpwatch-agent\.mjs/m);
+  const exec = unit.match(/^ExecStart=.*?\bnode\s+(.*?)\s*\S*kdumpwatch-agent\.[cm]js/m);
   return exec?.[1] ?? "";
 }
 
