@@ -110,6 +110,7 @@ place() { # src dst mode
 }
 
 place "$bundle" "$lib_dir/kdumpwatch-agent.cjs" 0755
+place "$here/systemd/kdumpwatch-agent-start" "$lib_dir/kdumpwatch-agent-start" 0755
 place "$unit_src" "$unit_dir/kdumpwatch-agent.service" 0644
 
 # agent.json: keep what an operator added (e.g. "interval"), set server/token/interval we were given.
@@ -143,7 +144,7 @@ if [ -n "$destdir" ]; then
 fi
 if ! command -v systemctl >/dev/null 2>&1 || [ ! -d /run/systemd/system ]; then
   say "systemd is not running on this host: the unit is installed but not enabled."
-  say "start the agent yourself:  node /usr/lib/kdumpwatch/kdumpwatch-agent.cjs run"
+  say "start the agent yourself:  /usr/lib/kdumpwatch/kdumpwatch-agent-start run"
   exit 0
 fi
 systemctl daemon-reload

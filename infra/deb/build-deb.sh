@@ -28,7 +28,7 @@ rm "$src/debian/changelog.in"
 date=$(date -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}")
 sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$date/" "$here/debian/changelog.in" >"$src/debian/changelog"
 cp "$repo/infra/systemd/kdumpwatch-agent.service" "$src/debian/kdumpwatch-agent.service"
-cp "$agent/dist/kdumpwatch-agent.cjs" "$here/agent.json.example" "$src/"
+cp "$agent/dist/kdumpwatch-agent.cjs" "$repo/infra/systemd/kdumpwatch-agent-start" "$here/agent.json.example" "$src/"
 cp "$agent/dist/man/"*.8 "$src/man/"
 
 (cd "$src" && dpkg-buildpackage -b -us -uc --no-sign >"$work/build.log" 2>&1) ||

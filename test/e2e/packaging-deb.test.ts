@@ -129,7 +129,7 @@ describe("the Debian package, installed for real", () => {
     const env = Object.fromEntries(
       [...unit.matchAll(/^Environment=(\w+)=(\S*)$/gm)].map((m) => [m[1], m[2]]),
     );
-    expect(exec[0]).toBe("/usr/bin/env");
+    expect(exec[0]).toBe("/usr/lib/kdumpwatch/kdumpwatch-agent-start");
     const agent = spawn(exec[0] as string, exec.slice(1), {
       env: { PATH: process.env.PATH, ...env },
       stdio: ["ignore", "ignore", "pipe"],
