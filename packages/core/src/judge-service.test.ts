@@ -41,7 +41,7 @@ function invented(j: Judgement, sources: Snapshot["sources"]): string[] {
   const out: string[] = [];
   for (const c of [...j.checks, { id: "facts.collection", evidence: j.facts.collection.evidence }]) {
     for (const e of c.evidence) {
-      const r = sources[e.source];
+      const r = sources[e.source as SourceId];
       if (e.text.trim() === "" || !r?.ok || !r.text.includes(e.text))
         out.push(`${c.id}: ${e.source}: ${e.text}`);
     }
