@@ -157,7 +157,9 @@ const BY_CODE: Partial<Record<KdumpToolsMessageCode, FailureCause>> = {
 export function causeRank(code: string): number {
   if (code === "kexec-file-load-failed" || code === "kexec-load-failed" || code === "cannot-open") return 90;
   if (BY_CODE[code as KdumpToolsMessageCode] !== undefined) {
-    return code === "initrd-build-failed" || code === "initrd-not-found" ? 60 : 80;
+    // kdumpctl rebuilds a missing initramfs: "not found" is context when the rebuild then fails
+    if (code === "initrd-not-found") return 55;
+    return code === "initrd-build-failed" ? 60 : 80;
   }
   if (code === "kexec-cannot-load") return 50;
   return 10; // load-failed, start-failed, service-failed and other generic lines

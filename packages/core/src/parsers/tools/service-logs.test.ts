@@ -20,6 +20,7 @@ import zhActive from "../../../fixtures/service-status/el7-zh-locale-active.txt?
 import edge from "../../../fixtures/service-status/el8-edge-no-initrd-write-permission.txt?raw";
 import requiredKey from "../../../fixtures/service-status/el8-required-key-failed.txt?raw";
 import hardened from "../../../fixtures/service-status/el9-hardened-eperm-failed.txt?raw";
+import asahi from "../../../fixtures/service-status/fedora40-asahi-no-kdump-initrd-failed.txt?raw";
 import deLocale from "../../../fixtures/system-log/constructed-de-locale-syslog-kdump-tools.txt?raw";
 import currentFailed from "../../../fixtures/system-log/constructed-messages-current-boot-failed.txt?raw";
 import rfc3339 from "../../../fixtures/system-log/constructed-rfc3339-previous-boot-failed.txt?raw";
@@ -31,6 +32,13 @@ describe("parseKdumpServiceJournal: every failure text the kdump tooling writes"
   test.each([
     // [fixture, text, last status, most specific cause code, root-cause kind]
     ["centos7 status: No memory reserved", noMemory, "failed", "memory-not-reserved", "no-reservation"],
+    [
+      "fedora 40 status: No kdump initial ramdisk found, then mkdumprd failed",
+      asahi,
+      "failed",
+      "initrd-build-failed",
+      "initramfs",
+    ],
     [
       "rhel-edge: no initramfs, no write permission",
       edge,
