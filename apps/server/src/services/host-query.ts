@@ -222,8 +222,11 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The WHERE of a host filter; `cutoff` is the stale threshold (see staleCutoff). */
-export function filterWhere(filter: HostFilter, cutoff: Date): SQL | undefined {
+/**
+ * The WHERE of a host filter; `cutoff` is the stale threshold (see staleCutoff), `now` the moment
+ * `changed` counts back from.
+ */
+export function filterWhere(filter: HostFilter, cutoff: Date, now: Date = new Date()): SQL | undefined {
   const parts: SQL[] = [];
   if (filter.verdict && filter.verdict.length > 0) parts.push(inArray(hosts.verdict, filter.verdict));
   if (filter.check) parts.push(arrayContains(hosts.failing, [filter.check]));
@@ -232,5 +235,8 @@ export function filterWhere(filter: HostFilter, cutoff: Date): SQL | undefined {
   if (filter.kernel !== undefined) parts.push(eq(hosts.kernel, filter.kernel));
   if (filter.stale === true) parts.push(lt(hosts.staleClockAt, cutoff));
   if (filter.stale === false) parts.push(gte(hosts.staleClockAt, cutoff));
+  if (filter.changed !== undefined) {
+    parts.push(gte(hosts.verdictSince, new Date(now.getTime() - filter.changed)));
+  }
   return parts.length > 0 ? and(...parts) : undefined;
 }
