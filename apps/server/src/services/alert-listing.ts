@@ -54,7 +54,9 @@ function escapeLike(text: string): string {
 
 function filterWhere(f: AlertFilter, now: Date): SQL {
   const since = new Date(now.getTime() - f.resolvedWithin);
-  const parts: (SQL | undefined)[] = [or(isNull(alerts.resolvedAt), sql`${alerts.resolvedAt} >= ${since.toISOString()}::timestamptz`)];
+  const parts: (SQL | undefined)[] = [
+    or(isNull(alerts.resolvedAt), sql`${alerts.resolvedAt} >= ${since.toISOString()}::timestamptz`),
+  ];
   if (f.check !== undefined) parts.push(sql`${checkExpr} = ${f.check}`);
   if (f.cause !== undefined) parts.push(sql`${causeExpr} = ${f.cause}`);
   if (f.q) parts.push(ilike(sql`${hostnameExpr}`, `%${escapeLike(f.q)}%`));
