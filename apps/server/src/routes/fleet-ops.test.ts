@@ -2,6 +2,7 @@ import {
   AlertListSchema,
   ApiErrorSchema,
   BulkSilenceResultSchema,
+  type ChangeFeed,
   ChangeFeedSchema,
   FixGroupsSchema,
   FixScriptSchema,
@@ -114,7 +115,7 @@ describe.each(testDrivers())("change feed, facets, fix groups and bulk silences 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await get(
+      const page: ChangeFeed = await get(
         `/api/changes?since=${since}&to=not_ready&limit=1${cursor ? `&cursor=${cursor}` : ""}`,
         ChangeFeedSchema,
       );
