@@ -3,7 +3,8 @@
  * fires `change` on every arrow key of a closed, focused select, so a filter bound to `onchange`
  * refetched the list for every option passed on the way. Here a change made with the keyboard is
  * held until Enter or until the select loses focus; a change made with the pointer (the list was
- * opened and an option clicked) applies at once.
+ * opened and an option clicked) applies at once. Only a change the user made is ever applied: a
+ * value set by the page (the URL changed) is not sent back when the select loses focus.
  *
  *   <select {@attach commitOnSettle((value) => apply(value))}>
  */
@@ -21,11 +22,12 @@ const NAV_KEYS = new Set([
 export function commitOnSettle(commit: (value: string) => void) {
   return (select: HTMLSelectElement) => {
     let byKeyboard = false;
-    let committed = select.value;
+    /** a choice made with the keyboard and not applied yet */
+    let pending = false;
     const apply = () => {
       byKeyboard = false;
-      if (select.value === committed) return;
-      committed = select.value;
+      if (!pending) return;
+      pending = false;
       commit(select.value);
     };
     const onKey = (e: KeyboardEvent) => {
@@ -40,22 +42,18 @@ export function commitOnSettle(commit: (value: string) => void) {
       byKeyboard = false;
     };
     const onChange = () => {
+      pending = true;
       if (!byKeyboard) apply();
-    };
-    const onFocus = () => {
-      committed = select.value;
     };
     select.addEventListener("keydown", onKey);
     select.addEventListener("pointerdown", onPointer);
     select.addEventListener("change", onChange);
     select.addEventListener("blur", apply);
-    select.addEventListener("focus", onFocus);
     return () => {
       select.removeEventListener("keydown", onKey);
       select.removeEventListener("pointerdown", onPointer);
       select.removeEventListener("change", onChange);
       select.removeEventListener("blur", apply);
-      select.removeEventListener("focus", onFocus);
     };
   };
 }
