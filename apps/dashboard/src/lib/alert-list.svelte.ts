@@ -114,24 +114,36 @@ export class AlertListStore {
     this.#abort = abort;
     this.loading = true;
     const limit = options.keep ? Math.min(500, Math.max(ALERT_PAGE, this.rows.length)) : ALERT_PAGE;
-    const [overview, page, silences] = await Promise.allSettled([
-      this.#api.ops.alertOverview(this.#filter(), { signal: abort.signal }),
-      this.#api.ops.alertPage({ ...this.#filter(), state: this.view.state, limit }, { signal: abort.signal }),
-      this.#api.silences(false, { signal: abort.signal }),
-    ]);
-    if (abort.signal.aborted) return;
-    this.loading = false;
-    if (overview.status === "fulfilled" && page.status === "fulfilled") {
-      this.overview = overview.value;
-      this.rows = page.value.alerts;
-      this.total = page.value.total;
-      this.nextCursor = page.value.nextCursor;
+    const signal = abort.signal;
+    // each part is shown as soon as it arrives: the rows do not wait for the counts
+    const overview = this.#api.ops.alertOverview(this.#filter(), { signal }).then(
+      (o) => {
+        if (!signal.aborted) this.overview = o;
+      },
+      (err) => {
+        if (!signal.aborted) this.error = err;
+      },
+    );
+    const silences = this.#api.silences(false, { signal }).then(
+      (l) => {
+        if (!signal.aborted) this.silences = l.silences;
+      },
+      () => {},
+    );
+    try {
+      const page = await this.#api.ops.alertPage({ ...this.#filter(), state: this.view.state, limit }, { signal });
+      if (signal.aborted) return;
+      this.rows = page.alerts;
+      this.total = page.total;
+      this.nextCursor = page.nextCursor;
       this.error = null;
       this.loaded = true;
-    } else {
-      this.error = overview.status === "rejected" ? overview.reason : (page as PromiseRejectedResult).reason;
+    } catch (err) {
+      if (!signal.aborted) this.error = err;
+    } finally {
+      if (this.#abort === abort) this.loading = false;
     }
-    if (silences.status === "fulfilled") this.silences = silences.value.silences;
+    await Promise.all([overview, silences]);
   }
 
   /** The next page, appended (the virtual list asks when its end comes near). */

@@ -10,6 +10,7 @@ import {
   type Db,
   hosts,
   ilike,
+  inArray,
   isNotNull,
   isNull,
   or,
@@ -28,7 +29,7 @@ import { toAlertDto } from "../alerting/alert-queries.ts";
 import { selectActiveSilences } from "../alerting/silence-store.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { causeKeySql } from "./root-cause.ts";
+import { causeKey, causeKeySql } from "./root-cause.ts";
 import { silencedSql } from "./silence-sql.ts";
 
 export interface AlertListingContext {
@@ -44,7 +45,9 @@ const hostnameExpr = sql`coalesce(${alerts.details}->>'hostname', ${alerts.hostI
  * An open check alert is grouped under its host's root causes (a host without kdump-tools has one
  * cause, not four alerts' worth); other alerts, and resolved ones, under their own check.
  */
-const causeExpr = sql<string>`(case when ${alerts.alertname} = 'KdumpCheckFailing' and ${alerts.resolvedAt} is null then coalesce(nullif(${causeKeySql(sql`${hosts.failing}`)}, ''), ${checkExpr}) else ${checkExpr} end)`;
+const causeOf = (failing: SQL) =>
+  sql<string>`(case when ${alerts.alertname} = 'KdumpCheckFailing' and ${alerts.resolvedAt} is null then coalesce(nullif(${causeKeySql(failing)}, ''), ${checkExpr}) else ${checkExpr} end)`;
+const causeExpr = causeOf(sql`${hosts.failing}`);
 const rankExpr = sql<number>`(case ${stateExpr} when 'firing' then 0 when 'clearing' then 1 when 'pending' then 2 else 3 end)`;
 const timeExpr = sql`coalesce(${alerts.resolvedAt}, ${alerts.openedAt})`;
 
@@ -58,7 +61,6 @@ function filterWhere(f: AlertFilter, now: Date): SQL {
     or(isNull(alerts.resolvedAt), sql`${alerts.resolvedAt} >= ${since.toISOString()}::timestamptz`),
   ];
   if (f.check !== undefined) parts.push(sql`${checkExpr} = ${f.check}`);
-  if (f.cause !== undefined) parts.push(sql`${causeExpr} = ${f.cause}`);
   if (f.q) parts.push(ilike(sql`${hostnameExpr}`, `%${escapeLike(f.q)}%`));
   return and(...parts) as SQL;
 }
@@ -80,6 +82,11 @@ function stateWhere(state: AlertStateFilter, silenced: SQL): SQL | undefined {
   }
 }
 
+/** Alerts whose root cause is `cause` (a correlated look at the host, so the alerts need no join). */
+function causeIs(cause: string): SQL {
+  return sql`exists (select 1 from ${hosts} where ${hosts.id} = ${alerts.hostId} and ${causeExpr} = ${cause})`;
+}
+
 const n = (expr: SQL) => count(sql`case when ${expr} then 1 end`);
 
 function groupColumns(silenced: SQL) {
@@ -96,23 +103,18 @@ export async function alertOverview(ctx: AlertListingContext, filter: AlertFilte
   const now = ctx.clock.now();
   const silenced = silencedSql(await selectActiveSilences(ctx.db, now));
   const where = filterWhere(filter, now);
-  const [[c], byCheck, byCause] = await Promise.all([
+  // the host row is needed only for the root cause: the check groups (and so the counts, their
+  // sums) read the alerts alone
+  const [byCheck, byCause] = await Promise.all([
     ctx.db
       .select({
-        firing: n(sql`${stateExpr} = 'firing'`),
+        key: checkExpr,
+        ...groupColumns(silenced),
         pending: n(sql`${stateExpr} = 'pending'`),
         clearing: n(sql`${stateExpr} = 'clearing'`),
-        resolved: n(sql`${stateExpr} = 'resolved'`),
-        silenced: n(silenced),
       })
       .from(alerts)
-      .innerJoin(hosts, sql`${hosts.id} = ${alerts.hostId}`)
-      .where(where),
-    ctx.db
-      .select({ key: checkExpr, ...groupColumns(silenced) })
-      .from(alerts)
-      .innerJoin(hosts, sql`${hosts.id} = ${alerts.hostId}`)
-      .where(where)
+      .where(filter.cause === undefined ? where : and(where, causeIs(filter.cause)))
       .groupBy(sql`1`),
     ctx.db
       .select({ key: causeExpr, ...groupColumns(silenced) })
@@ -121,19 +123,30 @@ export async function alertOverview(ctx: AlertListingContext, filter: AlertFilte
       .where(where)
       .groupBy(sql`1`),
   ]);
+  const counts = { firing: 0, pending: 0, clearing: 0, resolved: 0, silenced: 0 };
+  for (const g of byCheck) {
+    counts.firing += g.firing;
+    counts.pending += g.pending;
+    counts.clearing += g.clearing;
+    counts.resolved += g.resolved;
+    counts.silenced += g.silenced;
+  }
   const sorted = (groups: Omit<AlertGroup, "checks">[]): AlertGroup[] =>
     groups
-      .map((g) => ({ ...g, checks: g.key.split("+") }))
+      .map(({ key, open, firing, silenced: s, resolved, hosts: h }) => ({
+        key,
+        checks: key.split("+"),
+        open,
+        firing,
+        silenced: s,
+        resolved,
+        hosts: h,
+      }))
       .sort(
         (a, b) =>
           b.open - a.open || b.firing - a.firing || b.resolved - a.resolved || (a.key < b.key ? -1 : 1),
       );
-  return {
-    counts: c ?? { firing: 0, pending: 0, clearing: 0, resolved: 0, silenced: 0 },
-    byCheck: sorted(byCheck),
-    byCause: sorted(byCause),
-    generatedAt: now.toISOString(),
-  };
+  return { counts, byCheck: sorted(byCheck), byCause: sorted(byCause), generatedAt: now.toISOString() };
 }
 
 interface Cursor {
@@ -174,26 +187,40 @@ function afterCursor(c: Cursor): SQL {
 export async function alertPage(ctx: AlertListingContext, query: AlertPageQuery): Promise<AlertPage> {
   const now = ctx.clock.now();
   const active = await selectActiveSilences(ctx.db, now);
-  const where = and(filterWhere(query, now), stateWhere(query.state, silencedSql(active)));
+  const where = and(
+    filterWhere(query, now),
+    query.cause === undefined ? undefined : causeIs(query.cause),
+    stateWhere(query.state, silencedSql(active)),
+  );
   const pageWhere = query.cursor ? and(where, afterCursor(decodeCursor(query.cursor))) : where;
   const [rows, [total]] = await Promise.all([
     ctx.db
-      .select({ alert: alerts, cause: causeExpr, rank: rankExpr })
+      .select({ alert: alerts, rank: rankExpr })
       .from(alerts)
-      .innerJoin(hosts, sql`${hosts.id} = ${alerts.hostId}`)
       .where(pageWhere)
       .orderBy(rankExpr, sql`${timeExpr} desc`, alerts.id)
       .limit(query.limit + 1),
-    ctx.db
-      .select({ n: count() })
-      .from(alerts)
-      .innerJoin(hosts, sql`${hosts.id} = ${alerts.hostId}`)
-      .where(where),
+    ctx.db.select({ n: count() }).from(alerts).where(where),
   ]);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  // the root cause of the page's alerts: their hosts' failing checks, read once per host
+  const hostIds = [...new Set(page.map((r) => r.alert.hostId))];
+  const failing = new Map<string, string[]>();
+  for (let i = 0; i < hostIds.length; i += 500) {
+    const found = await ctx.db
+      .select({ id: hosts.id, failing: hosts.failing })
+      .from(hosts)
+      .where(inArray(hosts.id, hostIds.slice(i, i + 500)));
+    for (const h of found) failing.set(h.id, h.failing);
+  }
   return {
-    alerts: page.map((r) => ({ ...toAlertDto(r.alert, active, now), cause: r.cause })),
+    alerts: page.map((r) => {
+      const dto = toAlertDto(r.alert, active, now);
+      const open = r.alert.resolvedAt === null && dto.alertname === "KdumpCheckFailing";
+      const key = open ? causeKey(failing.get(r.alert.hostId) ?? []) : "";
+      return { ...dto, cause: key || dto.check };
+    }),
     total: total?.n ?? 0,
     nextCursor:
       rows.length > query.limit && last
