@@ -9,7 +9,7 @@
 set -eu
 
 PROG=install-agent.sh
-MIN_NODE_MAJOR=18
+MIN_NODE=10.19
 here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
@@ -54,12 +54,15 @@ done
 
 # --- checks first: nothing is touched unless all of them pass ---
 command -v node >/dev/null 2>&1 ||
-  die "Node.js is not installed; the agent needs node >= $MIN_NODE_MAJOR (Debian/Ubuntu: apt-get install nodejs)"
+  die "Node.js is not installed; the agent needs node >= $MIN_NODE (Debian/Ubuntu: apt-get install nodejs)"
 node_version=$(node -p 'process.versions.node' 2>/dev/null) || die "'node' is on PATH but does not run"
 node_major=${node_version%%.*}
-case "$node_major" in '' | *[!0-9]*) die "cannot tell the Node.js version from '$node_version'" ;; esac
-[ "$node_major" -ge "$MIN_NODE_MAJOR" ] ||
-  die "Node.js $node_version is too old; the agent needs node >= $MIN_NODE_MAJOR"
+node_minor=${node_version#*.}
+node_minor=${node_minor%%.*}
+case "$node_major.$node_minor" in *[!0-9.]* | .* | *.) die "cannot tell the Node.js version from '$node_version'" ;; esac
+if [ "$node_major" -lt 10 ] || { [ "$node_major" -eq 10 ] && [ "$node_minor" -lt 19 ]; }; then
+  die "Node.js $node_version is too old; the agent needs node >= $MIN_NODE"
+fi
 
 [ -n "$server" ] || { usage >&2; die "--server is required"; }
 case "$server" in
@@ -69,7 +72,7 @@ esac
 case "$interval" in '' | *[!0-9]*) [ -z "$interval" ] || die "--interval: '$interval' is not a whole number of seconds" ;; esac
 
 if [ -z "$bundle" ]; then
-  for candidate in "$here/kdumpwatch-agent.mjs" "$here/../apps/agent/dist/kdumpwatch-agent.mjs"; do
+  for candidate in "$here/kdumpwatch-agent.cjs" "$here/../apps/agent/dist/kdumpwatch-agent.cjs"; do
     if [ -f "$candidate" ]; then bundle=$candidate; break; fi
   done
 fi
@@ -106,7 +109,8 @@ place() { # src dst mode
   say "installed $2"
 }
 
-place "$bundle" "$lib_dir/kdumpwatch-agent.mjs" 0755
+place "$bundle" "$lib_dir/kdumpwatch-agent.cjs" 0755
+place "$here/systemd/kdumpwatch-agent-start" "$lib_dir/kdumpwatch-agent-start" 0755
 place "$unit_src" "$unit_dir/kdumpwatch-agent.service" 0644
 
 # agent.json: keep what an operator added (e.g. "interval"), set server/token/interval we were given.
@@ -116,7 +120,7 @@ old_umask=$(umask)
 umask 077
 new_config="$config.new.$$"
 KDW_SERVER=$server KDW_TOKEN=$token KDW_INTERVAL=$interval KDW_CONFIG=$config node -e '
-  const fs = require("node:fs");
+  const fs = require("fs");
   let current = {};
   try { current = JSON.parse(fs.readFileSync(process.env.KDW_CONFIG, "utf8")); } catch {}
   if (typeof current !== "object" || current === null || Array.isArray(current)) current = {};
@@ -140,7 +144,7 @@ if [ -n "$destdir" ]; then
 fi
 if ! command -v systemctl >/dev/null 2>&1 || [ ! -d /run/systemd/system ]; then
   say "systemd is not running on this host: the unit is installed but not enabled."
-  say "start the agent yourself:  node /usr/lib/kdumpwatch/kdumpwatch-agent.mjs run"
+  say "start the agent yourself:  /usr/lib/kdumpwatch/kdumpwatch-agent-start run"
   exit 0
 fi
 systemctl daemon-reload

@@ -3,7 +3,9 @@
 // pnpm 12.4.2 (installed with npm when missing; corepack does not work here, docs/stack.md §3),
 // the locked dependencies, and the build. Every step is idempotent and quick when already done.
 // Flags: --test-tools also installs the Debian packages the end-to-end tests drive (chromium,
-// ansible) when they are missing and this runs as root on Debian.
+// ansible, lintian, rpm, rpmlint, debhelper) when they are missing and this runs as root on Debian,
+// and fetches the official Node.js binaries the agent is tested on (scripts/node-binaries.mjs; cached
+// in ~/.cache/kdumpwatch/node, outside the repository, so only the first run downloads them).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -42,6 +44,11 @@ function ensurePnpm() {
 const TEST_TOOLS = [
   { bin: "/usr/bin/chromium", pkg: "chromium" },
   { bin: "/usr/bin/ansible-playbook", pkg: "ansible" },
+  { bin: "/usr/bin/ansible-lint", pkg: "ansible-lint" },
+  { bin: "/usr/bin/lintian", pkg: "lintian" },
+  { bin: "/usr/bin/dh", pkg: "debhelper" },
+  { bin: "/usr/bin/rpmbuild", pkg: "rpm" },
+  { bin: "/usr/bin/rpmlint", pkg: "rpmlint" },
 ];
 
 function ensureTestTools() {
@@ -61,7 +68,12 @@ function ensureTestTools() {
 }
 
 const [pnpm, ...pre] = ensurePnpm();
-if (process.argv.includes("--test-tools")) ensureTestTools();
+if (process.argv.includes("--test-tools")) {
+  ensureTestTools();
+  run(process.execPath, [new URL("./node-binaries.mjs", import.meta.url).pathname], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
 if (process.env.KDUMPWATCH_SKIP_INSTALL !== "1")
   run(pnpm, [...pre, "install", "--frozen-lockfile", "--reporter=silent"]);
 if (process.env.KDUMPWATCH_SKIP_BUILD !== "1") run(pnpm, [...pre, "build"]);

@@ -95,7 +95,7 @@ function onListening(url) {
   const agent = start(
     "agent",
     [
-      join(root, "apps/agent/dist/kdumpwatch-agent.mjs"),
+      join(root, "apps/agent/dist/kdumpwatch-agent.cjs"),
       "run",
       "--server",
       url,

@@ -2,7 +2,8 @@
 // npm packages stay external (installed beside it); PGlite in particular must, since it loads its
 // wasm and data files from its own directory. The migrations are copied to dist/drizzle, where
 // @kdumpwatch/db looks for them first.
-import { chmodSync, cpSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const here = new URL(".", import.meta.url);
@@ -37,4 +38,24 @@ await build({
 });
 cpSync(new URL("../../packages/db/drizzle", here), new URL("dist/drizzle", here), { recursive: true });
 chmodSync(new URL("dist/kdumpwatch-server.mjs", here), 0o755);
-console.log(`built dist/kdumpwatch-server.mjs (${pkg.name})`);
+// the manual pages, from the same command-line definition as the parser and --help (src/cli-program.ts)
+const pages = await build({
+  entryPoints: [new URL("src/man-pages.ts", here).pathname],
+  write: false,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  logLevel: "warning",
+});
+const { serverManPages } = await import(
+  `data:text/javascript;base64,${Buffer.from(pages.outputFiles[0].text).toString("base64")}`
+);
+const manDir = new URL("dist/man/", here);
+rmSync(manDir, { recursive: true, force: true });
+mkdirSync(manDir, { recursive: true });
+let date = new Date().toISOString().slice(0, 10);
+try {
+  date = execFileSync("git", ["log", "-1", "--format=%cs"], { encoding: "utf8" }).trim() || date;
+} catch {}
+for (const page of serverManPages(date)) writeFileSync(new URL(page.file, manDir), page.text);
+console.log(`built dist/kdumpwatch-server.mjs and dist/man (${pkg.name})`);

@@ -9,7 +9,16 @@
  * full collection, SIGHUP-triggered; on a live host run it as root to include privileged sources.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,27 +26,49 @@ import { parseArgs } from "node:util";
 import { WebSocketServer } from "ws";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const bundle = join(repo, "apps/agent/dist/kdumpwatch-agent.mjs");
+const bundle = join(repo, "apps/agent/dist/kdumpwatch-agent.cjs");
 const { values } = parseArgs({
   options: {
     root: { type: "string" },
     collections: { type: "string", default: "20" },
     "idle-seconds": { type: "string", default: "20" },
-    /** V8/Node flags for the agent; default: those of ExecStart in the systemd unit, as deployed */
+    /** V8/Node flags for the agent instead of the start script's (infra/systemd/kdumpwatch-agent-start) */
     "node-flags": { type: "string" },
+    /** the Node binary that runs the agent (default: this one), e.g. ~/.cache/kdumpwatch/node/10.19.0/bin/node */
+    node: { type: "string" },
   },
 });
 const collections = Number(values.collections);
 const idleSeconds = Number(values["idle-seconds"]);
-const nodeFlags = (values["node-flags"] ?? unitNodeFlags()).split(/\s+/).filter(Boolean);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
-/** `ExecStart=/usr/bin/env node FLAGS… /usr/lib/kdumpwatch/kdumpwatch-agent.mjs run` → FLAGS */
-function unitNodeFlags(): string {
-  const unit = readFileSync(join(repo, "infra/systemd/kdumpwatch-agent.service"), "utf8");
-  const exec = unit.match(/^ExecStart=.*?\bnode\s+(.*?)\s*\S*kdumpwatch-agent\.mjs/m);
-  return exec?.[1] ?? "";
+/**
+ * The agent is started as the unit starts it: through kdumpwatch-agent-start (which picks the V8
+ * flags for the Node it finds), copied next to a link to the bundle; `exec` keeps the pid. With
+ * --node-flags, the bundle is started directly with those flags instead.
+ */
+function agentCommand(
+  agentNode: string,
+  dir: string,
+): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+  if (values["node-flags"] !== undefined) {
+    return { cmd: agentNode, args: [...values["node-flags"].split(/\s+/).filter(Boolean), bundle], env: {} };
+  }
+  const start = join(dir, "kdumpwatch-agent-start");
+  copyFileSync(join(repo, "infra/systemd/kdumpwatch-agent-start"), start);
+  chmodSync(start, 0o755);
+  symlinkSync(bundle, join(dir, "kdumpwatch-agent.cjs"));
+  return { cmd: start, args: [], env: { KDUMPWATCH_NODE: agentNode } };
+}
+
+/** the V8/Node flags the running agent was given, from its command line */
+function runningNodeFlags(pid: number): string[] {
+  const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  return argv.slice(
+    1,
+    argv.findIndex((a) => a.endsWith("kdumpwatch-agent.cjs")),
+  );
 }
 
 function procStatus(pid: number): { rssKb: number; hwmKb: number } {
@@ -82,9 +113,11 @@ async function main(): Promise<void> {
   });
 
   const stateDir = mkdtempSync(join(tmpdir(), "kdw-bench-"));
+  const launchDir = mkdtempSync(join(tmpdir(), "kdw-bench-start-"));
+  const agentNode = values.node ?? process.execPath;
+  const launch = agentCommand(agentNode, launchDir);
   const args = [
-    ...nodeFlags,
-    bundle,
+    ...launch.args,
     "run",
     "--server",
     `http://127.0.0.1:${port}`,
@@ -95,8 +128,8 @@ async function main(): Promise<void> {
   ];
   if (values.root) args.push("--root", values.root);
   const started = Date.now();
-  const agent = spawn(process.execPath, args, {
-    env: { ...process.env, KDUMPWATCH_LOG_LEVEL: "debug", KDUMPWATCH_INTERVAL: "3600" },
+  const agent = spawn(launch.cmd, args, {
+    env: { ...process.env, ...launch.env, KDUMPWATCH_LOG_LEVEL: "debug", KDUMPWATCH_INTERVAL: "3600" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   const pid = agent.pid ?? 0;
@@ -130,8 +163,8 @@ async function main(): Promise<void> {
 
     const sorted = [...durations].sort((a, b) => a - b);
     const report = {
-      node: process.version,
-      nodeFlags,
+      node: spawnSync(agentNode, ["--version"], { encoding: "utf8" }).stdout.trim(),
+      nodeFlags: runningNodeFlags(pid),
       source: values.root ?? "live host",
       bundle: { bytes: bundleBytes, kB: +(bundleBytes / 1000).toFixed(1), budgetKB: 300 },
       collectionMs: {
@@ -162,6 +195,7 @@ async function main(): Promise<void> {
     agent.kill("SIGTERM");
     wss.close();
     rmSync(stateDir, { recursive: true, force: true });
+    rmSync(launchDir, { recursive: true, force: true });
   }
 }
 

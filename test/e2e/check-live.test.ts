@@ -46,10 +46,10 @@ describe("check on this (unprepared) machine", () => {
 
   test("the bundle copied alone into an empty folder runs with plain node (no node_modules)", () => {
     const alone = tempDir("kdw-bundle-alone-");
-    const copy = join(alone, "kdumpwatch-agent.mjs");
+    const copy = join(alone, "kdumpwatch-agent.cjs");
     requireBuilt(agentBundle, "pnpm --filter @kdumpwatch/agent build");
     copyFileSync(agentBundle, copy);
-    expect(readdirSync(alone)).toEqual(["kdumpwatch-agent.mjs"]);
+    expect(readdirSync(alone)).toEqual(["kdumpwatch-agent.cjs"]);
     const version = runAgent(["--version"], { bundle: copy, cwd: alone });
     expect(version.status, version.stderr).toBe(0);
     expect(version.stdout).toMatch(/^kdumpwatch-agent \d+\.\d+\.\d+/);

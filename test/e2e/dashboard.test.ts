@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
 const SERVER_BUNDLE = join(ROOT, "apps/server/dist/kdumpwatch-server.mjs");
-const AGENT_BUNDLE = join(ROOT, "apps/agent/dist/kdumpwatch-agent.mjs");
+const AGENT_BUNDLE = join(ROOT, "apps/agent/dist/kdumpwatch-agent.cjs");
 const DASHBOARD_INDEX = join(ROOT, "apps/dashboard/dist/index.html");
 const CAPTURES = join(ROOT, "test/captures");
 const SHOTS = join(HERE, "screenshots");
@@ -373,7 +373,7 @@ describe("dashboard against the real server and agents", () => {
     const secret = (await page.locator("[data-testid=token-secret] code").textContent())?.trim() ?? "";
     expect(secret.length, "the secret is shown once").toBeGreaterThan(10);
     const run = await page.locator("[data-testid=run-command] code").textContent();
-    expect(run).toBe(`node kdumpwatch-agent.mjs run --server ${server.url} --enroll-token ${secret}`);
+    expect(run).toBe(`node kdumpwatch-agent.cjs run --server ${server.url} --enroll-token ${secret}`);
     expect(await page.locator("[data-testid=install-command] code").textContent()).toBe(
       `sudo ./install-agent.sh --server ${server.url} --enroll-token ${secret}`,
     );

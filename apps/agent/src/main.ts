@@ -1,3 +1,5 @@
+// first: the library features Node 10.19 lacks, before any other module is evaluated
+import "./compat/install.ts";
 import { judgeSnapshot } from "@kdumpwatch/core";
 import { EXIT } from "./cli/exit-codes.ts";
 import { processIo } from "./cli/io.ts";
@@ -5,7 +7,7 @@ import { runCli } from "./cli/run-cli.ts";
 import { runCommand } from "./commands/run.ts";
 
 /**
- * The agent's entry point (bundled to dist/kdumpwatch-agent.mjs). Everything expected ends in an
+ * The agent's entry point (bundled to dist/kdumpwatch-agent.cjs). Everything expected ends in an
  * exit status chosen by the command; anything unexpected is one line on stderr and status 70 —
  * never a stack trace, unless KDUMPWATCH_DEBUG=1 asks for it.
  */

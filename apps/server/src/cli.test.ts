@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -50,29 +50,97 @@ describe("kdumpwatch-server CLI", () => {
     expect(table.out[1]).toContain("revoked");
   });
 
-  test("while a server holds the PGlite directory, a token command fails clearly", async () => {
+  test("while a server holds the PGlite directory, token create, list and revoke go through its admin socket", async () => {
+    const live = join(dir, "live");
     const server = await startServer({
       config: loadConfig({
         PORT: "0",
-        KDUMPWATCH_DATA_DIR: dir,
+        KDUMPWATCH_DATA_DIR: live,
         KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test",
       }),
       log: silentLogger(),
       announce: () => {},
     });
     try {
-      const busy = io({ KDUMPWATCH_DATA_DIR: dir });
-      expect(await runCli(["token", "list"], busy.io)).toBe(EXIT.internal);
-      expect(busy.err.join("\n")).toMatch(/in use by process \d+/);
+      const socket = join(live, "admin.sock");
+      expect((statSync(socket).mode & 0o777).toString(8), "only root (the server's user) may connect").toBe(
+        "600",
+      );
+      expect((statSync(live).mode & 0o777).toString(8)).toBe("700");
+
+      const created = io({ KDUMPWATCH_DATA_DIR: live });
+      expect(
+        await runCli(["token", "create", "--uses", "2", "--json"], created.io),
+        created.err.join("\n"),
+      ).toBe(EXIT.ok);
+      expect(created.out, "stdout holds the answer alone: one JSON line").toHaveLength(1);
+      const { token, secret } = JSON.parse(created.out[0] ?? "{}");
+      expect(secret).toMatch(/^kdwe_/);
+
+      const listed = io({ KDUMPWATCH_DATA_DIR: live });
+      expect(await runCli(["token", "list", "--json"], listed.io)).toBe(EXIT.ok);
+      expect(JSON.parse(listed.out[0] ?? "{}").tokens).toMatchObject([
+        { id: token.id, maxUses: 2, active: true },
+      ]);
+
+      const revoked = io({ KDUMPWATCH_DATA_DIR: live });
+      expect(await runCli(["token", "revoke", token.id, "--json"], revoked.io)).toBe(EXIT.ok);
+      expect(JSON.parse(revoked.out[0] ?? "{}")).toMatchObject({ id: token.id, active: false });
+      const res = await fetch(`${server.url}/api/tokens`, {
+        headers: { authorization: "Bearer admin-token-cli-test" },
+      });
+      expect(((await res.json()) as { tokens: unknown[] }).tokens[0]).toMatchObject({
+        id: token.id,
+        active: false,
+      });
+
+      const unknown = io({ KDUMPWATCH_DATA_DIR: live });
+      expect(await runCli(["token", "revoke", "tok_nope"], unknown.io)).toBe(EXIT.failed);
+      expect(unknown.err.join("\n")).toContain('token revoke: no token with id "tok_nope"');
+      expect(unknown.out).toEqual([]);
     } finally {
       await server.close();
     }
   });
 
+  test("without a running server, an unknown id exits 1 with a message, not 70", async () => {
+    const r = io({ KDUMPWATCH_DATA_DIR: dir });
+    expect(await runCli(["token", "revoke", "tok_nope"], r.io)).toBe(EXIT.failed);
+    expect(r.err.join("\n")).toContain('no token with id "tok_nope"');
+  });
+
+  test("the admin socket answers only on its own connection: the same request over TCP needs the bearer", async () => {
+    const live = join(dir, "tcp");
+    const server = await startServer({
+      config: loadConfig({
+        PORT: "0",
+        KDUMPWATCH_DATA_DIR: live,
+        KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test",
+      }),
+      log: silentLogger(),
+      announce: () => {},
+    });
+    try {
+      expect((await fetch(`${server.url}/api/tokens`)).status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test.each([["--help"], ["help", "token", "create"], ["token", "revoke", "--help"], ["serve", "--help"]])(
+    "%j prints help from the one definition and exits 0",
+    async (...argv) => {
+      const r = io();
+      expect(await runCli(argv, r.io)).toBe(EXIT.ok);
+      expect(r.out.join("\n")).toMatch(/kdumpwatch-server/);
+    },
+  );
+
   test.each([
     [["token", "create", "--ttl", "soon"], EXIT.usage, "--ttl"],
     [["token", "create", "--uses", "0"], EXIT.usage, "--uses"],
     [["token", "frobnicate"], EXIT.usage, "token"],
+    [["token", "revoke"], EXIT.usage, "missing ID"],
     [["--no-such-flag"], EXIT.usage, "no-such-flag"],
     [["--port", "x"], EXIT.config, "PORT"],
   ])("%j exits %i naming %s", async (argv, status, word) => {

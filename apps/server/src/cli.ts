@@ -1,8 +1,11 @@
-import { parseArgs } from "node:util";
+import { parseCommandLine, renderHelp } from "@kdumpwatch/cli";
 import { openDatabase } from "@kdumpwatch/db";
-import { TokenCreateSchema } from "@kdumpwatch/protocol";
+import { type EnrollmentToken, TokenCreateSchema } from "@kdumpwatch/protocol";
+import { callAdminChannel } from "./admin-channel.ts";
+import { SERVER_PROGRAM } from "./cli-program.ts";
 import { systemClock } from "./clock.ts";
 import { CONFIG_VARS, type Config, ConfigError, type ConfigVar, loadConfig } from "./config.ts";
+import { AppError } from "./errors.ts";
 import { createMemoryHub } from "./hub.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { startServer } from "./server.ts";
@@ -10,21 +13,8 @@ import { resetAdminToken } from "./services/admin-auth.ts";
 import type { ServiceContext } from "./services/context.ts";
 import { createToken, listTokens, revokeToken } from "./services/tokens.ts";
 
-export const USAGE = `usage:
-  kdumpwatch-server [serve] [options]          run the server (default)
-  kdumpwatch-server token create [--uses N] [--ttl 24h] [--label TEXT]
-  kdumpwatch-server token list [--json]
-  kdumpwatch-server token revoke ID
-  kdumpwatch-server admin-token reset          replace the stored admin token (prints the new one)
-
-options (each also read from the environment variable shown):
-${Object.entries(CONFIG_VARS)
-  .map(([name, flag]) => `  ${`${flag} VALUE`.padEnd(38)} ${name}`)
-  .join("\n")}
-`;
-
-/** Exit statuses: 0 ok, 64 usage, 70 internal, 78 configuration (sysexits). */
-export const EXIT = { ok: 0, usage: 64, internal: 70, config: 78 } as const;
+/** Exit statuses: 0 ok, 1 a command failed (unknown id …), 64 usage, 70 internal, 78 configuration (sysexits). */
+export const EXIT = { ok: 0, failed: 1, usage: 64, internal: 70, config: 78 } as const;
 
 export interface CliIo {
   out(line: string): void;
@@ -33,6 +23,9 @@ export interface CliIo {
 }
 
 export class UsageError extends Error {}
+
+/** An expected failure of a command (exit 1), e.g. an unknown token id. */
+export class CommandError extends Error {}
 
 /** `24h`, `30m`, `7d`, `90s` or plain seconds → seconds. */
 export function parseDuration(text: string): number {
@@ -45,35 +38,29 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * unit;
 }
 
-function parse(argv: string[]) {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
-    uses: { type: "string" },
-    ttl: { type: "string" },
-    label: { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  };
-  for (const flag of Object.values(CONFIG_VARS)) options[flag.slice(2)] = { type: "string" };
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
 /** Runs a command; resolves to the exit status (`serve` resolves only after shutdown). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
+  const parsed = parseCommandLine(SERVER_PROGRAM, argv);
+  if (!parsed.ok) {
+    io.err(
+      `kdumpwatch-server: ${parsed.message}\nTry 'kdumpwatch-server help${parsed.path.length ? ` ${parsed.path.join(" ")}` : ""}'.`,
+    );
+    return EXIT.usage;
+  }
+  if (parsed.kind === "version") {
+    io.out(`kdumpwatch-server ${SERVER_PROGRAM.version}`);
+    return EXIT.ok;
+  }
+  if (parsed.kind === "help") {
+    io.out(renderHelp(SERVER_PROGRAM, parsed.path).replace(/\n$/, ""));
+    return EXIT.ok;
+  }
+  const { path, values, args } = parsed;
   let config: Config;
   try {
-    parsed = parse(argv);
-    if (parsed.values.help) {
-      io.out(USAGE);
-      return EXIT.ok;
-    }
     const flags: Partial<Record<ConfigVar, string>> = {};
     for (const [name, flag] of Object.entries(CONFIG_VARS)) {
-      const v = parsed.values[flag.slice(2)];
+      const v = values[flag.slice(2)];
       if (typeof v === "string") flags[name as ConfigVar] = v;
     }
     config = loadConfig(io.env, flags);
@@ -82,30 +69,40 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`kdumpwatch-server: ${err.message}`);
       return EXIT.config;
     }
-    if (err instanceof UsageError) {
-      io.err(`kdumpwatch-server: ${err.message}\n${USAGE}`);
-      return EXIT.usage;
-    }
     throw err;
   }
-  const [command = "serve", sub, ...rest] = parsed.positionals;
-  const log = createLogger(config.logLevel);
+  const command = path.join(" ");
+  // only `serve` logs to stdout; every other command keeps stdout for its answer
+  const log =
+    command === "serve" ? createLogger(config.logLevel) : createLogger(config.logLevel, process.stderr);
   try {
-    if (command === "serve" && sub === undefined) return await serve(config, log, io);
-    if (command === "token") return await token(sub, rest, parsed.values, config, log, io);
-    if (command === "admin-token" && sub === "reset") {
-      return await withContext(config, log, async (ctx) => {
-        io.out(`admin token: ${await resetAdminToken(ctx)}`);
-        return EXIT.ok;
-      });
+    switch (command) {
+      case "serve":
+        return await serve(config, log, io);
+      case "token create":
+        return await tokenCreate(values, config, log, io);
+      case "token list":
+        return await tokenList(values, config, log, io);
+      case "token revoke":
+        return await tokenRevoke(args[0] as string, values, config, log, io);
+      case "admin-token reset":
+        return await withContext(config, log, async (ctx) => {
+          io.out(`admin token: ${await resetAdminToken(ctx)}`);
+          return EXIT.ok;
+        });
+      default:
+        throw new UsageError(`${command}: not implemented`);
     }
-    throw new UsageError(`unknown command: ${parsed.positionals.join(" ")}`);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`kdumpwatch-server: ${err.message}\n${USAGE}`);
+      io.err(`kdumpwatch-server: ${command}: ${err.message}\nTry 'kdumpwatch-server help ${command}'.`);
       return EXIT.usage;
     }
-    io.err(`kdumpwatch-server: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof CommandError) {
+      io.err(`kdumpwatch-server: ${command}: ${err.message}`);
+      return EXIT.failed;
+    }
+    io.err(`kdumpwatch-server: ${command}: ${err instanceof Error ? err.message : String(err)}`);
     return EXIT.internal;
   }
 }
@@ -146,70 +143,107 @@ async function withContext<T>(
   }
 }
 
-async function token(
-  sub: string | undefined,
-  rest: string[],
-  values: Record<string, unknown>,
+type Values = Record<string, string | boolean | undefined>;
+
+async function tokenCreate(values: Values, config: Config, log: Logger, io: CliIo): Promise<number> {
+  const input = TokenCreateSchema.safeParse({
+    ...(values.uses !== undefined ? { uses: Number(values.uses) } : {}),
+    ...(values.ttl !== undefined ? { ttlSeconds: parseDuration(String(values.ttl)) } : {}),
+    ...(values.label !== undefined ? { label: String(values.label) } : {}),
+  });
+  if (!input.success) {
+    throw new UsageError(
+      input.error.issues
+        .map((i) => `--${i.path[0] === "ttlSeconds" ? "ttl" : String(i.path[0])}: ${i.message}`)
+        .join("; "),
+    );
+  }
+  const created = await viaServerOrDatabase(config, log, {
+    admin: ["POST", "/api/tokens", input.data],
+    direct: (ctx) => createToken(ctx, input.data),
+  });
+  const { token, secret } = created as { token: EnrollmentToken; secret: string };
+  if (values.json) io.out(JSON.stringify(created));
+  else {
+    io.out(`token ${token.id}: ${token.maxUses} use(s), expires ${token.expiresAt}`);
+    io.out(secret);
+  }
+  return EXIT.ok;
+}
+
+async function tokenList(values: Values, config: Config, log: Logger, io: CliIo): Promise<number> {
+  const { tokens } = (await viaServerOrDatabase(config, log, {
+    admin: ["GET", "/api/tokens"],
+    direct: (ctx) => listTokens(ctx),
+  })) as { tokens: EnrollmentToken[] };
+  if (values.json) {
+    io.out(JSON.stringify({ tokens }));
+    return EXIT.ok;
+  }
+  io.out(["ID".padEnd(14), "USES".padEnd(12), "EXPIRES".padEnd(26), "STATE".padEnd(9), "LABEL"].join(" "));
+  for (const t of tokens) {
+    const state = t.revokedAt ? "revoked" : t.active ? "active" : "inactive";
+    io.out(
+      [
+        t.id.padEnd(14),
+        `${t.uses}/${t.maxUses}`.padEnd(12),
+        t.expiresAt.padEnd(26),
+        state.padEnd(9),
+        t.label ?? "",
+      ].join(" "),
+    );
+  }
+  return EXIT.ok;
+}
+
+async function tokenRevoke(
+  id: string,
+  values: Values,
   config: Config,
   log: Logger,
   io: CliIo,
 ): Promise<number> {
-  if (sub === "create") {
-    const input = TokenCreateSchema.safeParse({
-      ...(values.uses !== undefined ? { uses: Number(values.uses) } : {}),
-      ...(values.ttl !== undefined ? { ttlSeconds: parseDuration(String(values.ttl)) } : {}),
-      ...(values.label !== undefined ? { label: String(values.label) } : {}),
-    });
-    if (!input.success) {
-      throw new UsageError(
-        input.error.issues
-          .map((i) => `--${i.path[0] === "ttlSeconds" ? "ttl" : String(i.path[0])}: ${i.message}`)
-          .join("; "),
+  const token = (await viaServerOrDatabase(config, log, {
+    admin: ["DELETE", `/api/tokens/${encodeURIComponent(id)}`],
+    direct: (ctx) => revokeToken(ctx, id),
+    notFound: `no token with id ${JSON.stringify(id)} (kdumpwatch-server token list shows them)`,
+  })) as EnrollmentToken;
+  io.out(values.json ? JSON.stringify(token) : `token ${token.id} revoked`);
+  return EXIT.ok;
+}
+
+/**
+ * Runs one token verb where it can run: on PGlite, through the running server's admin channel when
+ * one listens (it holds the directory's lock); otherwise directly on the database.
+ */
+async function viaServerOrDatabase(
+  config: Config,
+  log: Logger,
+  verb: {
+    admin: [method: string, path: string, body?: unknown];
+    direct: (ctx: ServiceContext) => Promise<unknown>;
+    notFound?: string;
+  },
+): Promise<unknown> {
+  if (config.databaseUrl === undefined) {
+    const [method, path, body] = verb.admin;
+    const reply = await callAdminChannel(config.dataDir, method, path, body);
+    if (reply !== null) {
+      log.debug({ method, path, status: reply.status }, "answered by the running server's admin channel");
+      if (reply.status >= 200 && reply.status < 300) return reply.body;
+      const error = (reply.body as { error?: { code?: string; message?: string } } | null)?.error;
+      if (reply.status === 404 && verb.notFound) throw new CommandError(verb.notFound);
+      if (reply.status === 400) throw new UsageError(error?.message ?? "bad request");
+      throw new Error(
+        `the running server answered ${reply.status}: ${error?.message ?? JSON.stringify(reply.body)}`,
       );
     }
-    return withContext(config, log, async (ctx) => {
-      const created = await createToken(ctx, input.data);
-      if (values.json) io.out(JSON.stringify(created));
-      else {
-        io.out(
-          `token ${created.token.id}: ${created.token.maxUses} use(s), expires ${created.token.expiresAt}`,
-        );
-        io.out(created.secret);
-      }
-      return EXIT.ok;
-    });
   }
-  if (sub === "list") {
-    return withContext(config, log, async (ctx) => {
-      const { tokens } = await listTokens(ctx);
-      if (values.json) io.out(JSON.stringify({ tokens }));
-      else {
-        io.out(
-          ["ID".padEnd(14), "USES".padEnd(12), "EXPIRES".padEnd(26), "STATE".padEnd(9), "LABEL"].join(" "),
-        );
-        for (const t of tokens) {
-          const state = t.revokedAt ? "revoked" : t.active ? "active" : "inactive";
-          io.out(
-            [
-              t.id.padEnd(14),
-              `${t.uses}/${t.maxUses}`.padEnd(12),
-              t.expiresAt.padEnd(26),
-              state.padEnd(9),
-              t.label ?? "",
-            ].join(" "),
-          );
-        }
-      }
-      return EXIT.ok;
-    });
+  try {
+    return await withContext(config, log, verb.direct);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found" && verb.notFound)
+      throw new CommandError(verb.notFound);
+    throw err;
   }
-  if (sub === "revoke" && rest.length === 1 && rest[0]) {
-    const id = rest[0];
-    return withContext(config, log, async (ctx) => {
-      const t = await revokeToken(ctx, id);
-      io.out(`token ${t.id} revoked`);
-      return EXIT.ok;
-    });
-  }
-  throw new UsageError("token: expected create, list or revoke ID");
 }

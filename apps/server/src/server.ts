@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { type DatabaseHandle, openDatabase } from "@kdumpwatch/db";
+import { listenAdminChannel } from "./admin-channel.ts";
 import { createApp, type KdumpwatchApp } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -52,6 +53,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
     const kdw = createApp({ db: handle.db, hub, clock, log, config });
     const server = (await listen(kdw, config)) as Server;
+    // PGlite admits one process: the CLI's token commands reach this one through its admin channel
+    const admin =
+      handle.driver === "pglite"
+        ? await listenAdminChannel((req, env) => kdw.app.fetch(req, env), config.dataDir)
+        : null;
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     kdw.alerting.setServerUrl(url);
@@ -76,11 +82,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           log.info("shutting down");
           kdw.setReady(false);
           const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+          const adminClosed = new Promise<void>((resolve) =>
+            admin ? admin.close(() => resolve()) : resolve(),
+          );
+          admin?.closeAllConnections();
           await kdw.gateway.shutdown();
           kdw.live.close();
           server.closeIdleConnections();
           const force = setTimeout(() => server.closeAllConnections(), 5000);
           await httpClosed;
+          await adminClosed;
           clearTimeout(force);
           await jobs.stop();
           await kdw.alerting.close();

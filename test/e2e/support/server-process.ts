@@ -17,7 +17,7 @@ export { type Exit, sleep } from "./watched-process.ts";
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const serverBundle = join(repo, "apps/server/dist/kdumpwatch-server.mjs");
-export const agentBundle = join(repo, "apps/agent/dist/kdumpwatch-agent.mjs");
+export const agentBundle = join(repo, "apps/agent/dist/kdumpwatch-agent.cjs");
 export const capturesDir = join(repo, "test/captures");
 /** The PostgreSQL server for the PostgreSQL variants (CI sets it); tests make scratch databases on it. */
 export const testDatabaseUrl = process.env.KDUMPWATCH_TEST_DATABASE_URL;

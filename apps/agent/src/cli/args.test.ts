@@ -14,9 +14,9 @@ describe("parseCommandLine", () => {
     ],
     [["run", "--server", "ws://x", "--once"], { command: "run", argv: ["--server", "ws://x", "--once"] }],
     [["--version"], { command: "version" }],
-    [["--help"], { command: "help", topic: null }],
-    [["help", "check"], { command: "help", topic: "check" }],
-    [["check", "--help"], { command: "help", topic: "check" }],
+    [["--help"], { command: "help", topic: [] }],
+    [["help", "check"], { command: "help", topic: ["check"] }],
+    [["check", "--help"], { command: "help", topic: ["check"] }],
   ])("%j is understood", (argv, invocation) => {
     expect(parseCommandLine(argv)).toEqual({ ok: true, invocation });
   });
@@ -27,11 +27,13 @@ describe("parseCommandLine", () => {
     [["--json"], /unknown option '--json' \(options come after the command\)/],
     [["check", "--bogus"], /check: unknown option '--bogus'/],
     [["check", "extra"], /check: unexpected argument 'extra'/],
-    [["check", "--root"], /check: .*--root/],
+    [["check", "--root"], /check: option '--root DIR' needs a value/],
+    [["check", "--root", "--json"], /check: option '--root DIR' needs a value/],
     [["check", "--root", ""], /--root needs a directory/],
     [["collect", "--json"], /collect: unknown option '--json'/],
     [["--version", "x"], /unexpected argument 'x'/],
     [["help", "nope"], /no help for 'nope'/],
+    [["check", "--json=yes"], /check: option '--json' takes no value/],
   ])("%j is a usage error with a message that names the problem", (argv, message) => {
     const parsed = parseCommandLine(argv);
     expect(parsed.ok, JSON.stringify(parsed)).toBe(false);

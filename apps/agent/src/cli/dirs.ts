@@ -1,4 +1,5 @@
-import { readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { errnoCode } from "../collect/source-error.ts";
 
 /** Why `--root DIR` cannot be read as a capture, or null when it can. */
@@ -15,15 +16,39 @@ export async function checkRootDir(dir: string): Promise<string | null> {
   }
 }
 
+/** What stands in the way of `--out DIR`: a usage error (64) or a directory that cannot be made (73). */
+export type OutDirProblem = { kind: "usage" | "cantCreate"; message: string };
+
 /** Why `--out DIR` cannot receive a capture (it must be absent or empty), or null when it can. */
-export async function checkOutDir(dir: string): Promise<string | null> {
+export async function checkOutDir(dir: string): Promise<OutDirProblem | null> {
   try {
-    if (!(await stat(dir)).isDirectory()) return `--out ${dir}: exists and is not a directory`;
-    if ((await readdir(dir)).length > 0)
-      return `--out ${dir}: exists and is not empty; choose a new directory`;
+    if (!(await stat(dir)).isDirectory()) {
+      return { kind: "usage", message: `--out ${dir}: exists and is not a directory` };
+    }
+    if ((await readdir(dir)).length > 0) {
+      return { kind: "usage", message: `--out ${dir}: exists and is not empty; choose a new directory` };
+    }
     return null;
   } catch (err) {
     if (errnoCode(err) === "ENOENT") return null;
-    return `--out ${dir}: cannot be used (${errnoCode(err) ?? "error"})`;
+    return { kind: "cantCreate", message: `--out ${dir}: cannot be used (${errnoCode(err) ?? "error"})` };
+  }
+}
+
+/**
+ * `mkdir -p DIR`, one level at a time, each tried at most twice. Not `mkdir(dir, { recursive: true })`:
+ * on a path the kernel refuses with ENOENT although its parent exists (`/proc/nope`), Node's
+ * recursive mkdir retries forever at 100 % CPU; here the second ENOENT is final.
+ */
+export async function makeOutDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === "EEXIST" && (await stat(dir)).isDirectory()) return;
+    const parent = dirname(dir);
+    if (code !== "ENOENT" || parent === dir) throw err;
+    await makeOutDir(parent);
+    await mkdir(dir);
   }
 }

@@ -8,13 +8,19 @@ export interface CliIo {
   now: () => Date;
 }
 
-/** The real process, for main.ts. */
+/**
+ * The real process, for main.ts. `KDUMPWATCH_NOW` (an ISO 8601 time) fixes the clock `check` and
+ * `collect` judge and stamp at, so a capture judged twice gives the same bytes (the old-Node test
+ * compares them across Node versions); an unparsable value is ignored.
+ */
 export function processIo(): CliIo {
+  const fixed =
+    process.env.KDUMPWATCH_NOW === undefined ? Number.NaN : Date.parse(process.env.KDUMPWATCH_NOW);
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTty: process.stdout.isTTY === true,
     env: process.env,
-    now: () => new Date(),
+    now: Number.isNaN(fixed) ? () => new Date() : () => new Date(fixed),
   };
 }

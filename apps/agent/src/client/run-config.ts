@@ -7,8 +7,9 @@
  *   {"server": "https://kdumpwatch.example.net", "enrollToken": "…", "interval": 60}
  */
 import { isAbsolute, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseOptions } from "@kdumpwatch/cli";
 import * as z from "zod/mini";
+import { RUN_COMMAND } from "../cli/program.ts";
 import type { LogLevel } from "./ports.ts";
 
 export const DEFAULT_CONFIG_FILE = "/etc/kdumpwatch/agent.json";
@@ -58,12 +59,10 @@ interface Setting<T> {
 }
 
 export async function loadRunConfig(input: ConfigInput): Promise<ConfigResult> {
-  let flags: ReturnType<typeof parseFlags>;
-  try {
-    flags = parseFlags(input.argv);
-  } catch (err) {
-    return fail(`run: ${err instanceof Error ? (err.message.split(". ")[0] ?? err.message) : String(err)}`);
-  }
+  const parsed = parseOptions(RUN_COMMAND.options, input.argv);
+  if (!parsed.ok) return fail(`run: ${parsed.message}`);
+  if (parsed.args.length > 0) return fail(`run: unexpected argument '${parsed.args[0]}'`);
+  const flags = stringFlags(parsed.values);
   const configPath = flags.config ?? DEFAULT_CONFIG_FILE;
   const file = await readConfigFile(configPath, flags.config !== undefined, input.readFile);
   if (!file.ok) return file;
@@ -162,23 +161,19 @@ export function deriveWsUrl(base: string): string | null {
   return `${scheme}//${url.hostname}${port}${wsPath}`;
 }
 
-function parseFlags(argv: readonly string[]) {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      server: { type: "string" },
-      "enroll-token": { type: "string" },
-      "state-dir": { type: "string" },
-      root: { type: "string" },
-      once: { type: "boolean" },
-      interval: { type: "string" },
-      timeout: { type: "string" },
-      config: { type: "string" },
-    },
-  });
-  return values;
+/** Option values of `run` (RUN_COMMAND in cli/program.ts, the one definition of its flags). */
+function stringFlags(values: Record<string, string | boolean | undefined>) {
+  const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  return {
+    server: text("server"),
+    "enroll-token": text("enroll-token"),
+    "state-dir": text("state-dir"),
+    root: text("root"),
+    once: values.once === true,
+    interval: text("interval"),
+    timeout: text("timeout"),
+    config: text("config"),
+  };
 }
 
 async function readConfigFile(

@@ -1,5 +1,4 @@
-import { mkdir } from "node:fs/promises";
-import { checkOutDir, checkRootDir } from "../cli/dirs.ts";
+import { checkOutDir, checkRootDir, makeOutDir } from "../cli/dirs.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import type { CliIo } from "../cli/io.ts";
 import { AGENT_VERSION } from "../cli/version.ts";
@@ -26,8 +25,17 @@ export async function collectCommand(
   if (options.out !== null) {
     const problem = await checkOutDir(options.out);
     if (problem) {
-      io.stderr(`kdumpwatch-agent: collect: ${problem}\n`);
-      return EXIT.usage;
+      io.stderr(`kdumpwatch-agent: collect: ${problem.message}\n`);
+      return problem.kind === "usage" ? EXIT.usage : EXIT.cantCreate;
+    }
+    // made before collecting: a path that cannot be a directory fails at once, not after the reads
+    try {
+      await makeOutDir(options.out);
+    } catch (err) {
+      io.stderr(
+        `kdumpwatch-agent: collect: cannot create ${options.out}: ${errnoCode(err) ?? errorMessage(err)}\n`,
+      );
+      return EXIT.cantCreate;
     }
   }
   const snapshot = await collectSnapshot({
@@ -40,7 +48,6 @@ export async function collectCommand(
     return 0;
   }
   try {
-    await mkdir(options.out, { recursive: true });
     const written = await writeCapture(snapshot, options.out, { agentVersion: AGENT_VERSION });
     io.stderr(`kdumpwatch-agent: wrote a capture of ${written.length} files to ${options.out}\n`);
     return 0;

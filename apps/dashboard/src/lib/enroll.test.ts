@@ -4,7 +4,7 @@ import { enrollCommands, shellQuote, TOKEN_PLACEHOLDER } from "./enroll.ts";
 test("the commands carry the server URL and the token", () => {
   const c = enrollCommands("https://kdw.example.com/", "kdw_enr_abc123");
   expect(c.run).toBe(
-    "node kdumpwatch-agent.mjs run --server https://kdw.example.com --enroll-token kdw_enr_abc123",
+    "node kdumpwatch-agent.cjs run --server https://kdw.example.com --enroll-token kdw_enr_abc123",
   );
   expect(c.install).toBe(
     "sudo ./install-agent.sh --server https://kdw.example.com --enroll-token kdw_enr_abc123",

@@ -1,5 +1,5 @@
 /**
- * The commands the Enroll page shows. The agent is one file (`kdumpwatch-agent.mjs`, plain node
+ * The commands the Enroll page shows. The agent is one file (`kdumpwatch-agent.cjs`, plain node
  * ≥ 18, product.md §4); infra/install-agent.sh installs it as a service. Values are quoted for a
  * POSIX shell, so a pasted URL or token can never run anything.
  */
@@ -23,9 +23,9 @@ export function enrollCommands(serverUrl: string, token: string | null): EnrollC
   const server = shellQuote(serverUrl.trim().replace(/\/+$/, ""));
   const tok = token ? shellQuote(token) : TOKEN_PLACEHOLDER;
   return {
-    check: "node kdumpwatch-agent.mjs check",
-    once: `node kdumpwatch-agent.mjs run --once --server ${server} --enroll-token ${tok}`,
-    run: `node kdumpwatch-agent.mjs run --server ${server} --enroll-token ${tok}`,
+    check: "node kdumpwatch-agent.cjs check",
+    once: `node kdumpwatch-agent.cjs run --once --server ${server} --enroll-token ${tok}`,
+    run: `node kdumpwatch-agent.cjs run --server ${server} --enroll-token ${tok}`,
     install: `sudo ./install-agent.sh --server ${server} --enroll-token ${tok}`,
     createToken: "kdumpwatch-server token create --uses 100 --ttl 24h",
   };

