@@ -76,7 +76,7 @@ async function open(hash: string, ready = "main h1"): Promise<void> {
   try {
     await page.locator(ready).first().waitFor({ timeout: 20_000 });
   } catch (err) {
-    const text = await page.locator("main").innerText();
+    const text = (await page.locator("main").textContent()) ?? "";
     throw new Error(`${hash}: ${ready} did not show; the page says:\n${text.slice(0, 500)}`, { cause: err });
   }
 }

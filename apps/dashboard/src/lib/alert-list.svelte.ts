@@ -131,7 +131,10 @@ export class AlertListStore {
       () => {},
     );
     try {
-      const page = await this.#api.ops.alertPage({ ...this.#filter(), state: this.view.state, limit }, { signal });
+      const page = await this.#api.ops.alertPage(
+        { ...this.#filter(), state: this.view.state, limit },
+        { signal },
+      );
       if (signal.aborted) return;
       this.rows = page.alerts;
       this.total = page.total;
