@@ -123,24 +123,31 @@ describe("the dashboard at 10,000 hosts", () => {
       .poll(() => page.locator("[data-testid=match-count]").textContent())
       .toBe("10,000 in total · page 1 of 100");
     const firstPage = await page.locator("[data-testid=host-row]").first().getAttribute("data-hostname");
+    const firstRow = () => page.locator("[data-testid=host-row]").first().getAttribute("data-hostname");
     await page.locator("[data-testid=next-page]").click();
     await expect.poll(hash).toMatch(/^#\/\?page=2&after=/);
     await expect
       .poll(() => page.locator("[data-testid=page-status]").textContent())
       .toContain("page 2 of 100");
+    await expect.poll(firstRow, "page 2's rows are shown").not.toBe(firstPage);
+    const second = await firstRow();
     await page.locator("[data-testid=next-page]").click();
     await expect.poll(hash).toMatch(/^#\/\?page=3&after=/);
-    const third = await page.locator("[data-testid=host-row]").first().getAttribute("data-hostname");
+    await expect.poll(firstRow, "page 3's rows are shown").not.toBe(second);
+    const third = await firstRow();
     await page.reload();
     await page.locator("[data-testid=host-row]").first().waitFor();
     expect(
       await page.locator("[data-testid=host-row]").first().getAttribute("data-hostname"),
       "a reload opens the same page",
     ).toBe(third);
-    expect(await page.locator("[data-testid=page-status]").textContent()).toContain("page 3 of 100");
+    await expect
+      .poll(() => page.locator("[data-testid=page-status]").textContent())
+      .toContain("page 3 of 100");
     // after the reload the cursor of page 2 is found again by walking from page 1
     await page.locator("[data-testid=previous-page]").click();
     await expect.poll(hash).toMatch(/^#\/\?page=2&after=/);
+    await expect.poll(firstRow, "previous shows page 2 again").toBe(second);
     await page.goBack();
     await expect.poll(hash).toMatch(/^#\/\?page=3&after=/);
     await page.locator("[data-testid=host-row]").first().waitFor();
