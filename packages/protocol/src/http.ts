@@ -4,18 +4,23 @@
  * Kept apart from wire.ts (the agent protocol); written with zod/mini like wire.ts so that nothing
  * heavy reaches the agent bundle through the package index.
  *
- * Conventions: timestamps are ISO-8601 UTC strings; byte counts are numbers (bytes); a value the
- * server does not know is `null`, never absent. Check ids are plain strings in responses: ids only
+ * Conventions: timestamps are ISO-8601 UTC strings; byte counts are core's ByteCount (a number
+ * below 2^53, a decimal string from 2^53 on, so they stay exact); a value the server does not know
+ * is `null`, never absent. Check ids are plain strings in responses: ids only
  * grow (product.md §2), and a stored id must never make a response unparseable.
  */
 
-import { CHECK_IDS, CHECK_STATUSES, VERDICTS } from "@kdumpwatch/core";
+import { type ByteCount, CHECK_IDS, CHECK_STATUSES, isByteCount, VERDICTS } from "@kdumpwatch/core";
 import * as z from "zod/mini";
 import { SourceResultSchema } from "./wire.ts";
 
 const iso = z.iso.datetime();
 const count = z.number().check(z.int(), z.nonnegative());
-const bytes = z.nullable(z.number().check(z.nonnegative()));
+/** Bytes, exact at any size: a safe integer, or a canonical decimal string from 2^53 to 2^64 − 1. */
+export const ByteCountSchema = z.custom<ByteCount>((v) => isByteCount(v), {
+  message: "expected a byte count: an integer below 2^53, or its decimal string up to 2^64 - 1",
+});
+const bytes = z.nullable(ByteCountSchema);
 
 // ---------------------------------------------------------------------------------------------
 // Errors: one shape for every failure (house-style §14)

@@ -96,6 +96,7 @@ export {
   AlertStateSchema,
   API_ERROR_CODES,
   ApiErrorSchema,
+  ByteCountSchema,
   CheckResultSchema,
   DUPLICATE_KINDS,
   DuplicateSchema,

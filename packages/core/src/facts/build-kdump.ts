@@ -1,3 +1,4 @@
+import { type ByteCount, toByteCount } from "../byte-count.ts";
 import { parseFadumpEnabled, parseFadumpRegistered } from "../parsers/kernel/fadump.ts";
 import { parseKexecCrashLoaded } from "../parsers/kernel/kexec-crash-loaded.ts";
 import {
@@ -179,16 +180,16 @@ export function buildKdump(ctx: SourceContext): { kdump: KdumpFacts; service: Se
   }
 
   // --- suggested size (R05), links (R09), kexec command (R07)
-  let suggestedBytes: number | null = null;
+  let suggestedBytes: ByteCount | null = null;
   let suggestedUnknownReason: string | null = null;
   const suggestedEvidence: Evidence[] = [];
   if (show?.suggestedSize) {
-    suggestedBytes = show.suggestedSize.value.bytes;
+    suggestedBytes = toByteCount(show.suggestedSize.value.bytes);
     suggestedUnknownReason = show.suggestedSize.value.unknownReason;
     suggestedEvidence.push(ev("kdump_config_show", show.suggestedSize.text));
   }
   if (suggestedBytes === null && estimate?.recommended) {
-    suggestedBytes = estimate.recommended.value;
+    suggestedBytes = toByteCount(estimate.recommended.value);
     suggestedEvidence.push(ev("kdumpctl_estimate", estimate.recommended.text));
   }
   const loadErrors: Evidence[] = [];
