@@ -129,11 +129,11 @@ describe("the dashboard at 10,000 hosts", () => {
     await expect
       .poll(() => page.locator("[data-testid=page-status]").textContent())
       .toContain("page 2 of 100");
-    await expect.poll(firstRow, "page 2's rows are shown").not.toBe(firstPage);
+    await expect.poll(firstRow, { message: "page 2's rows are shown" }).not.toBe(firstPage);
     const second = await firstRow();
     await page.locator("[data-testid=next-page]").click();
     await expect.poll(hash).toMatch(/^#\/\?page=3&after=/);
-    await expect.poll(firstRow, "page 3's rows are shown").not.toBe(second);
+    await expect.poll(firstRow, { message: "page 3's rows are shown" }).not.toBe(second);
     const third = await firstRow();
     await page.reload();
     await page.locator("[data-testid=host-row]").first().waitFor();
@@ -147,7 +147,7 @@ describe("the dashboard at 10,000 hosts", () => {
     // after the reload the cursor of page 2 is found again by walking from page 1
     await page.locator("[data-testid=previous-page]").click();
     await expect.poll(hash).toMatch(/^#\/\?page=2&after=/);
-    await expect.poll(firstRow, "previous shows page 2 again").toBe(second);
+    await expect.poll(firstRow, { message: "previous shows page 2 again" }).toBe(second);
     await page.goBack();
     await expect.poll(hash).toMatch(/^#\/\?page=3&after=/);
     await page.locator("[data-testid=host-row]").first().waitFor();
