@@ -1,3 +1,4 @@
+import { toByteCount } from "../byte-count.ts";
 import {
   parseDefaultKdumpTools,
   parseDf,
@@ -72,8 +73,8 @@ export function buildDumpTarget(ctx: SourceContext, kdump: KdumpFacts): DumpTarg
   return {
     coredir,
     remote,
-    freeBytes: fs?.availableBytes ?? null,
-    sizeBytes: fs?.sizeBytes ?? null,
+    freeBytes: toByteCount(fs?.availableBytes),
+    sizeBytes: toByteCount(fs?.sizeBytes),
     mount: fs?.mount ?? null,
     numDumps: !el && defaults !== null ? defaults.numDumpsCount : suseKeep,
     evidence,
@@ -107,7 +108,7 @@ export function buildDumps(ctx: SourceContext): DumpsFacts {
     stamp: d.stamp,
     time: d.time,
     complete: d.completeness === "complete" ? true : d.completeness === "unlisted" ? null : false,
-    sizeBytes: d.coreBytes ?? d.sizeBytes,
+    sizeBytes: toByteCount(d.coreBytes ?? d.sizeBytes),
   }));
   const evidence: Evidence[] = [];
   for (const d of listing.dumps.slice(0, 5))

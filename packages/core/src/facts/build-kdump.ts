@@ -1,3 +1,4 @@
+import { type ByteCount, toByteCount } from "../byte-count.ts";
 import {
   type KdumpLink,
   type KdumpToolsMessageCode,
@@ -215,16 +216,16 @@ export function buildKdump(
   const state = buildLoadState(ctx, mode.mode, { show, status, cfgStatus, fadumpLog, service });
 
   // --- suggested size (R05), links (R09), kexec command (R07)
-  let suggestedBytes: number | null = null;
+  let suggestedBytes: ByteCount | null = null;
   let suggestedUnknownReason: string | null = null;
   const suggestedEvidence: Evidence[] = [];
   if (show?.suggestedSize) {
-    suggestedBytes = show.suggestedSize.value.bytes;
+    suggestedBytes = toByteCount(show.suggestedSize.value.bytes);
     suggestedUnknownReason = show.suggestedSize.value.unknownReason;
     suggestedEvidence.push(ev("kdump_config_show", show.suggestedSize.text));
   }
   if (suggestedBytes === null && estimate?.recommended) {
-    suggestedBytes = estimate.recommended.value;
+    suggestedBytes = toByteCount(estimate.recommended.value);
     suggestedEvidence.push(ev("kdumpctl_estimate", estimate.recommended.text));
   }
   if (suggestedBytes === null && calibrate?.suggestedBytes != null && mode.mode !== "fadump") {

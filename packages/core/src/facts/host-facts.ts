@@ -5,14 +5,17 @@
  * the server, product.md §4):
  * - `null` means "unknown" (the source was not read, or said nothing about it). `false`/`0`/`[]` are
  *   real observations, never placeholders for unknown.
- * - sizes and addresses are bytes as plain numbers (physical addresses stay far below 2^53).
+ * - sizes and addresses are bytes as a ByteCount (byte-count.ts): a JSON number below 2^53, a
+ *   decimal string from 2^53 on, so values such as `crashkernel=9P` or a 10 PiB dump target stay
+ *   exact through JSON.
  * - every group a rule cites carries `evidence`: the exact source lines it came from.
  * - the object is plain JSON (no Dates, Maps or undefined) so it round-trips through the wire.
  */
+import type { ByteCount } from "../byte-count.ts";
 import type { Evidence } from "../checks/check.ts";
 import type { SourceError, SourceId } from "../sources.ts";
 
-export type { Evidence };
+export type { ByteCount, Evidence };
 
 /** Bumped only when a field changes meaning; adding fields does not bump it. */
 export const HOST_FACTS_VERSION = 1;
@@ -53,10 +56,10 @@ export interface MemoryFacts {
    * best estimate of System RAM: dmesg "System RAM:" > sum of iomem System RAM > dmesg
    * `Memory: …K/…K available` total > MemTotal
    */
-  systemRamBytes: number | null;
+  systemRamBytes: ByteCount | null;
   systemRamSource: "dmesg" | "iomem" | "dmesg-memory" | "meminfo" | null;
   /** /proc/meminfo MemTotal (smaller than System RAM) */
-  memTotalBytes: number | null;
+  memTotalBytes: ByteCount | null;
   evidence: Evidence[];
 }
 
@@ -102,17 +105,28 @@ export interface CrashkernelFacts {
   /** which lookup produced `effective` (ranges, simple sizes and `auto` are all "plain") */
   kind: "plain" | "high" | null;
   /**
-   * bytes the kernel should reserve per its own rules (ranges vs RAM rounded up to 128 MiB): main
-   * region plus the low region of a `,high` reservation; 0 when the value reserves nothing; null
-   * when unknown (RAM unknown for a range value, unmodelled `auto`)
+   * bytes the kernel reserves per the rules of the kernel the host runs (ranges vs RAM rounded up
+   * to 128 MiB on v6.0+): the main region, plus its low region where the main region is expected
+   * at or above 4 GiB. Where that is undetermined (`,high` without knowing whether RAM exists above
+   * 4 GiB) the fewer bytes; 0 when the value reserves nothing; null when unknown (RAM unknown for
+   * a range value, unmodelled `auto`)
    */
-  expectedBytes: number | null;
+  expectedBytes: ByteCount | null;
+  /** the most the kernel can reserve for this value: with the low region of a placement above 4 GiB */
+  expectedMaxBytes: ByteCount | null;
   /** the main region alone */
-  mainBytes: number | null;
-  /** the low region of a `,high` reservation (given or the arch default; 0 = disabled or plain) */
-  lowBytes: number | null;
+  mainBytes: ByteCount | null;
+  /** the low region of a `,high` reservation placed above 4 GiB (given or the default; 0 = disabled or plain) */
+  lowBytes: ByteCount | null;
+  /**
+   * plain values: the low region the kernel adds if the main region lands at or above 4 GiB (a
+   * fallback, or `@offset` there on x86 before v6.7); null when that cannot happen
+   */
+  fallbackLowBytes: ByteCount | null;
+  /** where the main region is expected: below 4 GiB, or at/above it (then with a low region); null: not known */
+  placement: "below-4g" | "above-4g" | null;
   /** `@offset` in bytes when given */
-  offsetBytes: number | null;
+  offsetBytes: ByteCount | null;
   /** the RAM estimate is within 128 MiB of a range boundary, RAM or kernel version unknown, … */
   uncertain: boolean;
   /** why uncertain, e.g. "ram-near-boundary", "ram-unknown", "kernel-version-unknown" */
@@ -141,10 +155,10 @@ export interface ReservedRegion {
   /** "main" = the crashkernel region, "low" = the extra low region of a high reservation */
   kind: "main" | "low" | "cma" | "fadump";
   /** physical start address, null when unknown or zeroed (non-root iomem) */
-  start: number | null;
+  start: ByteCount | null;
   /** exclusive end (start + size); iomem's inclusive end is converted (trap 7) */
-  end: number | null;
-  bytes: number | null;
+  end: ByteCount | null;
+  bytes: ByteCount | null;
   source: SourceId;
 }
 
@@ -154,7 +168,7 @@ export interface ReservationFacts {
    * region on old kernels where it is not counted), else regions, else fadump mem_reserved.
    * 0 = positively nothing reserved. null = unknown.
    */
-  bytes: number | null;
+  bytes: ByteCount | null;
   regions: ReservedRegion[];
   /** the only evidence is indirect (e.g. `crashkernel addr: 0x` from a non-root read) */
   indirect: boolean;
@@ -198,7 +212,7 @@ export interface KdumpFacts {
   state: "ready" | "not_ready" | null;
   stateEvidence: Evidence[];
   /** crashkernel suggested size (kdump-config) or Recommended crashkernel (kdumpctl estimate) */
-  suggestedBytes: number | null;
+  suggestedBytes: ByteCount | null;
   /** `Unknown (<reason>)` from kdump-config when no suggestion could be made */
   suggestedUnknownReason: string | null;
   suggestedEvidence: Evidence[];
@@ -317,8 +331,8 @@ export interface DumpTargetFacts {
   coredir: string | null;
   /** remote target when configured; null = local */
   remote: { kind: "ssh" | "nfs" | "ftp" | "raw" | "fs"; target: string } | null;
-  freeBytes: number | null;
-  sizeBytes: number | null;
+  freeBytes: ByteCount | null;
+  sizeBytes: ByteCount | null;
   /** mount point df reported */
   mount: string | null;
   /** KDUMP_NUM_DUMPS (0 = keep all) */
@@ -336,7 +350,7 @@ export interface DumpEntry {
   /** a vmcore/dump file and no `-incomplete` leftover; false: incomplete or no core; null: contents not listed */
   complete: boolean | null;
   /** bytes of the dump file when the listing shows sizes */
-  sizeBytes: number | null;
+  sizeBytes: ByteCount | null;
 }
 
 export interface DumpsFacts {

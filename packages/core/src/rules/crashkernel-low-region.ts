@@ -1,3 +1,4 @@
+import { compareByteCounts } from "../byte-count.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
 import { REBOOT, steps } from "./family-commands.ts";
@@ -43,10 +44,12 @@ export function checkCrashkernelLowRegion(facts: HostFacts): CheckResult {
       evidence,
     );
   }
-  const main = res.regions.filter((r) => r.kind === "main" && r.start !== null && r.start > 0);
+  const main = res.regions.filter(
+    (r) => r.kind === "main" && r.start !== null && compareByteCounts(r.start, 0) > 0,
+  );
   const low = res.regions.filter((r) => r.kind === "low");
   if (main.length > 0) {
-    const high = main.some((r) => (r.start ?? 0) >= 4 * GiB);
+    const high = main.some((r) => r.start !== null && compareByteCounts(r.start, 4 * GiB) >= 0);
     if (!high)
       return checkResult(ID, "pass", "The reservation lies below 4 GiB: no low region needed", evidence);
     if (low.length > 0)
@@ -57,6 +60,15 @@ export function checkCrashkernelLowRegion(facts: HostFacts): CheckResult {
       "Reservation above 4 GiB without a low region: devices needing DMA memory may fail in the capture kernel",
       evidence,
       fix,
+    );
+  }
+  if (ck.kind === "high" && ck.placement === "below-4g" && low.length === 0) {
+    // no RAM at or above 4 GiB: the kernel falls back below 4 GiB and adds no low region
+    return checkResult(
+      ID,
+      "pass",
+      "crashkernel=…,high lands below 4 GiB on this host: no low region needed",
+      evidence,
     );
   }
   if (ck.kind === "high" && ck.lowBytes === 0) {

@@ -68,7 +68,7 @@ export function checkCrashkernelParam(facts: HostFacts): CheckResult {
   const autoSupported = ck.effective === "auto" ? kernelSupportsAuto(facts) : null;
   // An observed reservation proves the kernel accepted the value: our RAM estimate may be off near a
   // range boundary (domain §1.6 "prefer the observed reservation"), and `auto` worked.
-  const reservedSeen = facts.reservation.reservedSeen && (facts.reservation.bytes ?? 1) > 0;
+  const reservedSeen = facts.reservation.reservedSeen && facts.reservation.bytes !== 0;
   const fatal: string[] = [];
   const warnings: string[] = [];
   ck.problems.forEach((problem, i) => {

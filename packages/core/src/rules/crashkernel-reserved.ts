@@ -1,3 +1,4 @@
+import { compareByteCounts } from "../byte-count.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts, ReservedRegion } from "../facts/host-facts.ts";
 import { checkResult, formatBytes, RUN_AS_ROOT } from "./rule-kit.ts";
@@ -16,7 +17,8 @@ export function describeRegions(regions: readonly ReservedRegion[]): string {
     .filter((r) => r.bytes !== null || r.start !== null)
     .map((r) => {
       const size = r.bytes !== null ? formatBytes(r.bytes) : "a region";
-      const at = r.start !== null && r.start > 0 ? ` at 0x${r.start.toString(16)}` : "";
+      const at =
+        r.start !== null && compareByteCounts(r.start, 0) > 0 ? ` at 0x${BigInt(r.start).toString(16)}` : "";
       return `${r.kind === "main" ? "" : `${r.kind} `}${size}${at}`;
     })
     .join(" + ");

@@ -1,3 +1,4 @@
+import { byteCountToBigInt, compareByteCounts } from "../byte-count.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
 import { checkResult, forFamily, formatBytes, GiB, remediationFamily } from "./rule-kit.ts";
@@ -51,7 +52,7 @@ export function checkDumpTargetCapacity(facts: HostFacts): CheckResult {
     ]);
   }
   const free = formatBytes(target.freeBytes);
-  if (target.freeBytes < GiB) {
+  if (compareByteCounts(target.freeBytes, GiB) < 0) {
     return checkResult(ID, "fail", `Only ${free} free for dumps in ${dir} (< 1 GiB)`, evidence, fix);
   }
   if (ram === null) {
@@ -60,10 +61,10 @@ export function checkDumpTargetCapacity(facts: HostFacts): CheckResult {
     ]);
   }
   const ramText = formatBytes(ram);
-  if (target.freeBytes >= ram) {
+  if (compareByteCounts(target.freeBytes, ram) >= 0) {
     return checkResult(ID, "pass", `${free} free in ${dir} ≥ RAM ${ramText}`, evidence);
   }
-  if (target.freeBytes >= ram / 10) {
+  if (byteCountToBigInt(target.freeBytes) * 10n >= byteCountToBigInt(ram)) {
     return checkResult(
       ID,
       "warn",

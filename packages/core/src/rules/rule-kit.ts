@@ -2,6 +2,7 @@
  * Small shared pieces of the rules: the Rule signature, a result builder that keeps the
  * "remediation when not passing" invariant, byte formatting and per-distro remediation choice.
  */
+import { type ByteCount, byteCountToNumber } from "../byte-count.ts";
 import type { CheckId, CheckResult, CheckStatus, Evidence } from "../checks/check.ts";
 import type { DistroFamily, HostFacts } from "../facts/host-facts.ts";
 
@@ -50,8 +51,12 @@ function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
   return out;
 }
 
-/** "192 MiB", "1.5 GiB", "512 bytes": the unit the kernel's own messages use for each range. */
-export function formatBytes(bytes: number): string {
+/**
+ * "192 MiB", "1.5 GiB", "512 bytes": the unit the kernel's own messages use for each range. A
+ * ByteCount from 2^53 on is shown through its nearest double (summaries round anyway).
+ */
+export function formatBytes(count: ByteCount): string {
+  const bytes = byteCountToNumber(count);
   if (bytes >= GiB && bytes % (GiB / 4) === 0) return `${bytes / GiB} GiB`;
   if (bytes >= GiB) return `${(bytes / GiB).toFixed(1)} GiB`;
   if (bytes >= MiB) return `${Math.round(bytes / MiB)} MiB`;
