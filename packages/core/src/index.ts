@@ -1,3 +1,13 @@
+export type { ByteCount, DecimalString } from "./byte-count.ts";
+export {
+  BYTE_COUNT_MAX,
+  byteCountToBigInt,
+  byteCountToNumber,
+  compareByteCounts,
+  isByteCount,
+  sumByteCounts,
+  toByteCount,
+} from "./byte-count.ts";
 export type { CheckId, CheckResult, CheckStatus, Evidence, Verdict } from "./checks/check.ts";
 export { CHECK_IDS, CHECK_STATUSES, CRITICAL_CHECKS, VERDICTS } from "./checks/check.ts";
 export * from "./judge-exports.ts";

@@ -73,6 +73,39 @@ describe.each(testDrivers())("openDatabase on $name", (driver) => {
     expect(row?.verdict, "verdict defaults to unknown").toBe("unknown");
   });
 
+  test("byte counts keep every unsigned 64-bit value exactly, and sort as numbers", async () => {
+    const at = new Date("2026-11-26T10:00:00.000Z");
+    const row = (id: string, ramBytes: number | `${bigint}`) => ({
+      id,
+      machineId: id,
+      hostname: id,
+      ramBytes,
+      enrolledAt: at,
+      lastSeenAt: at,
+      verdictSince: at,
+      staleClockAt: at,
+    });
+    await handle.db
+      .insert(hosts)
+      .values([
+        row("b1", "9007199254740993"),
+        row("b2", "18446744073709551615"),
+        row("b3", 2 ** 53 - 1),
+        row("b4", "9007199254740992"),
+      ]);
+    const got = await handle.db
+      .select({ id: hosts.id, ramBytes: hosts.ramBytes })
+      .from(hosts)
+      .where(sql`${hosts.id} like 'b%'`)
+      .orderBy(hosts.ramBytes);
+    expect(got).toEqual([
+      { id: "b3", ramBytes: 2 ** 53 - 1 },
+      { id: "b4", ramBytes: "9007199254740992" },
+      { id: "b1", ramBytes: "9007199254740993" },
+      { id: "b2", ramBytes: "18446744073709551615" },
+    ]);
+  });
+
   test("delivers a NOTIFY to a listener", async () => {
     const got: string[] = [];
     const stop = await handle.listen("kdw_test", (p) => got.push(p));

@@ -18,6 +18,7 @@ import {
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
+import { byteCount } from "./schema/byte-count-column.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -42,9 +43,9 @@ export const hosts = pgTable(
     failing: text("failing").array().notNull().default(sql`'{}'::text[]`),
     os: text("os"),
     kernel: text("kernel"),
-    ramBytes: bigint("ram_bytes", { mode: "number" }),
+    ramBytes: byteCount("ram_bytes"),
     crashkernel: text("crashkernel"),
-    reservedBytes: bigint("reserved_bytes", { mode: "number" }),
+    reservedBytes: byteCount("reserved_bytes"),
     agentVersion: text("agent_version"),
     remoteAddress: text("remote_address"),
     enrolledAt: ts("enrolled_at").notNull(),

@@ -29,6 +29,27 @@ const host = {
   duplicateOf: null,
 };
 
+describe("byte counts in the API stay exact", () => {
+  test.each<[unknown, boolean]>([
+    [8 * 2 ** 30, true],
+    ["9007199254740993", true],
+    ["18446744073709551615", true],
+    [2 ** 53, false], // a number this large may already be rounded: it must come as a string
+    ["9007199254740991", false], // below 2^53: one spelling only, the number
+    ["18446744073709551616", false],
+    [-1, false],
+    [1.5, false],
+    ["1e20", false],
+  ])("ramBytes %j is accepted: %s", (ramBytes, ok) => {
+    expect(HostSummarySchema.safeParse({ ...host, ramBytes }).success).toBe(ok);
+  });
+
+  test("a host summary with 2^53 + 1 bytes survives JSON and the schema unchanged", () => {
+    const wire = JSON.parse(JSON.stringify({ ...host, reservedBytes: "9007199254740993" }));
+    expect(HostSummarySchema.parse(wire).reservedBytes).toBe("9007199254740993");
+  });
+});
+
 describe("HTTP API schemas", () => {
   test("host list query strings are coerced: verdict list, stale boolean, numeric limit", () => {
     const r = HostListQuerySchema.safeParse({

@@ -4,18 +4,23 @@
  * Kept apart from wire.ts (the agent protocol); written with zod/mini like wire.ts so that nothing
  * heavy reaches the agent bundle through the package index.
  *
- * Conventions: timestamps are ISO-8601 UTC strings; byte counts are numbers (bytes); a value the
- * server does not know is `null`, never absent. Check ids are plain strings in responses: ids only
+ * Conventions: timestamps are ISO-8601 UTC strings; byte counts are core's ByteCount (a number
+ * below 2^53, a decimal string from 2^53 on, so they stay exact); a value the server does not know
+ * is `null`, never absent. Check ids are plain strings in responses: ids only
  * grow (product.md §2), and a stored id must never make a response unparseable.
  */
 
-import { CHECK_IDS, CHECK_STATUSES, VERDICTS } from "@kdumpwatch/core";
+import { type ByteCount, CHECK_IDS, CHECK_STATUSES, isByteCount, VERDICTS } from "@kdumpwatch/core";
 import * as z from "zod/mini";
 import { SourceResultSchema } from "./wire.ts";
 
 const iso = z.iso.datetime();
 const count = z.number().check(z.int(), z.nonnegative());
-const bytes = z.nullable(z.number().check(z.nonnegative()));
+/** Bytes, exact at any size: a safe integer, or a canonical decimal string from 2^53 to 2^64 − 1. */
+export const ByteCountSchema = z.custom<ByteCount>((v) => isByteCount(v), {
+  message: "expected a byte count: an integer below 2^53, or its decimal string up to 2^64 - 1",
+});
+const bytes = z.nullable(ByteCountSchema);
 
 // ---------------------------------------------------------------------------------------------
 // Errors: one shape for every failure (house-style §14)
@@ -56,6 +61,20 @@ export const CheckResultSchema = z.object({
   remediation: z.optional(z.array(z.string())),
 });
 export type CheckResultDto = z.infer<typeof CheckResultSchema>;
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export const MAX_DURATION_MS = 90 * 86_400_000;
+
+/** `90s`, `30m`, `24h`, `7d` or plain seconds, as milliseconds (at most 90 days). */
+export const DurationSchema = z.pipe(
+  z.pipe(
+    z.string().check(z.regex(/^\d{1,9}[smhd]?$/, { error: "expected a duration like 90s, 30m, 24h or 7d" })),
+    z.transform((s) => Number.parseInt(s, 10) * (DURATION_UNITS[s.slice(-1)] ?? 1000)),
+  ),
+  z
+    .number()
+    .check(z.minimum(1000, { error: "at least 1s" }), z.maximum(MAX_DURATION_MS, { error: "at most 90d" })),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Hosts
@@ -126,6 +145,8 @@ export const HostFilterSchema = z.object({
   os: z.optional(z.string().check(z.maxLength(255))),
   kernel: z.optional(z.string().check(z.maxLength(255))),
   stale: z.optional(z.stringbool()),
+  /** hosts whose verdict changed (or that first reported) within this duration, e.g. `24h`, `7d` */
+  changed: z.optional(DurationSchema),
 });
 export type HostFilter = z.infer<typeof HostFilterSchema>;
 
@@ -340,20 +361,6 @@ export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 export const ALERT_STATES = ["pending", "firing", "clearing", "resolved"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 export const AlertStateSchema = z.enum(ALERT_STATES);
-
-const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-export const MAX_DURATION_MS = 90 * 86_400_000;
-
-/** `90s`, `30m`, `24h`, `7d` or plain seconds, as milliseconds (at most 90 days). */
-export const DurationSchema = z.pipe(
-  z.pipe(
-    z.string().check(z.regex(/^\d{1,9}[smhd]?$/, { error: "expected a duration like 90s, 30m, 24h or 7d" })),
-    z.transform((s) => Number.parseInt(s, 10) * (DURATION_UNITS[s.slice(-1)] ?? 1000)),
-  ),
-  z
-    .number()
-    .check(z.minimum(1000, { error: "at least 1s" }), z.maximum(MAX_DURATION_MS, { error: "at most 90d" })),
-);
 
 export const AlertSchema = z.object({
   id: z.number(),

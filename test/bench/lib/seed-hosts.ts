@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  type ByteCount,
   type CheckResult,
   CRITICAL_CHECKS,
   type HostFacts,
@@ -27,8 +28,8 @@ interface Judged {
   os: string | null;
   kernel: string | null;
   crashkernel: string | null;
-  reservedBytes: number | null;
-  ramBytes: number | null;
+  reservedBytes: ByteCount | null;
+  ramBytes: ByteCount | null;
 }
 
 /** The same rule as the server's ingest: fail, warn, or unknown on a critical check. */

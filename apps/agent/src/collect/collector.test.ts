@@ -191,12 +191,15 @@ describe("collector on a live host (table readers pointed at temp files and allo
     const log = put(
       "dmesg-full",
       "[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n" +
+        "[    0.000000] BIOS-e820: [mem 0x00000000fffc0000-0x00000000ffffffff] reserved\n" +
         "[    0.004623] crashkernel reserved: 0x0000000060000000 - 0x0000000074000000 (320 MB)\n" +
         "[    1.200000] usb 1-1: new high-speed USB device number 2 using xhci_hcd\n",
     );
     const r = await liveSource("dmesg", { live: () => [file(log)], filter: "dmesg" });
+    // RAM ranges of the memory map tell core whether RAM exists above 4 GiB; reserved ranges do not
     expect(r.ok && r.text).toBe(
-      "[    0.004623] crashkernel reserved: 0x0000000060000000 - 0x0000000074000000 (320 MB)\n",
+      "[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n" +
+        "[    0.004623] crashkernel reserved: 0x0000000060000000 - 0x0000000074000000 (320 MB)\n",
     );
   });
 

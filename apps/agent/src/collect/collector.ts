@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Snapshot, SourceError, SourceId, SourceResult } from "@kdumpwatch/core";
-import { filterRelevantDmesg, SOURCE_IDS } from "@kdumpwatch/core";
+import { filterKdumpLog, filterRelevantDmesg, SOURCE_IDS } from "@kdumpwatch/core";
 import { deriveHostContext } from "../sources/host-context.ts";
 import { describeReader, type HostContext, type Reader } from "../sources/reader.ts";
 import { DEFAULT_MAX_BYTES, RAW_DMESG_MAX_BYTES, SOURCE_TABLE, type SourceSpec } from "../sources/table.ts";
@@ -83,7 +83,12 @@ class SourceReader {
     if (readers.length === 0) {
       return failure("missing", "not applicable: the host is configured for the other kdump tooling");
     }
-    const filter = spec.filter === "dmesg" ? (this.options.filterDmesg ?? keepRelevantDmesg) : undefined;
+    const filter =
+      spec.filter === "dmesg"
+        ? (this.options.filterDmesg ?? keepRelevantDmesg)
+        : spec.filter === "kdump-log"
+          ? keepKdumpLog
+          : undefined;
     const maxBytes = this.options.maxBytes ?? spec.maxBytes ?? DEFAULT_MAX_BYTES;
     const rawMax = filter && this.options.maxBytes === undefined ? RAW_DMESG_MAX_BYTES : maxBytes;
 
@@ -167,6 +172,8 @@ class SourceReader {
 
 /** core's filter: only the kernel-log lines a rule reads leave the host (within its own caps). */
 const keepRelevantDmesg: DmesgFilter = (text) => filterRelevantDmesg(text);
+/** core's filter for whole system logs: only the kdump lines leave the host. */
+const keepKdumpLog: DmesgFilter = (text) => filterKdumpLog(text);
 
 function isBlank(text: string): boolean {
   return text.replace(/^-- No entries --$/m, "").trim() === "";

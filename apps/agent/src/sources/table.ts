@@ -24,8 +24,11 @@ export interface SourceSpec {
   capture: (ctx: HostContext) => Reader[];
   /** size cap of the text kept (default DEFAULT_MAX_BYTES) */
   maxBytes?: number;
-  /** keep only the kernel-log lines core judges on (core's filterRelevantDmesg) */
-  filter?: "dmesg";
+  /**
+   * keep only the lines core judges on: "dmesg" (core's filterRelevantDmesg) or "kdump-log"
+   * (core's filterKdumpLog, for whole system logs)
+   */
+  filter?: "dmesg" | "kdump-log";
 }
 
 export const DEFAULT_MAX_BYTES = 256 * 1024;
@@ -33,6 +36,13 @@ export const DEFAULT_MAX_BYTES = 256 * 1024;
 export const RAW_DMESG_MAX_BYTES = 4 * 1024 * 1024;
 /** the service journal is read from its end: the latest load attempt is what matters */
 const JOURNAL_MAX_BYTES = 64 * 1024;
+
+/** The kdump unit(s) of the host's tooling: kdump-tools on Debian/Ubuntu, kdump elsewhere. */
+function kdumpUnits(ctx: HostContext): string[] {
+  if (ctx.family === "debian") return ["kdump-tools.service"];
+  if (ctx.family === "el") return ["kdump.service"];
+  return ["kdump-tools.service", "kdump.service"];
+}
 
 /**
  * A file read at the same real path on a live host and in a capture, with fallbacks; a capture may
@@ -79,6 +89,14 @@ function onlyUnless(family: HostContext["family"], spec: SourceSpec): SourceSpec
 }
 
 const SHOW = { anyExit: true, stderrFirst: true } as const;
+const RPM_QUERY = command(["rpm", "-q", "kexec-tools", "kdump-utils", "kdump", "makedumpfile"], SHOW);
+// dpkg-query's own ${field} format (dpkg-query(1) --showformat), one argv word, no shell
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholders are dpkg-query's, not JavaScript's
+const DPKG_FORMAT = "${Status}\t${Package}\t${Version}\n";
+const DPKG_QUERY = command(
+  ["dpkg-query", "-W", "-f", DPKG_FORMAT, "kdump-tools", "kexec-tools", "makedumpfile"],
+  SHOW,
+);
 
 export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
   cmdline: bundled(["/proc/cmdline"], supportconfigFile("/proc/cmdline", "boot.txt", "crash.txt")),
@@ -201,5 +219,56 @@ export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
   dump_dir_listing: {
     live: (ctx) => [{ kind: "listing", dir: ctx.dumpDir }],
     capture: (ctx) => [{ kind: "listing", dir: ctx.dumpDir }],
+  },
+
+  // The service that arms capture and the logs of its last start (issue 11 §1). systemctl status
+  // is one block per unit; sos keeps every unit's block in systemctl_status_--all, which core
+  // reads for the kdump units only.
+  kdump_service_status: {
+    live: (ctx) => [
+      command(["systemctl", "status", "--no-pager", "--full", "--lines=50", ...kdumpUnits(ctx)], SHOW),
+    ],
+    capture: () => [file("sos_commands/systemd/systemctl_status_--all")],
+    maxBytes: 1024 * 1024,
+  },
+  // kdumpctl's kexec trace (EL 8.4+/9): appended at every load, so its end is what matters
+  kdump_log: {
+    live: () => [file("/var/log/kdump.log", "tail")],
+    capture: () => [file("/var/log/kdump.log", "tail")],
+    maxBytes: JOURNAL_MAX_BYTES,
+  },
+  // only the kdump lines leave the host (core's filterKdumpLog); a rotated file keeps its tail,
+  // sos's whole-boot journal its head (this boot's kdump start is near its beginning)
+  system_log: {
+    live: () => [file("/var/log/messages", "tail"), file("/var/log/syslog", "tail")],
+    capture: () => [
+      file("sos_commands/logs/journalctl_--no-pager_--boot", "head"),
+      file("sos_commands/logs/journalctl_--no-pager_--catalog_--boot", "head"),
+      file("/var/log/messages", "tail"),
+      file("/var/log/syslog", "tail"),
+    ],
+    filter: "kdump-log",
+  },
+  kdumpctl_showmem: onlyUnless(
+    "debian",
+    commandOutput(["kdumpctl", "showmem"], "sos_commands/kdump/kdumpctl_showmem", SHOW),
+  ),
+  kdump_config_status: onlyUnless(
+    "el",
+    commandOutput(["kdump-config", "status"], "sos_commands/kdump/kdump-config_status", SHOW),
+  ),
+  // a dry run: kdump-config sets DRY_RUN for `test` and neither loads nor changes links (KT kdump-config)
+  kdump_config_test: onlyUnless(
+    "el",
+    commandOutput(["kdump-config", "test"], "sos_commands/kdump/kdump-config_test", SHOW),
+  ),
+  kdumptool_calibrate: {
+    live: (ctx) => (ctx.family === "unknown" ? [command(["kdumptool", "calibrate"], SHOW)] : []),
+    capture: () => [file("sos_commands/kdump/kdumptool_calibrate")],
+  },
+  installed_packages: {
+    live: (ctx) => (ctx.family === "el" ? [RPM_QUERY, DPKG_QUERY] : [DPKG_QUERY, RPM_QUERY]),
+    capture: () => [file("installed-rpms"), file("sos_commands/dpkg/dpkg_-l")],
+    maxBytes: 1024 * 1024,
   },
 };

@@ -4,6 +4,7 @@
  * token counts, memparse, rounding RAM up to 128 MiB, "invalid size") are not repeated here: they come
  * from core's facts and, for the range table, from core's parser.
  */
+import { type ByteCount, compareByteCounts } from "@kdumpwatch/core";
 import type { FactsView } from "./facts-view.ts";
 
 export type Outcome = "ok" | "short" | "none-reserved" | "not-configured" | "unknown";
@@ -11,11 +12,12 @@ export type Outcome = "ok" | "short" | "none-reserved" | "not-configured" | "unk
 export interface Explanation {
   effective: string | null;
   kind: "plain" | "high" | null;
-  ramBytes: number | null;
+  ramBytes: ByteCount | null;
   ramSource: string | null;
-  expectedBytes: number | null;
-  reservedBytes: number | null;
-  suggestedBytes: number | null;
+  /** what the kernel reserves for this value (the fewer bytes where the placement is not known) */
+  expectedBytes: ByteCount | null;
+  reservedBytes: ByteCount | null;
+  suggestedBytes: ByteCount | null;
   uncertain: boolean;
   /** the value configured for the next boot, when it differs from the running one */
   pendingValue: string | null;
@@ -26,7 +28,7 @@ export interface Explanation {
 
 export function explainCrashkernel(
   facts: FactsView,
-  fallback: { ramBytes: number | null; reservedBytes: number | null },
+  fallback: { ramBytes: ByteCount | null; reservedBytes: ByteCount | null },
 ): Explanation {
   const ck = facts.crashkernel;
   const ramBytes = facts.memory?.systemRamBytes ?? fallback.ramBytes;
@@ -38,7 +40,7 @@ export function explainCrashkernel(
   else if (effective === null) outcome = "not-configured";
   else if (reservedBytes === null) outcome = "unknown";
   else if (reservedBytes === 0) outcome = "none-reserved";
-  else if (expectedBytes !== null && reservedBytes < expectedBytes) outcome = "short";
+  else if (expectedBytes !== null && compareByteCounts(reservedBytes, expectedBytes) < 0) outcome = "short";
   else outcome = "ok";
   const configured = facts.configured?.value ?? null;
   return {

@@ -5,6 +5,7 @@
  * so the table agrees with the server's judgement; this file only turns its answer into rows.
  */
 import {
+  type ByteCount,
   type CrashkernelEvaluation,
   evaluateCrashkernel,
   RAM_SOURCES,
@@ -15,16 +16,16 @@ export type RangeState = "selected" | "skipped" | "not-reached" | "invalid";
 
 export interface RangeRow {
   raw: string;
-  startBytes: number;
-  endBytes: number | null;
-  sizeBytes: number;
+  startBytes: ByteCount;
+  endBytes: ByteCount | null;
+  sizeBytes: ByteCount;
   state: RangeState;
 }
 
 export interface RangeTable {
   ranges: RangeRow[];
   /** RAM as the kernel compares it (after rounding), null when RAM is unknown */
-  comparedBytes: number | null;
+  comparedBytes: ByteCount | null;
   /** the kernel rounds RAM up to 128 MiB before comparing (approx. v6.0+) */
   rounded: boolean;
   outcome: CrashkernelEvaluation["outcome"];
@@ -36,7 +37,7 @@ export interface RangeInput {
   /** the host's `/proc/cmdline`; null when not reported (then the effective value alone is used) */
   cmdline: string | null;
   effective: string | null;
-  ramBytes: number | null;
+  ramBytes: ByteCount | null;
   ramSource: string | null;
   kernel: string | null;
   arch: string | null;

@@ -73,3 +73,33 @@ test("without facts the host row's RAM and reservation still show", () => {
   const x = explainCrashkernel(readFacts(null), { ramBytes: 8 * 1024 * MiB, reservedBytes: 0 });
   expect([x.ramBytes, x.reservedBytes, x.outcome]).toEqual([8 * 1024 * MiB, 0, "unknown"]);
 });
+
+test("byte counts from 2^53 on arrive as decimal strings and are compared exactly", () => {
+  const view = readFacts({
+    crashkernel: crashkernel({ expectedBytes: "9007199254740993" }),
+    memory: { systemRamBytes: "18446744073709551615", systemRamSource: "dmesg", memTotalBytes: null },
+    reservation: { bytes: "9007199254740992", regions: [] },
+  });
+  expect(view.memory?.systemRamBytes).toBe("18446744073709551615");
+  const x = explainCrashkernel(view, { ramBytes: null, reservedBytes: null });
+  // 2^53 reserved against 2^53 + 1 expected: one byte short, which doubles could not tell apart
+  expect([x.reservedBytes, x.expectedBytes, x.outcome]).toEqual([
+    "9007199254740992",
+    "9007199254740993",
+    "short",
+  ]);
+});
+
+test("crashkernel=512M,high on a VM without RAM above 4 GiB is not reported short", () => {
+  // core expects the main region alone there: no low region is reserved below 4 GiB
+  const view = readFacts({
+    crashkernel: crashkernel({
+      effective: "512M,high",
+      kind: "high",
+      expectedBytes: 512 * MiB,
+      lowBytes: 256 * MiB,
+    }),
+    reservation: { bytes: 512 * MiB, regions: [] },
+  });
+  expect(explainCrashkernel(view, { ramBytes: null, reservedBytes: null }).outcome).toBe("ok");
+});

@@ -4,9 +4,11 @@
  * configured for the next boot. The protocol types `facts` as an open record, so each group is
  * parsed on its own: a group that does not parse reads as unknown, and the rest still shows.
  */
+import { ByteCountSchema } from "@kdumpwatch/protocol";
 import * as z from "zod/mini";
 
-const bytes = z.nullable(z.number());
+/** core's ByteCount: a number below 2^53, an exact decimal string above */
+const bytes = z.nullable(ByteCountSchema);
 
 const CrashkernelGroup = z.object({
   cmdlineRead: z.boolean(),
@@ -14,6 +16,8 @@ const CrashkernelGroup = z.object({
   effective: z.nullable(z.string()),
   kind: z.nullable(z.enum(["plain", "high"])),
   expectedBytes: bytes,
+  /** added with the per-kernel model; absent in facts stored before it */
+  expectedMaxBytes: z.optional(bytes),
   lowBytes: bytes,
   offsetBytes: bytes,
   uncertain: z.boolean(),

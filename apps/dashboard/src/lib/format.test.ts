@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { formatBytes, formatCount, formatDateTime, formatRelative, formatShare, orDash } from "./format.ts";
+import {
+  formatBytes,
+  formatCount,
+  formatDateTime,
+  formatExactBytes,
+  formatRelative,
+  formatShare,
+  orDash,
+} from "./format.ts";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -20,8 +28,24 @@ describe("formatBytes", () => {
     [16 * GiB, "16 GiB"],
     [1023.97 * MiB, "1 GiB"],
     [2 * 1024 * GiB, "2 TiB"],
+    ["9007199254740993", "8 PiB"],
+    ["18446744073709551615", "16 EiB"],
+    ["not a count", "—"],
+    ["9007199254740991", "—"], // a string below 2^53 is not how the API writes it
   ])("shows %s bytes as %s", (bytes, expected) => {
-    expect(formatBytes(bytes)).toBe(expected);
+    expect(formatBytes(bytes as never)).toBe(expected);
+  });
+});
+
+describe("formatExactBytes: every byte, also from 2^53 on", () => {
+  test.each([
+    [0, "0 bytes"],
+    [192 * MiB, "201,326,592 bytes"],
+    ["9007199254740993", "9,007,199,254,740,993 bytes"],
+    ["18446744073709551615", "18,446,744,073,709,551,615 bytes"],
+    [null, "—"],
+  ])("%s → %s", (bytes, expected) => {
+    expect(formatExactBytes(bytes as never)).toBe(expected);
   });
 });
 

@@ -3,13 +3,26 @@
  * each is a table-tested function (format.test.ts).
  */
 
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] as const;
+import { type ByteCount, byteCountToBigInt, isByteCount } from "@kdumpwatch/core";
+
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"] as const;
 const DASH = "—";
 
-/** Binary sizes the way kdump people read them: `512 MiB`, `7.8 GiB`, `16 GiB`. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return DASH;
-  let value = bytes;
+/** The exact value of a byte count from the API (a number below 2^53, a decimal string above). */
+function exact(bytes: ByteCount | number | null | undefined): bigint | null {
+  if (typeof bytes === "number")
+    return Number.isFinite(bytes) && bytes >= 0 ? BigInt(Math.round(bytes)) : null;
+  return isByteCount(bytes) ? byteCountToBigInt(bytes) : null;
+}
+
+/**
+ * Binary sizes the way kdump people read them: `512 MiB`, `7.8 GiB`, `16 GiB`, up to EiB (the
+ * kernel's 64-bit counts reach 16 EiB). Rounded for reading; `formatExactBytes` gives every byte.
+ */
+export function formatBytes(bytes: ByteCount | number | null | undefined): string {
+  if (exact(bytes) === null) return DASH;
+  // a decimal string is 2^53 or more: its nearest double is plenty for a rounded reading
+  let value = Number(bytes);
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {
     value /= 1024;
@@ -19,6 +32,12 @@ export function formatBytes(bytes: number | null | undefined): string {
   // 1023.96 MiB rounds to 1024: show it as 1 GiB rather than "1024 MiB"
   if (rounded === 1024 && unit < UNITS.length - 1) return `1 ${UNITS[unit + 1]}`;
   return `${rounded} ${UNITS[unit]}`;
+}
+
+/** Every byte, with separators: `9,007,199,254,740,993 bytes` (for a title or an export). */
+export function formatExactBytes(bytes: ByteCount | number | null | undefined): string {
+  const whole = exact(bytes);
+  return whole === null ? DASH : `${whole.toLocaleString("en-US")} bytes`;
 }
 
 /** Thousands separators independent of the viewer's locale, so screenshots and tests agree. */

@@ -1,3 +1,4 @@
+import { isByteCount } from "@kdumpwatch/core";
 import { and, arrayContains, eq, gte, hosts, ilike, inArray, lt, or, type SQL, sql } from "@kdumpwatch/db";
 import type { HostFilter, HostSort, HostSortField } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
@@ -9,7 +10,7 @@ import type { HostRow } from "./host-view.ts";
  * sort key does not change while paging, however many other hosts are added, changed or removed.
  */
 
-type ValueType = "text" | "bigint" | "int" | "timestamptz" | "boolean";
+type ValueType = "text" | "numeric" | "int" | "timestamptz" | "boolean";
 type KeyValue = string | number | boolean;
 
 interface SortKey {
@@ -45,11 +46,11 @@ const SORT_KEYS: Record<HostSortField, SortKey> = {
   },
   os: { expr: col(hosts.os), type: "text", nullable: true, value: (r) => r.os },
   kernel: { expr: col(hosts.kernel), type: "text", nullable: true, value: (r) => r.kernel },
-  ramBytes: { expr: col(hosts.ramBytes), type: "bigint", nullable: true, value: (r) => r.ramBytes },
+  ramBytes: { expr: col(hosts.ramBytes), type: "numeric", nullable: true, value: (r) => r.ramBytes },
   crashkernel: { expr: col(hosts.crashkernel), type: "text", nullable: true, value: (r) => r.crashkernel },
   reservedBytes: {
     expr: col(hosts.reservedBytes),
-    type: "bigint",
+    type: "numeric",
     nullable: true,
     value: (r) => r.reservedBytes,
   },
@@ -85,7 +86,7 @@ const SORT_KEYS: Record<HostSortField, SortKey> = {
 
 const ZERO: Record<ValueType, KeyValue> = {
   text: "",
-  bigint: 0,
+  numeric: 0,
   int: 0,
   timestamptz: "1970-01-01T00:00:00.000Z",
   boolean: false,
@@ -95,8 +96,9 @@ function param(value: KeyValue, type: ValueType): SQL {
   switch (type) {
     case "text":
       return sql`${String(value)}::text`;
-    case "bigint":
-      return sql`${Number(value)}::bigint`;
+    case "numeric":
+      // byte counts: exact decimal text, never through a double
+      return sql`${String(value)}::numeric`;
     case "int":
       return sql`${Number(value)}::int`;
     case "timestamptz":
@@ -206,7 +208,8 @@ function validValue(v: unknown, type: ValueType | undefined): boolean {
   switch (type) {
     case "text":
       return typeof v === "string";
-    case "bigint":
+    case "numeric":
+      return isByteCount(v);
     case "int":
       return typeof v === "number" && Number.isFinite(v);
     case "timestamptz":
@@ -222,8 +225,11 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The WHERE of a host filter; `cutoff` is the stale threshold (see staleCutoff). */
-export function filterWhere(filter: HostFilter, cutoff: Date): SQL | undefined {
+/**
+ * The WHERE of a host filter; `cutoff` is the stale threshold (see staleCutoff), `now` the moment
+ * `changed` counts back from.
+ */
+export function filterWhere(filter: HostFilter, cutoff: Date, now: Date = new Date()): SQL | undefined {
   const parts: SQL[] = [];
   if (filter.verdict && filter.verdict.length > 0) parts.push(inArray(hosts.verdict, filter.verdict));
   if (filter.check) parts.push(arrayContains(hosts.failing, [filter.check]));
@@ -232,5 +238,8 @@ export function filterWhere(filter: HostFilter, cutoff: Date): SQL | undefined {
   if (filter.kernel !== undefined) parts.push(eq(hosts.kernel, filter.kernel));
   if (filter.stale === true) parts.push(lt(hosts.staleClockAt, cutoff));
   if (filter.stale === false) parts.push(gte(hosts.staleClockAt, cutoff));
+  if (filter.changed !== undefined) {
+    parts.push(gte(hosts.verdictSince, new Date(now.getTime() - filter.changed)));
+  }
   return parts.length > 0 ? and(...parts) : undefined;
 }

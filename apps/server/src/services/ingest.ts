@@ -1,7 +1,9 @@
 import {
+  type ByteCount,
   type CheckResult,
   CRITICAL_CHECKS,
   type HostFacts,
+  isByteCount,
   type Snapshot,
   type Verdict,
 } from "@kdumpwatch/core";
@@ -39,16 +41,25 @@ export function failingChecks(checks: readonly CheckResult[]): string[] {
     .map((c) => c.id);
 }
 
+export interface ListingFacts {
+  os: string | null;
+  kernel: string | null;
+  ramBytes: ByteCount | null;
+  crashkernel: string | null;
+  reservedBytes: ByteCount | null;
+}
+
 /** The denormalised columns of `hosts`, read defensively from core's facts. */
-export function listingFacts(facts: HostFacts | undefined) {
+export function listingFacts(facts: HostFacts | undefined): ListingFacts {
+  const bytes = (v: unknown): ByteCount | null => (isByteCount(v) ? v : null);
   const os = facts?.identity?.os;
   const versioned = [os?.id, os?.versionId].filter(Boolean).join(" ");
   return {
     os: os?.prettyName ?? (versioned || null),
     kernel: facts?.identity?.kernelRelease ?? null,
-    ramBytes: facts?.memory?.systemRamBytes ?? null,
+    ramBytes: bytes(facts?.memory?.systemRamBytes),
     crashkernel: facts?.crashkernel?.effective ?? null,
-    reservedBytes: facts?.reservation?.bytes ?? null,
+    reservedBytes: bytes(facts?.reservation?.bytes),
   };
 }
 

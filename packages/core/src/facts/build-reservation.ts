@@ -1,4 +1,11 @@
 import {
+  type ByteCount,
+  byteCountToBigInt,
+  compareByteCounts,
+  sumByteCounts,
+  toByteCount,
+} from "../byte-count.ts";
+import {
   type DmesgReservation,
   parseDmesg,
   parseFadumpMemReserved,
@@ -12,16 +19,16 @@ import { ev, type SourceContext } from "./source-context.ts";
 
 const FOUR_GIB = 4 * 1024 * 1024 * 1024;
 
-function sumBytes(regions: readonly ReservedRegion[]): number | null {
-  if (regions.length === 0 || regions.some((r) => r.bytes === null)) return null;
-  return regions.reduce((sum, r) => sum + (r.bytes ?? 0), 0);
+function sumBytes(regions: readonly ReservedRegion[]): ByteCount | null {
+  if (regions.length === 0) return null;
+  return sumByteCounts(regions.map((r) => r.bytes));
 }
 
 function fromDmesg(r: DmesgReservation): ReservedRegion {
   return {
     kind: r.region,
     start: r.baseBytes,
-    end: r.endBytes ?? (r.baseBytes !== null ? r.baseBytes + r.sizeBytes : null),
+    end: r.endBytes ?? (r.baseBytes !== null ? sumByteCounts([r.baseBytes, r.sizeBytes]) : null),
     bytes: r.sizeBytes,
     source: "dmesg",
   };
@@ -77,7 +84,7 @@ export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): Reserva
     regions = iomemCrash.map((r) => ({
       kind: r.low ? "low" : "main",
       start: iomem?.zeroed ? null : r.startBytes,
-      end: iomem?.zeroed || r.endBytes === null ? null : r.endBytes + 1,
+      end: iomem?.zeroed || r.endBytes === null ? null : toByteCount(byteCountToBigInt(r.endBytes) + 1n),
       bytes: iomem?.zeroed ? null : r.sizeBytes,
       source: "iomem",
     }));
@@ -98,7 +105,7 @@ export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): Reserva
     const anyHigh = starts.some((s) => s !== null && s >= FOUR_GIB);
     regions = addr.addresses.map((a) => ({
       kind: anyHigh && a.start !== null && a.start < FOUR_GIB ? "low" : "main",
-      start: a.start,
+      start: toByteCount(a.start),
       end: null,
       bytes: null,
       source: "kdump_config_show",
@@ -107,7 +114,7 @@ export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): Reserva
   }
 
   // --- total bytes and the verdict inputs
-  let bytes: number | null = null;
+  let bytes: ByteCount | null = null;
   let reservedSeen = false;
   let noneSeen = false;
   if (fadump) {
@@ -115,7 +122,7 @@ export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): Reserva
     const fromLog = bootMain.find((r) => r.region === "fadump")?.sizeBytes ?? null;
     bytes = fadumpBytes.value ?? fromLog;
     if (fadumpBytes.value === null && fromLog === null) bytes = null;
-    if (regions.length === 0 && bytes !== null && bytes > 0) {
+    if (regions.length === 0 && bytes !== null && bytes !== 0) {
       regions = [
         {
           kind: "fadump",
@@ -126,15 +133,16 @@ export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): Reserva
         },
       ];
     }
-    reservedSeen = bytes !== null && bytes > 0;
+    reservedSeen = bytes !== null && bytes !== 0;
     noneSeen = bytes === 0 || (bytes === null && dmesgHasBootLines && bootMain.length === 0);
   } else if (crashSize.value !== null) {
     evidence.unshift(ev("kexec_crash_size", crashSize.text ?? String(crashSize.value)));
     bytes = crashSize.value;
     const main = sumBytes(regions.filter((r) => r.kind === "main"));
     const low = sumBytes(regions.filter((r) => r.kind === "low"));
-    if (bytes > 0 && main !== null && low !== null && low > 0 && bytes === main) bytes += low;
-    reservedSeen = bytes > 0;
+    if (bytes !== 0 && main !== null && low !== null && low !== 0 && compareByteCounts(bytes, main) === 0)
+      bytes = sumByteCounts([bytes, low]);
+    reservedSeen = bytes !== 0;
     noneSeen = bytes === 0;
     if (bytes === 0) {
       regions = [];

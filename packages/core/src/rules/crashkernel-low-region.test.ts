@@ -38,6 +38,18 @@ describe("crashkernel.low-region (R15)", () => {
     expect(r.remediation?.[0]).toMatch(/crashkernel=0,low/);
   });
 
+  test("passes for crashkernel=…,high on a host without RAM above 4 GiB: placed low, no low region needed", () => {
+    for (const lowBytes of [256 * MiB, 0]) {
+      const r = checkCrashkernelLowRegion(
+        readyUbuntu({
+          crashkernel: { kind: "high", effective: "512M,high", lowBytes, placement: "below-4g" },
+          reservation: { regions: [] },
+        }),
+      );
+      expect(r.status, r.summary).toBe("pass");
+    }
+  });
+
   test("is not applicable without any crashkernel=", () => {
     const r = checkCrashkernelLowRegion(
       readyUbuntu({ crashkernel: { kind: null, effective: null }, reservation: { regions: [], bytes: 0 } }),

@@ -1,6 +1,8 @@
+import { compareByteCounts } from "../byte-count.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily, GiB, RUN_AS_ROOT } from "./rule-kit.ts";
+import { REBOOT, steps } from "./family-commands.ts";
+import { checkResult, forFamily, GiB, RUN_AS_ROOT, remediationFamily } from "./rule-kit.ts";
 
 const ID = "crashkernel.low-region";
 
@@ -12,20 +14,42 @@ const ID = "crashkernel.low-region";
 export function checkCrashkernelLowRegion(facts: HostFacts): CheckResult {
   const { crashkernel: ck, reservation: res } = facts;
   const evidence = [...ck.evidence, ...res.evidence];
-  const fix = forFamily(facts.identity.os.family, {
-    debian: [
-      "Drop crashkernel=0,low, or set crashkernel=256M,low (x86_64; 128M on arm64) in /etc/default/grub.d/kdump-tools.cfg",
-      "sudo update-grub && sudo reboot",
-    ],
-    el: [
-      "sudo grubby --update-kernel=ALL --remove-args=crashkernel=0,low   # or --args=crashkernel=256M,low (128M on arm64)",
-      "sudo reboot",
-    ],
-  });
-  const main = res.regions.filter((r) => r.kind === "main" && r.start !== null && r.start > 0);
+  const fix = forFamily(
+    remediationFamily(facts),
+    steps(
+      {
+        debian: [
+          "Drop crashkernel=0,low, or set crashkernel=256M,low (x86_64; 128M on arm64) in /etc/default/grub.d/kdump-tools.cfg",
+          "sudo update-grub",
+        ],
+        el: [
+          "sudo grubby --update-kernel=ALL --remove-args=crashkernel=0,low   # or --args=crashkernel=256M,low (128M on arm64)",
+        ],
+        suse: [
+          'Set KDUMP_CRASHKERNEL="crashkernel=<size>,high crashkernel=72M,low" in /etc/sysconfig/kdump (kdumptool calibrate shows Low), or use sudo yast2 kdump',
+        ],
+        azurelinux: [
+          "Drop crashkernel=0,low, or add crashkernel=256M,low in /etc/default/grub.d/51_kexec_tools.cfg",
+          "sudo grub2-mkconfig -o /boot/grub2/grub.cfg",
+        ],
+      },
+      REBOOT,
+    ),
+  );
+  if (facts.kdump.mode === "fadump") {
+    return checkResult(
+      ID,
+      "info",
+      "Not applicable: fadump reserves its memory through the firmware",
+      evidence,
+    );
+  }
+  const main = res.regions.filter(
+    (r) => r.kind === "main" && r.start !== null && compareByteCounts(r.start, 0) > 0,
+  );
   const low = res.regions.filter((r) => r.kind === "low");
   if (main.length > 0) {
-    const high = main.some((r) => (r.start ?? 0) >= 4 * GiB);
+    const high = main.some((r) => r.start !== null && compareByteCounts(r.start, 4 * GiB) >= 0);
     if (!high)
       return checkResult(ID, "pass", "The reservation lies below 4 GiB: no low region needed", evidence);
     if (low.length > 0)
@@ -36,6 +60,15 @@ export function checkCrashkernelLowRegion(facts: HostFacts): CheckResult {
       "Reservation above 4 GiB without a low region: devices needing DMA memory may fail in the capture kernel",
       evidence,
       fix,
+    );
+  }
+  if (ck.kind === "high" && ck.placement === "below-4g" && low.length === 0) {
+    // no RAM at or above 4 GiB: the kernel falls back below 4 GiB and adds no low region
+    return checkResult(
+      ID,
+      "pass",
+      "crashkernel=…,high lands below 4 GiB on this host: no low region needed",
+      evidence,
     );
   }
   if (ck.kind === "high" && ck.lowBytes === 0) {

@@ -1,6 +1,8 @@
+import { type ByteCount, byteCountToNumber, compareByteCounts, sumByteCounts } from "../byte-count.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily, formatBytes, MiB } from "./rule-kit.ts";
+import { CRASH_TEST, REBOOT, setCrashkernel, steps } from "./family-commands.ts";
+import { checkResult, forFamily, formatBytes, MiB, remediationFamily } from "./rule-kit.ts";
 
 const ID = "crashkernel.size";
 
@@ -17,13 +19,11 @@ const FLOOR_BY_ARCH: Readonly<Record<string, number>> = {
  * reservation is DMA memory for the capture kernel, not room for it, and both suggestions
  * (kdump-config, kdumpctl estimate) are compared against the crashkernel size.
  */
-export function mainReservedBytes(facts: HostFacts): number | null {
+export function mainReservedBytes(facts: HostFacts): ByteCount | null {
   const res = facts.reservation;
   const main = res.regions.filter((r) => r.kind === "main" || r.kind === "fadump");
-  if (main.length > 0 && main.every((r) => r.bytes !== null)) {
-    return main.reduce((sum, r) => sum + (r.bytes ?? 0), 0);
-  }
-  return res.bytes;
+  const sum = main.length > 0 ? sumByteCounts(main.map((r) => r.bytes)) : null;
+  return sum ?? res.bytes;
 }
 
 /**
@@ -36,18 +36,7 @@ export function checkCrashkernelSize(facts: HostFacts): CheckResult {
   const reserved = mainReservedBytes(facts);
   const evidence = [...facts.reservation.evidence, ...kdump.suggestedEvidence];
   const raise = (target: string): string[] =>
-    forFamily(facts.identity.os.family, {
-      debian: [
-        `Raise crashkernel= to at least ${target} in /etc/default/grub.d/kdump-tools.cfg`,
-        "sudo update-grub && sudo reboot",
-        "Test with a controlled crash in a maintenance window: echo c | sudo tee /proc/sysrq-trigger",
-      ],
-      el: [
-        `sudo grubby --update-kernel=ALL --args=crashkernel=${target}   # or: sudo kdumpctl reset-crashkernel --kernel=ALL`,
-        "sudo reboot",
-        "Test with a controlled crash in a maintenance window: echo c | sudo tee /proc/sysrq-trigger",
-      ],
-    });
+    forFamily(remediationFamily(facts), steps(setCrashkernel(target), REBOOT, CRASH_TEST));
 
   if (reserved === 0 || (reserved === null && facts.reservation.noneSeen)) {
     return checkResult(
@@ -64,7 +53,7 @@ export function checkCrashkernelSize(facts: HostFacts): CheckResult {
   }
   if (kdump.suggestedBytes !== null) {
     const suggested = formatBytes(kdump.suggestedBytes);
-    if (reserved >= kdump.suggestedBytes) {
+    if (compareByteCounts(reserved, kdump.suggestedBytes) >= 0) {
       return checkResult(ID, "pass", `${formatBytes(reserved)} reserved ≥ suggested ${suggested}`, evidence);
     }
     return checkResult(
@@ -72,7 +61,7 @@ export function checkCrashkernelSize(facts: HostFacts): CheckResult {
       "warn",
       `${formatBytes(reserved)} reserved < suggested ${suggested}: the capture kernel may run out of memory`,
       evidence,
-      raise(`${Math.ceil(kdump.suggestedBytes / MiB)}M`),
+      raise(`${Math.ceil(byteCountToNumber(kdump.suggestedBytes) / MiB)}M`),
     );
   }
   if (kdump.mode === "fadump") {
@@ -94,7 +83,7 @@ export function checkCrashkernelSize(facts: HostFacts): CheckResult {
       evidence,
     );
   }
-  if (reserved < floor) {
+  if (compareByteCounts(reserved, floor) < 0) {
     return checkResult(
       ID,
       "warn",

@@ -61,6 +61,21 @@ describe("kdump.service-state (R16)", () => {
     expect(r.summary).toBe("The kdump service reports the failure itself; see kdump.loaded");
   });
 
+  test.each([
+    ["kdump.service (kdumpctl, load.sh), no systemd line", "kdump", null, "info"],
+    ["unit unknown on an EL host whose tool was not run", null, null, "info"],
+    ["kdump-tools.service named by its own lines", "kdump-tools", null, "warn"],
+  ] as const)("a failed load logged by %s → %s", (_name, unit, tool, status) => {
+    const r = checkKdumpServiceState(
+      readyRhel({
+        kdump: { state: "not_ready", tool },
+        service: { started: null, lastLoad: "failed", unit },
+      }),
+    );
+    expect(r.status, r.summary).toBe(status === "info" ? "info" : "warn");
+    if (unit === "kdump") expect(r.summary).toMatch(/^The kdump service reports the failure itself/);
+  });
+
   test("a service that did not start is information (kdump.loaded carries the failure)", () => {
     const r = checkKdumpServiceState(
       readyUbuntu({ kdump: { state: "not_ready" }, service: { started: false, lastLoad: null } }),

@@ -2,6 +2,7 @@
  * Small shared pieces of the rules: the Rule signature, a result builder that keeps the
  * "remediation when not passing" invariant, byte formatting and per-distro remediation choice.
  */
+import { type ByteCount, byteCountToNumber } from "../byte-count.ts";
 import type { CheckId, CheckResult, CheckStatus, Evidence } from "../checks/check.ts";
 import type { DistroFamily, HostFacts } from "../facts/host-facts.ts";
 
@@ -50,8 +51,12 @@ function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
   return out;
 }
 
-/** "192 MiB", "1.5 GiB", "512 bytes": the unit the kernel's own messages use for each range. */
-export function formatBytes(bytes: number): string {
+/**
+ * "192 MiB", "1.5 GiB", "512 bytes": the unit the kernel's own messages use for each range. A
+ * ByteCount from 2^53 on is shown through its nearest double (summaries round anyway).
+ */
+export function formatBytes(count: ByteCount): string {
+  const bytes = byteCountToNumber(count);
   if (bytes >= GiB && bytes % (GiB / 4) === 0) return `${bytes / GiB} GiB`;
   if (bytes >= GiB) return `${(bytes / GiB).toFixed(1)} GiB`;
   if (bytes >= MiB) return `${Math.round(bytes / MiB)} MiB`;
@@ -59,23 +64,44 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** Remediation steps for each known family; every family must be given (a compile-time check). */
+export type FamilySteps = Readonly<Record<Exclude<DistroFamily, "unknown">, readonly string[]>>;
+
+const FAMILY_LABELS: Readonly<Record<Exclude<DistroFamily, "unknown">, string>> = {
+  debian: "Debian/Ubuntu",
+  el: "RHEL/Fedora/Amazon Linux",
+  suse: "SUSE/openSUSE",
+  azurelinux: "Azure Linux",
+};
+
 /**
- * Picks remediation steps for the host's distro family. Unknown family gets both, labelled, so the
- * operator still sees the commands.
+ * Picks remediation steps for the host's distro family, so each command is one that exists
+ * there (an EL host is never told to run kdump-config). An unknown family gets every family's
+ * steps, labelled, so the operator still sees the commands.
  */
-export function forFamily(
-  family: DistroFamily,
-  steps: { debian: readonly string[]; el: readonly string[]; suse?: readonly string[] },
-): string[] {
-  switch (family) {
-    case "debian":
-      return [...steps.debian];
-    case "el":
-      return [...steps.el];
-    case "suse":
-      return [...(steps.suse ?? steps.el)];
-    case "unknown":
-      return [...steps.debian.map((s) => `Debian/Ubuntu: ${s}`), ...steps.el.map((s) => `RHEL/Fedora: ${s}`)];
+export function forFamily(family: DistroFamily, steps: FamilySteps): string[] {
+  if (family !== "unknown") return [...steps[family]];
+  return (Object.keys(FAMILY_LABELS) as Array<Exclude<DistroFamily, "unknown">>).flatMap((f) =>
+    steps[f].map((s) => `${FAMILY_LABELS[f]}: ${s}`),
+  );
+}
+
+/**
+ * The family remediation is written for: os-release's, else the one whose tooling answered
+ * (kdump-tools → Debian/Ubuntu, kdumpctl → EL, kdumptool → SUSE).
+ */
+export function remediationFamily(facts: HostFacts): DistroFamily {
+  const family = facts.identity.os.family;
+  if (family !== "unknown") return family;
+  switch (facts.kdump.tool) {
+    case "kdump-tools":
+      return "debian";
+    case "kdumpctl":
+      return "el";
+    case "kdumptool":
+      return "suse";
+    default:
+      return "unknown";
   }
 }
 

@@ -1,5 +1,7 @@
+import type { ByteCount } from "../../byte-count.ts";
 import type { ParseIssue } from "../issue.ts";
 import type { CrashkernelScan } from "./find-crashkernel.ts";
+import type { Placement } from "./place-crashkernel.ts";
 
 // The vocabulary of `evaluateCrashkernel`: closed sets and the shape of its result.
 
@@ -21,6 +23,8 @@ export const CRASHKERNEL_OUTCOMES = [
   "size-exceeds-ram", // size >= system RAM: silently nothing
   "low-without-high", // only ,low / ,cma tokens: they need a main reservation
   "high-unsupported", // only ,high, on an architecture/kernel without it
+  "cannot-place", // accepted, but larger than the only window this kernel searches (no fallback above 4 GiB)
+  "too-large", // accepted, but the low region it needs does not fit: the kernel frees the reservation again
   "unknown", // RAM unknown for a range value, or the size of crashkernel=auto is not known
 ] as const;
 export type CrashkernelOutcome = (typeof CRASHKERNEL_OUTCOMES)[number];
@@ -48,19 +52,21 @@ export const UNCERTAIN_REASONS = [
   "ram-unknown",
   "ram-imprecise", // the RAM figure is MemTotal, smaller than what the kernel compares
   "ram-near-boundary", // a RAM error of up to 128 MiB would change the result
-  "kernel-version-unknown", // kernel releases differ here (rounding, ,cma, ,high) and this one is unknown/approx.
+  "kernel-version-unknown", // kernels differ here and the release or architecture is not known
+  "kernel-version-ambiguous", // kernels differ here and this release is not pinned (approximate version, distro backports)
   "auto-size-unknown", // crashkernel=auto on a RHEL kernel whose table is not modelled
   "low-size-unknown", // default low size of this architecture unknown
+  "placement-unknown", // ,high with no sign whether RAM exists above 4 GiB: the low region may or may not come
 ] as const;
 export type UncertainReason = (typeof UNCERTAIN_REASONS)[number];
 
 export interface CrashkernelRange {
   /** entry text, e.g. `2G-4G:320M` */
   raw: string;
-  startBytes: number;
+  startBytes: ByteCount;
   /** exclusive; null for an open end (`2G-:…`) */
-  endBytes: number | null;
-  sizeBytes: number;
+  endBytes: ByteCount | null;
+  sizeBytes: ByteCount;
   /** the kernel's loop reached this entry for this RAM */
   visited: boolean;
   /** the entry the kernel picks for this RAM */
@@ -71,7 +77,7 @@ export interface CrashkernelInput {
   /** `/proc/cmdline` text */
   cmdline: string;
   /** memory as the kernel counts it (see `bestSystemRam`); null when unknown */
-  systemRamBytes: number | null;
+  systemRamBytes: ByteCount | bigint | null;
   ramSource: RamSource | null;
   /** kernel release (`uname -r`, dmesg `Linux version X`); null when unknown */
   kernelVersion: string | null;
@@ -79,6 +85,10 @@ export interface CrashkernelInput {
   arch: string | null;
   /** override for "this kernel implements crashkernel=auto"; default: derived from kernelVersion */
   isRhelAutoKernel?: boolean | null;
+  /** RAM at or above 4 GiB exists (iomem, boot memory map); null or absent: unknown */
+  ramAbove4G?: boolean | null;
+  /** start of the main crash region as observed on the host (iomem, boot log) */
+  observedMainBase?: ByteCount | bigint | null;
 }
 
 export interface CrashkernelEvaluation {
@@ -86,30 +96,40 @@ export interface CrashkernelEvaluation {
   effective: string | null;
   kind: CrashkernelKind;
   outcome: CrashkernelOutcome;
-  /** bytes the kernel should reserve for this RAM: main + low region (CMA excluded); null when unknown */
-  expectedBytes: number | null;
-  mainBytes: number | null;
-  /** the low region that comes with `,high` (given or the arch default); 0 otherwise */
-  lowBytes: number | null;
   /**
-   * plain/range values: the low region the kernel adds when no room is left below 4 GiB and it places
-   * the main region high instead (generic code, x86); null when that cannot happen or is unknown.
-   * Observed reservations may therefore be `expectedBytes + fallbackLowBytes`.
+   * bytes the kernel reserves for this RAM: main region plus the low region where the main region
+   * is expected at or above 4 GiB (CMA excluded). Where that placement is undetermined (`,high` on a
+   * host not known to have RAM above 4 GiB) the fewer bytes; null when unknown
    */
-  fallbackLowBytes: number | null;
+  expectedBytes: ByteCount | null;
+  /** the most the kernel can reserve: with a low region when the main region may land above 4 GiB */
+  expectedMaxBytes: ByteCount | null;
+  mainBytes: ByteCount | null;
+  /** the low region that comes with `,high` when placed above 4 GiB (given or the default); 0 otherwise */
+  lowBytes: ByteCount | null;
+  /**
+   * plain values: the low region the kernel adds when it places the main region at or above 4 GiB
+   * (a fallback when low memory is short, or an `@offset` there); null when that cannot happen or
+   * is unknown. Observed reservations may therefore be `expectedBytes + fallbackLowBytes`.
+   */
+  fallbackLowBytes: ByteCount | null;
+  /** where the main region goes: below / at or above 4 GiB; null when not determined */
+  placement: Placement | null;
   /** additional CMA reservation (`,cma`), reserved only with a valid main reservation */
-  cmaBytes: number | null;
+  cmaBytes: ByteCount | null;
   /** `@offset`, when given */
-  offsetBytes: number | null;
+  offsetBytes: ByteCount | null;
   /** the first warning the kernel's parser would print, e.g. `crashkernel: unrecognized char: B` */
   kernelMessage: string | null;
-  /** all lines the parser would print, including the `,cma` parse and the pr_info zero-bytes line */
+  /** all lines the kernel would print, in this kernel's wording (parser, `,cma`, placement failure) */
   kernelMessages: string[];
   /** range syntax: every entry, with which one was visited/selected for this RAM */
   ranges: CrashkernelRange[];
   selectedRange: number | null;
   /** the memory figure the range comparison used (rounded up to 128 MiB on kernels that do) */
-  comparedRamBytes: number | null;
+  comparedRamBytes: ByteCount | null;
+  /** the rows of the kernel model (crashkernel-model.ts) that describe this kernel, by their sources */
+  kernelModel: string[];
   uncertain: boolean;
   uncertainReasons: UncertainReason[];
   findings: CrashkernelFinding[];

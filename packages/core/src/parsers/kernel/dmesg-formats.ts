@@ -3,11 +3,11 @@ import type { DmesgFailureCode, DmesgParserCode, DmesgRegion } from "./dmesg-rep
 // The kernel's printk formats about crashkernel/kdump (domain.md §2.1, §2.2, §2.4, §3, §6.2), as
 // anchored patterns over the message after `splitDmesgPrefix`.
 
-export const MB = 1024 * 1024;
+export const MB = 1n << 20n;
 
-/** Hex digits (no 0x) as a number; exact below 2^53. */
-export function hex(s: string | undefined): number {
-  return s === undefined ? 0 : Number(BigInt(`0x${s}`));
+/** Hex digits (no 0x) as an exact integer. */
+export function hex(s: string | undefined): bigint {
+  return s === undefined ? 0n : BigInt(`0x${s}`);
 }
 
 export const LEGACY =
@@ -20,12 +20,16 @@ export const FADUMP =
 export const LINUX_VERSION = /^Linux version (\S+)/;
 export const COMMAND_LINE = /^(?:Kernel command line|Command line): ?(.*)$/;
 export const MEMORY = /^Memory: (\d+)K\/(\d+)K available/;
+/** `  node   0: [mem 0x0000000000001000-0x000000000009efff]` (inclusive end) and x86's e820 map */
+export const RAM_RANGE =
+  /^(?:\s*node\s+\d+|BIOS-e820): \[mem 0x([0-9a-fA-F]{1,16})-0x([0-9a-fA-F]{1,16})\](?! (?!usable))/;
 
 export const PARSER: readonly [RegExp, DmesgParserCode][] = [
   [/^crashkernel: memory value expected/, "memory-value-expected"],
   [/^crashkernel: unrecognized char: ?(.?)/, "unrecognized-char"],
-  [/^crashkernel: Memory value expected after '@'/, "offset-value-expected"],
-  [/^crashkernel: Memory value expected/, "range-value-expected"],
+  // v6.11–v6.15 misspell the prefix; before v6.11 these two had no prefix at all
+  [/^(?:crashkernel: |crahskernel: )?Memory value expected after '@'/, "offset-value-expected"],
+  [/^(?:crashkernel: )?Memory value expected/, "range-value-expected"],
   [/^crashkernel: '-' expected/, "dash-expected"],
   [/^crashkernel: end <= start/, "end-before-start"],
   [/^crashkernel: ':' expected/, "colon-expected"],
@@ -83,6 +87,6 @@ export const SYSRQ = /^(?:sysrq: |SysRq : )(.*)$/;
 export const PANIC = /^Kernel panic - not syncing: ?(.*)$/;
 /** Cheap first test: a line without any of these words cannot match a format below. */
 export const MAY_MATTER =
-  /crash|kexec|kdump|fadump|lockdown|locked down|secure ?boot|Linux version|command line|Memory: |sysrq|panic|PEFILE|signature/i;
+  /crash|kexec|kdump|fadump|lockdown|locked down|secure ?boot|Linux version|command line|Memory: |Memory value expected|\[mem 0x|sysrq|panic|PEFILE|signature/i;
 export const MENTIONS_CRASHKERNEL = /crashkernel|crash kernel/i;
 export const MENTIONS_KEXEC = /kexec|PEFILE|signature verification/i;

@@ -1,4 +1,5 @@
 /** Types of `parseDmesg`'s report; every finding keeps the exact original line for evidence. */
+import type { ByteCount } from "../../byte-count.ts";
 
 export interface DmesgLine {
   /** 1-based line number in the input */
@@ -15,12 +16,12 @@ export interface DmesgReservation extends DmesgLine {
   /** legacy: `Reserving …MB of memory at …MB for crashkernel (System RAM: …MB)`; generic: `crashkernel reserved: 0x… - 0x…` */
   format: "legacy" | "generic" | "cma" | "fadump";
   /** start address; MB-granular for the legacy format; null for CMA */
-  baseBytes: number | null;
-  sizeBytes: number;
+  baseBytes: ByteCount | null;
+  sizeBytes: ByteCount;
   /** exclusive end (base + size): the generic line prints it so; null for CMA */
-  endBytes: number | null;
+  endBytes: ByteCount | null;
   /** `(System RAM: NMB)` of legacy main and fadump lines, in bytes */
-  systemRamBytes: number | null;
+  systemRamBytes: ByteCount | null;
   /** CMA: number of ranges */
   ranges: number | null;
   /** pr_fmt prefix seen before the message (`kexec_core`), if any */
@@ -54,7 +55,7 @@ export interface DmesgFailure extends DmesgLine {
   code: DmesgFailureCode;
   region: DmesgRegion | null;
   /** size named by the line (`cannot allocate crashkernel (size:0x…)`, `Cannot reserve NMB …`) */
-  sizeBytes: number | null;
+  sizeBytes: ByteCount | null;
 }
 
 export const DMESG_PARSER_CODES = [
@@ -108,9 +109,14 @@ export interface DmesgReport {
   failures: DmesgFailure[];
   parserMessages: DmesgParserMessage[];
   /** from the legacy line's `(System RAM: NMB)`: memblock memory before rounding, MB-granular */
-  systemRam: (DmesgLine & { megabytes: number; bytes: number }) | null;
+  systemRam: (DmesgLine & { megabytes: number; bytes: ByteCount }) | null;
   /** from `Memory: aK/bK available`: b, the pages the kernel counts (a RAM proxy on generic kernels) */
-  memoryTotal: (DmesgLine & { bytes: number }) | null;
+  memoryTotal: (DmesgLine & { bytes: ByteCount }) | null;
+  /**
+   * end (exclusive) of the highest RAM range in the boot memory map: the `node N: [mem …]` lines
+   * (every arch) or x86's `BIOS-e820: [mem …] usable`; tells whether RAM exists above 4 GiB
+   */
+  ramTop: (DmesgLine & { bytes: ByteCount }) | null;
   lockdown: DmesgLockdown[];
   sysrq: DmesgSysrq[];
   panics: DmesgPanic[];

@@ -27,6 +27,8 @@ import x86OldLaptop64MAt32M from "../../../fixtures/dmesg/x86-old-laptop-64M-at-
 import x86RhelLog131M from "../../../fixtures/dmesg/x86-rhel-log-131M.txt?raw";
 import x86UbuntuDocReserving64M from "../../../fixtures/dmesg/x86-ubuntu-doc-reserving-64M.txt?raw";
 import x86Ubuntu2004Reserving192M from "../../../fixtures/dmesg/x86-ubuntu2004-reserving-192M.txt?raw";
+import { isByteCount } from "../../byte-count.ts";
+import { anyText } from "../../testing/any-text.ts";
 import { parseDmesg } from "./dmesg.ts";
 import type { DmesgReport } from "./dmesg-report.ts";
 
@@ -44,9 +46,11 @@ function summarize(v: DmesgReport): Summary {
   return {
     reserved: v.reservations.map(
       (r) =>
-        `${r.region} ${r.format} ${r.baseBytes === null ? "-" : `0x${r.baseBytes.toString(16)}`}+${r.sizeBytes / M}M${r.cancelledBy ? " cancelled" : ""}`,
+        `${r.region} ${r.format} ${r.baseBytes === null ? "-" : `0x${BigInt(r.baseBytes).toString(16)}`}+${Number(r.sizeBytes) / M}M${r.cancelledBy ? " cancelled" : ""}`,
     ),
-    failures: v.failures.map((f) => (f.sizeBytes === null ? f.code : `${f.code} ${f.sizeBytes / M}M`)),
+    failures: v.failures.map((f) =>
+      f.sizeBytes === null ? f.code : `${f.code} ${Number(f.sizeBytes) / M}M`,
+    ),
     parser: v.parserMessages.map((p) => (p.char === null ? p.code : `${p.code} ${p.char}`)),
     ramMb: v.systemRam?.megabytes ?? null,
     events: [
@@ -269,7 +273,7 @@ describe("parseDmesg traps", () => {
   test("trap 6: low and high regions are two lines and two reservations", () => {
     const v = parseDmesg(x86GenericLowHighMemblockDebug).value;
     expect(v.reservations.map((r) => r.region)).toEqual(["low", "main"]);
-    expect(v.reservations.reduce((n, r) => n + r.sizeBytes, 0)).toBe(768 * M);
+    expect(v.reservations.reduce((n, r) => n + Number(r.sizeBytes), 0)).toBe(768 * M);
   });
 
   test("trap 7: the generic line prints an exclusive end, so size = end - base exactly", () => {
@@ -359,17 +363,50 @@ describe("parseDmesg robustness", () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.string({ unit: "binary" }),
+          anyText(),
           fc.array(fragments).map((a) => a.join("")),
         ),
         (text) => {
           const r = parseDmesg(text);
           const lines = text.split("\n").length;
           return r.value.reservations.every(
-            (x) => x.line >= 1 && x.line <= lines && Number.isFinite(x.sizeBytes),
+            (x) => x.line >= 1 && x.line <= lines && isByteCount(x.sizeBytes),
           );
         },
       ),
     );
+  });
+});
+
+describe("parseDmesg: the parser's warnings in every kernel's wording", () => {
+  test.each<[string, string]>([
+    // kernel/crash_core.c before v6.11: the size of a range entry and @offset warn without a prefix
+    ["[    0.000000] Memory value expected", "range-value-expected"],
+    ["[    0.000000] Memory value expected after '@'", "offset-value-expected"],
+    // v6.11–v6.15 misspell the prefix after '@' (fixed by 'crash: fix spelling mistake "crahskernel"')
+    ["[    0.000000] crahskernel: Memory value expected after '@'", "offset-value-expected"],
+    ["[    0.000000] crashkernel: Memory value expected after '@'", "offset-value-expected"],
+    ["[    0.000000] crashkernel: Memory value expected", "range-value-expected"],
+    ["[    0.000000] crashkernel: memory value expected", "memory-value-expected"],
+  ])("%s → %s", (line, code) => {
+    const v = parseDmesg(line).value;
+    expect(v.parserMessages.map((m) => [m.code, m.text])).toEqual([[code, line]]);
+    expect(v.unrecognized).toEqual([]);
+  });
+});
+
+describe("parseDmesg: the boot memory map tells whether RAM exists above 4 GiB", () => {
+  test.each<[string, number | null]>([
+    [
+      "[    0.000000] Early memory node ranges\n[    0.000000]   node   0: [mem 0x0000000000001000-0x000000000009efff]\n[    0.000000]   node   0: [mem 0x0000000000100000-0x000000007ffdbfff]",
+      0x7ffdc000,
+    ],
+    [
+      "[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffd9fff] usable\n[    0.000000] BIOS-e820: [mem 0x00000000feffc000-0x00000000feffffff] reserved\n[    0.000000] BIOS-e820: [mem 0x0000000100000000-0x000000023fffffff] usable",
+      0x240000000,
+    ],
+    ["[    0.000000] BIOS-e820: [mem 0x00000000feffc000-0x00000000feffffff] reserved", null],
+  ])("%#", (text, top) => {
+    expect(parseDmesg(text).value.ramTop?.bytes ?? null).toBe(top);
   });
 });

@@ -1,4 +1,6 @@
+import { type ByteCount, isByteCount, toByteCount } from "../../byte-count.ts";
 import type { ParseIssue } from "../issue.ts";
+import type { CrashkernelBehaviour } from "./crashkernel-behaviour.ts";
 import type {
   CrashkernelEvaluation,
   CrashkernelInput,
@@ -7,10 +9,9 @@ import type {
 } from "./crashkernel-evaluation.ts";
 import { crashkernelFindings } from "./crashkernel-findings.ts";
 import { type CrashkernelScan, findCrashkernel } from "./find-crashkernel.ts";
-import { guessKernelBehaviour } from "./kernel-behaviour.ts";
-import { parseKernelRelease } from "./kernel-release.ts";
-import { type KernelBehaviour, listCrashkernelRanges, type RangeEntry } from "./parse-crashkernel.ts";
-import { behaviourCombinations, runCrashkernel, runKey } from "./run-crashkernel.ts";
+import { resolveKernelBehaviour } from "./kernel-behaviour.ts";
+import { listCrashkernelRanges, type RangeEntry } from "./parse-crashkernel.ts";
+import { type RunContext, runCrashkernel, runKey, swiotlbCache } from "./run-crashkernel.ts";
 
 export type {
   CrashkernelEvaluation,
@@ -26,11 +27,16 @@ export type {
 
 const MIB = 1n << 20n;
 const SZ_128M = 128n * MIB;
+const FOUR_GIB = 1n << 32n;
 const MAX_SAMPLED_ENTRIES = 64;
 const HUGE = 1n << 80n;
 
-function toNumber(v: bigint | null): number | null {
-  return v === null ? null : Number(v);
+/** A byte input as an exact bigint: a ByteCount, a bigint, or a non-negative number. */
+function readBytes(v: ByteCount | bigint | null | undefined): bigint | null | "bad" {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return v >= 0n ? v : "bad";
+  if (typeof v === "number") return Number.isFinite(v) && v >= 0 ? BigInt(Math.floor(v)) : "bad";
+  return isByteCount(v) ? BigInt(v) : "bad";
 }
 
 /** RAM values within the error window where the result can change (range/size boundaries, 128 MiB steps). */
@@ -52,13 +58,22 @@ function ramSamples(ram: bigint, up: bigint, boundaries: bigint[]): bigint[] {
   return [...points];
 }
 
+/** `isRhelAutoKernel` overrides what the model says about `crashkernel=auto`. */
+function withAuto(b: CrashkernelBehaviour, rhelAuto: boolean | null | undefined): CrashkernelBehaviour {
+  if (rhelAuto === false) return { ...b, auto: "none" };
+  if (rhelAuto === true && b.auto === "none") return { ...b, auto: "unmodelled" };
+  return b;
+}
+
 /**
  * Decides what the kernel does with the `crashkernel=` of this command line on this host, by the
- * kernel's own rules (domain.md §1.2–1.9): last plain token wins, `,high` only without a plain value,
- * `,low` only with `,high`, memparse units, ranges against RAM rounded up to 128 MiB (≥ approx. 6.0,
- * raw before), the "invalid size" abort, size ≥ RAM, `auto` only on RHEL 6–8, `0` silent.
- * Never throws. When the kernel release is unknown every plausible behaviour is evaluated and the
- * result is `uncertain` if they disagree; likewise for RAM within 128 MiB of a boundary.
+ * rules of the kernel the host runs (crashkernel-model.ts): last plain token wins, `,high` only
+ * without a plain value (or also after a failed one, x86 before v6.7), `,low` only with `,high`,
+ * memparse units, ranges against RAM rounded up to 128 MiB (v6.0+, raw before), the "invalid size"
+ * abort, size ≥ RAM, `auto` only on RHEL 6–8, `0` silent — then where the region goes and which
+ * low region comes with it (placement above 4 GiB, fallback, `@offset`, `swiotlb=`). Never throws.
+ * Where kernels the release may stand for disagree, or RAM within 128 MiB of a boundary would
+ * change the answer, the result is `uncertain` and says why.
  */
 export function evaluateCrashkernel(input: CrashkernelInput): CrashkernelEvaluation {
   const cmdline = typeof input?.cmdline === "string" ? input.cmdline : "";
@@ -72,53 +87,43 @@ export function evaluateCrashkernel(input: CrashkernelInput): CrashkernelEvaluat
     return s.value;
   };
   const issues: ParseIssue[] = [];
-  const rawRam = input?.systemRamBytes;
-  let ram: bigint | null = null;
-  if (typeof rawRam === "number" && Number.isFinite(rawRam) && rawRam >= 0) ram = BigInt(Math.floor(rawRam));
-  else if (rawRam !== null && rawRam !== undefined) {
-    issues.push({
-      code: "bad-ram",
-      message: "systemRamBytes is not a non-negative number; treated as unknown",
-    });
+  let ram = readBytes(input?.systemRamBytes);
+  if (ram === "bad") {
+    issues.push({ code: "bad-ram", message: "systemRamBytes is not a byte count; treated as unknown" });
+    ram = null;
   }
+  const observed = readBytes(input?.observedMainBase);
   const release = typeof input?.kernelVersion === "string" ? input.kernelVersion : null;
   const arch = typeof input?.arch === "string" ? input.arch : null;
-  const el = parseKernelRelease(release)?.el ?? null;
-  const guess = guessKernelBehaviour(release, arch);
-  const all = behaviourCombinations(guess);
-  const primary = all[0] as KernelBehaviour;
-  let rhelAuto: boolean | null =
-    typeof input?.isRhelAutoKernel === "boolean"
-      ? input.isRhelAutoKernel
-      : release === null
-        ? null
-        : el !== null && el >= 6 && el <= 8;
-  const autoChoices = rhelAuto === null ? [false, true] : [rhelAuto];
-  rhelAuto ??= false;
+  const resolved = resolveKernelBehaviour(release, arch);
+  const candidates = resolved.candidates.map((b) => withAuto(b, input?.isRhelAutoKernel));
+  const primary = candidates[0] as CrashkernelBehaviour;
+  const ctx: RunContext = {
+    scanFor,
+    swiotlbFor: swiotlbCache(cmdline),
+    layout: {
+      ramAbove4G: input?.ramAbove4G ?? (ram !== null && ram > FOUR_GIB ? true : null),
+      observedMainBase: typeof observed === "bigint" ? observed : null,
+    },
+  };
 
   const effRam = ram ?? HUGE;
-  const nominal = runCrashkernel(scanFor, effRam, primary, rhelAuto, arch, el);
+  const nominal = runCrashkernel(ctx, effRam, primary);
   const scan = scanFor(primary.cmaSuffix);
   issues.push(...(scans.get(primary.cmaSuffix)?.issues ?? []));
   const reasons = new Set<UncertainReason>();
 
-  // kernel-version uncertainty: same RAM, every plausible behaviour
+  // kernel uncertainty: same RAM, every behaviour this kernel may have
   const key = runKey(nominal);
-  const differs = (b: KernelBehaviour, auto: boolean, t: bigint): boolean =>
-    runKey(runCrashkernel(scanFor, t, b, auto, arch, el)) !== key;
-  if (all.some((b) => autoChoices.some((auto) => differs(b, auto, effRam))))
-    reasons.add("kernel-version-unknown");
+  const differs = (b: CrashkernelBehaviour, t: bigint): boolean => runKey(runCrashkernel(ctx, t, b)) !== key;
+  if (candidates.some((b) => differs(b, effRam)))
+    reasons.add(resolved.known ? "kernel-version-ambiguous" : "kernel-version-unknown");
 
   // RAM uncertainty
   const usesRam = nominal.kind === "range" || nominal.kind === "auto" || nominal.parse.totalMem !== null;
   if (ram === null) {
-    if (
-      nominal.outcome !== "missing" &&
-      nominal.outcome !== "low-without-high" &&
-      nominal.outcome !== "high-unsupported"
-    ) {
+    if (!["missing", "low-without-high", "high-unsupported"].includes(nominal.outcome))
       reasons.add("ram-unknown");
-    }
   } else {
     if (input.ramSource === "meminfo" && usesRam) reasons.add("ram-imprecise");
     const entries: RangeEntry[] =
@@ -129,61 +134,62 @@ export function evaluateCrashkernel(input: CrashkernelInput): CrashkernelEvaluat
       if (e.end !== null) boundaries.push(e.end);
     }
     const up = SZ_128M + (input.ramSource === "meminfo" ? ram / 8n : 0n);
-    if (ramSamples(ram, up, boundaries).some((t) => differs(primary, rhelAuto, t)))
-      reasons.add("ram-near-boundary");
+    if (ramSamples(ram, up, boundaries).some((t) => differs(primary, t))) reasons.add("ram-near-boundary");
   }
   if (nominal.outcome === "unknown" && nominal.kind === "auto") reasons.add("auto-size-unknown");
-  if (nominal.outcome === "reserves" && nominal.low === null) reasons.add("low-size-unknown");
+  const place = nominal.place;
+  if (nominal.outcome === "reserves" && place !== null) {
+    if (nominal.parse.high && place.placement === null) reasons.add("placement-unknown");
+    if (nominal.low === null || nominal.expected === null) reasons.add("low-size-unknown");
+  }
 
   // ranges of the used value, marked for this RAM
   const p = nominal.parse;
   const ranges: CrashkernelRange[] = listCrashkernelRanges(nominal.rangeValue ?? "").map((e, i) => ({
     raw: e.raw,
-    startBytes: Number(e.start),
-    endBytes: e.end === null ? null : Number(e.end),
-    sizeBytes: Number(e.size),
+    startBytes: toByteCount(e.start) ?? 0,
+    endBytes: e.end === null ? null : toByteCount(e.end),
+    sizeBytes: toByteCount(e.size) ?? 0,
     visited: ram !== null && i < p.visited.length,
     selected: ram !== null && p.selected === i,
   }));
 
-  let outcome = nominal.outcome;
-  let main = nominal.main;
-  let low = nominal.low;
-  let cma = nominal.cma;
-  let messages = nominal.messages;
+  let { outcome, main, low, cma, messages, expected, expectedMax } = nominal;
   if (ram === null && nominal.rangeValue !== null && outcome !== "parse-error") {
     // with unknown RAM no entry can be picked; syntax errors are still reported
     outcome = "unknown";
-    main = null;
-    low = null;
-    cma = null;
+    main = low = cma = expected = expectedMax = null;
     messages = messages.filter((m) => m !== "crashkernel size resulted in zero bytes");
   }
-  const expected = main === null || low === null ? null : main + low;
+  const reserves = outcome === "reserves" && place !== null;
+  const fallbackLow =
+    reserves && !p.high && place.alternatives.some((a) => a.placement === "above-4g")
+      ? place.lowIfAbove
+      : null;
   return {
     effective: p.used?.value ?? null,
     kind: nominal.kind,
     outcome,
-    expectedBytes: toNumber(expected),
-    mainBytes: toNumber(main),
-    lowBytes: toNumber(low),
-    fallbackLowBytes:
-      outcome === "reserves" && nominal.kind !== "high" && p.crashBase === 0n && primary.highSupported
-        ? toNumber(guess.defaultLowBytes)
-        : null,
-    cmaBytes: toNumber(cma),
-    offsetBytes: outcome === "reserves" && p.crashBase > 0n ? Number(p.crashBase) : null,
-    kernelMessage: messages.find((m) => m.startsWith("crashkernel: ")) ?? messages[0] ?? null,
+    expectedBytes: toByteCount(expected),
+    expectedMaxBytes: toByteCount(expectedMax),
+    mainBytes: toByteCount(main),
+    lowBytes: toByteCount(low),
+    fallbackLowBytes: toByteCount(fallbackLow),
+    placement: reserves ? place.placement : null,
+    cmaBytes: toByteCount(cma),
+    offsetBytes: outcome === "reserves" && p.crashBase > 0n ? toByteCount(p.crashBase) : null,
+    kernelMessage: messages.find((m) => /^(?:crashkernel|crahskernel): /.test(m)) ?? messages[0] ?? null,
     kernelMessages: messages,
     ranges,
     selectedRange: ram === null ? null : p.selected,
-    comparedRamBytes: ram === null || p.totalMem === null ? null : Number(p.totalMem),
+    comparedRamBytes: ram === null || p.totalMem === null ? null : toByteCount(p.totalMem),
+    kernelModel: resolved.rows.map((r) => r.source),
     uncertain: reasons.size > 0,
     uncertainReasons: [...reasons],
     findings: crashkernelFindings(
       scan,
       nominal,
-      rhelAuto,
+      primary.auto !== "none",
       release !== null || typeof input?.isRhelAutoKernel === "boolean",
     ),
     scan,

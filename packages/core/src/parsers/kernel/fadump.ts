@@ -1,6 +1,7 @@
-import type { ParseIssue, ParseResult } from "../issue.ts";
+import type { ByteCount } from "../../byte-count.ts";
+import type { ParseResult } from "../issue.ts";
 import { parseSysfsFlag } from "./kexec-crash-loaded.ts";
-import { readSingleInteger } from "./sysfs-integer.ts";
+import { readSingleByteCount } from "./sysfs-integer.ts";
 
 /**
  * ppc64 firmware-assisted dump state (domain.md §2.3): `/sys/kernel/fadump/enabled` (legacy
@@ -23,12 +24,8 @@ export function parseFadumpRegistered(text: string): ParseResult<{ registered: b
   return { value: { registered: r.value.set }, issues: r.issues };
 }
 
-/** `/sys/kernel/fadump/mem_reserved`: bytes reserved for fadump. */
-export function parseFadumpMemReserved(text: string): ParseResult<{ bytes: number | null }> {
-  const { value, issues } = readSingleInteger(text, "fadump mem_reserved");
-  if (value !== null && value < 0) {
-    const negative: ParseIssue = { line: 1, code: "negative", message: "fadump mem_reserved is negative" };
-    return { value: { bytes: null }, issues: [...issues, negative] };
-  }
+/** `/sys/kernel/fadump/mem_reserved`: bytes reserved for fadump (a ByteCount, exact up to 2^64 − 1). */
+export function parseFadumpMemReserved(text: string): ParseResult<{ bytes: ByteCount | null }> {
+  const { value, issues } = readSingleByteCount(text, "fadump mem_reserved");
   return { value: { bytes: value }, issues };
 }

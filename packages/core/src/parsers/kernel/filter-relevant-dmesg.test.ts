@@ -38,8 +38,19 @@ describe("filterRelevantDmesg", () => {
     "[  235.080633] Kernel panic - not syncing: sysrq triggered crash",
     "[    0.000000] fadump: Reserved 4096MB of memory at 0x00000040000000 (System RAM: 65536MB)",
     "[    5.1] PEFILE: Unsigned PE binary",
+    "[    0.000000] Memory value expected",
+    "[    0.000000] crahskernel: Memory value expected after '@'",
+    "[    0.000000]   node   0: [mem 0x0000000100000000-0x000000023fffffff]",
+    "[    0.000000] BIOS-e820: [mem 0x0000000100000000-0x000000023fffffff] usable",
   ])("keeps %s", (line) => {
     expect(filterRelevantDmesg(`[    0.1] noise\n${line}\n[    0.2] more noise`).text).toBe(line);
+  });
+
+  test("drops the memory map's reserved ranges: only RAM tells where memory is", () => {
+    expect(
+      filterRelevantDmesg("[    0.000000] BIOS-e820: [mem 0x00000000fffc0000-0x00000000ffffffff] reserved")
+        .kept,
+    ).toBe(0);
   });
 
   test("caps the output, keeping the first and the last relevant lines", () => {

@@ -1,9 +1,9 @@
 import { stripDmesgPrefix } from "./dmesg-prefix.ts";
 import { splitInputLines } from "./input-lines.ts";
 
-/** What a kernel-side rule can need from the log (domain.md §2, §3, §6.2); everything else stays home. */
+/** What a kernel-side rule can need from the log; everything else stays home. */
 const RELEVANT =
-  /crashkernel|crash kernel|kexec|kdump|fadump|lockdown|locked down|secure ?boot|Linux version|System RAM|^Memory: |Memory limited|sysrq|panic|command line|PEFILE|signature verification/i;
+  /crashkernel|crahskernel|crash kernel|Memory value expected|kexec|kdump|fadump|lockdown|locked down|secure ?boot|Linux version|System RAM|^Memory: |Memory limited|^\s*node +\d+: \[mem |^BIOS-e820: \[mem [^\]]*\] usable|sysrq|panic|command line|PEFILE|signature verification/i;
 
 export interface FilteredDmesg {
   /** the kept lines, unchanged, joined with `\n` */
@@ -26,7 +26,8 @@ export interface FilterDmesgOptions {
 /**
  * Keeps only the kernel log lines a kdumpwatch rule could use – crashkernel/kexec/kdump/fadump,
  * lockdown and Secure Boot, `Linux version`, System RAM / `Memory:`, sysrq and panic lines – so
- * the agent sends no unrelated log text. Lines are kept verbatim (prefixes included) so
+ * the agent sends no unrelated log text. The boot memory map's RAM ranges (`node N: [mem …]`,
+ * e820 `usable`) are kept too: they tell whether RAM exists above 4 GiB. Lines are kept verbatim (prefixes included) so
  * `parseDmesg` reads the result like the full log. Sample input:
  *
  *     [    0.000000] Linux version 6.18.0-8-generic (buildd@…) …      ← kept

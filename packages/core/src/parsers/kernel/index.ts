@@ -6,6 +6,8 @@ export { parseIssue } from "../issue.ts";
 export type { SystemRamInputs } from "./best-system-ram.ts";
 export { bestSystemRam } from "./best-system-ram.ts";
 export { COMMAND_LINE_SIZE } from "./cmdline-text.ts";
+export type { CrashkernelBehaviour, KernelArch } from "./crashkernel-behaviour.ts";
+export { KERNEL_ARCHES, normalizeArch } from "./crashkernel-behaviour.ts";
 export type {
   CrashkernelEvaluation,
   CrashkernelFinding,
@@ -24,6 +26,8 @@ export {
   RAM_SOURCES,
   UNCERTAIN_REASONS,
 } from "./crashkernel-evaluation.ts";
+export type { KernelVersion, ModelRow } from "./crashkernel-model.ts";
+export { CRASHKERNEL_MODEL } from "./crashkernel-model.ts";
 export { parseDmesg } from "./dmesg.ts";
 export { stripDmesgPrefix } from "./dmesg-prefix.ts";
 export type {
@@ -53,8 +57,8 @@ export type {
 export { CRASHKERNEL_SUFFIXES, findCrashkernel } from "./find-crashkernel.ts";
 export type { CrashKernelRegion, IomemRegion, IomemReport } from "./iomem.ts";
 export { parseIomem } from "./iomem.ts";
-export type { KernelArch } from "./kernel-behaviour.ts";
-export { normalizeArch } from "./kernel-behaviour.ts";
+export type { KernelPoint, ResolvedBehaviours } from "./kernel-behaviour.ts";
+export { behavioursAt, resolveKernelBehaviour } from "./kernel-behaviour.ts";
 export type { KernelRelease } from "./kernel-release.ts";
 export { isRhelAutoKernel, parseKernelRelease } from "./kernel-release.ts";
 export { parseKexecCrashLoaded, parseSysfsFlag } from "./kexec-crash-loaded.ts";
@@ -65,6 +69,7 @@ export type { Meminfo } from "./meminfo.ts";
 export { parseMeminfo } from "./meminfo.ts";
 export type { MemparseResult } from "./memparse.ts";
 export { memparse } from "./memparse.ts";
+export type { Placement } from "./place-crashkernel.ts";
 export type { SysctlValue } from "./sysctl-value.ts";
 export { parseSysctlValue } from "./sysctl-value.ts";
 export type { Sysrq, SysrqFunction } from "./sysrq.ts";

@@ -37,7 +37,7 @@ describe("parseIomem over the fixtures", () => {
     expect(
       r.value.crashKernel.map(
         (c) =>
-          `${c.startBytes === null ? "?" : `0x${c.startBytes.toString(16)}`}+${c.sizeBytes === null ? "?" : `${c.sizeBytes / M}M`}${c.parent ? ` under ${c.parent}` : ""}${c.low ? " low" : ""}`,
+          `${c.startBytes === null ? "?" : `0x${BigInt(c.startBytes).toString(16)}`}+${c.sizeBytes === null ? "?" : `${Number(c.sizeBytes) / M}M`}${c.parent ? ` under ${c.parent}` : ""}${c.low ? " low" : ""}`,
       ),
     ).toEqual(regions);
     expect(r.value.crashKernelBytes).toBe(crashBytes);
@@ -64,7 +64,7 @@ describe("parseIomem traps", () => {
       c?.startBytes,
       c?.sizeBytes,
     ]);
-    expect(d?.endBytes, "dmesg's end is exclusive").toBe((c?.endBytes ?? 0) + 1);
+    expect(d?.endBytes, "dmesg's end is exclusive").toBe(Number(c?.endBytes ?? 0) + 1);
   });
 
   test("trap 10: a non-root read zeroes every address: regions are known to exist, sizes are unknown", () => {

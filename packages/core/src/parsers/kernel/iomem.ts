@@ -1,3 +1,4 @@
+import { type ByteCount, toByteCount } from "../../byte-count.ts";
 import type { ParseIssue, ParseResult } from "../issue.ts";
 import { splitInputLines } from "./input-lines.ts";
 
@@ -11,10 +12,10 @@ export interface IomemRegion {
   /** name of the enclosing region, null at top level */
   parent: string | null;
   /** null when the file was read without root (all addresses zero) */
-  startBytes: number | null;
+  startBytes: ByteCount | null;
   /** inclusive end, as /proc/iomem prints it (trap 7) */
-  endBytes: number | null;
-  sizeBytes: number | null;
+  endBytes: ByteCount | null;
+  sizeBytes: ByteCount | null;
 }
 
 export interface CrashKernelRegion extends IomemRegion {
@@ -26,9 +27,11 @@ export interface IomemReport {
   /** every `Crash kernel` entry (case-insensitive, `Crash kernel (low)` included) */
   crashKernel: CrashKernelRegion[];
   /** sum of the crash kernel regions; null when zeroed */
-  crashKernelBytes: number | null;
+  crashKernelBytes: ByteCount | null;
   /** sum of top-level `System RAM` ranges (a proxy for the kernel's memblock size); null when zeroed or absent */
-  systemRamBytes: number | null;
+  systemRamBytes: ByteCount | null;
+  /** exclusive end of the highest top-level `System RAM` range; null when zeroed or absent */
+  systemRamTop: ByteCount | null;
   /** every address reads as zero: the reader lacked CAP_SYS_ADMIN (trap 10); regions exist, sizes unknown */
   zeroed: boolean;
   /** entries parsed */
@@ -37,7 +40,11 @@ export interface IomemReport {
 
 const LINE = /^([ \t]*)([0-9a-fA-F]{1,16})-([0-9a-fA-F]{1,16}) : (.*)$/;
 const CAP = { maxChars: 4 * 1024 * 1024, maxLines: 100_000 };
-const FOUR_GIB = 4 * 1024 * 1024 * 1024;
+const FOUR_GIB = 1n << 32n;
+
+function big(v: ByteCount | null): bigint | null {
+  return v === null ? null : BigInt(v);
+}
 
 /**
  * Parses `/proc/iomem` (`r_show()` in kernel/resource.c: `%*s%0*llx-%0*llx : %s`, two spaces per
@@ -73,9 +80,9 @@ export function parseIomem(text: string): ParseResult<IomemReport> {
       depth,
       name: (m[4] ?? "").trim(),
       parent: depth > 0 ? (stack[depth - 1]?.name ?? null) : null,
-      startBytes: Number(start),
-      endBytes: Number(end),
-      sizeBytes: end >= start ? Number(end - start + 1n) : 0,
+      startBytes: toByteCount(start),
+      endBytes: toByteCount(end),
+      sizeBytes: end >= start ? toByteCount(end - start + 1n) : 0,
     };
     stack.length = depth;
     stack[depth] = region;
@@ -94,17 +101,24 @@ export function parseIomem(text: string): ParseResult<IomemReport> {
     });
   }
   const crash = regions.filter((r) => /^crash kernel\b/i.test(r.name));
-  const above = crash.some((r) => r.startBytes !== null && r.startBytes >= FOUR_GIB);
+  const above = crash.some((r) => (big(r.startBytes) ?? 0n) >= FOUR_GIB);
   const crashKernel: CrashKernelRegion[] = crash.map((r) => ({
     ...r,
-    low: /\(low\)/i.test(r.name) || (above && r.endBytes !== null && r.endBytes < FOUR_GIB),
+    low: /\(low\)/i.test(r.name) || (above && r.endBytes !== null && BigInt(r.endBytes) < FOUR_GIB),
   }));
   const ram = regions.filter((r) => r.depth === 0 && r.name === "System RAM");
+  const sum = (list: IomemRegion[]): ByteCount | null =>
+    toByteCount(list.reduce((n, r) => n + (big(r.sizeBytes) ?? 0n), 0n));
+  const top = ram.reduce((m, r) => {
+    const end = big(r.endBytes);
+    return end !== null && end + 1n > m ? end + 1n : m;
+  }, 0n);
   return {
     value: {
       crashKernel,
-      crashKernelBytes: zeroed ? null : crashKernel.reduce((n, r) => n + (r.sizeBytes ?? 0), 0),
-      systemRamBytes: zeroed || ram.length === 0 ? null : ram.reduce((n, r) => n + (r.sizeBytes ?? 0), 0),
+      crashKernelBytes: zeroed ? null : sum(crashKernel),
+      systemRamBytes: zeroed || ram.length === 0 ? null : sum(ram),
+      systemRamTop: zeroed || ram.length === 0 ? null : toByteCount(top),
       zeroed,
       entries: regions.length,
     },

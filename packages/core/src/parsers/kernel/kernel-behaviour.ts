@@ -1,85 +1,128 @@
-import { type KernelRelease, parseKernelRelease, releaseAtLeast } from "./kernel-release.ts";
+import {
+  type CrashkernelBehaviour,
+  KERNEL_ARCHES,
+  type KernelArch,
+  normalizeArch,
+} from "./crashkernel-behaviour.ts";
+import { CRASHKERNEL_MODEL, type KernelVersion, type ModelRow } from "./crashkernel-model.ts";
+import { parseKernelRelease } from "./kernel-release.ts";
 
-/** Architecture names as `uname -m` prints them (Debian names accepted and mapped). */
-export type KernelArch = "x86_64" | "arm64" | "riscv64" | "loongarch64" | "ppc64le" | "s390x" | "other";
+export type { KernelArch } from "./crashkernel-behaviour.ts";
+export { normalizeArch } from "./crashkernel-behaviour.ts";
 
-export function normalizeArch(machine: string | null | undefined): KernelArch | null {
-  if (typeof machine !== "string" || machine.trim() === "") return null;
-  const m = machine.trim().toLowerCase();
-  if (m === "x86_64" || m === "amd64") return "x86_64";
-  if (m === "aarch64" || m === "arm64") return "arm64";
-  if (m === "riscv64") return "riscv64";
-  if (m === "loongarch64") return "loongarch64";
-  if (m === "ppc64le" || m === "ppc64el" || m === "ppc64") return "ppc64le";
-  if (m === "s390x") return "s390x";
-  return "other";
+/** One kernel as the table sees it: architecture, base version, Enterprise Linux major and build. */
+export interface KernelPoint {
+  arch: KernelArch;
+  version: KernelVersion;
+  el: number | null;
+  /** EL build number; null when unknown */
+  build: number | null;
 }
 
-/** A behaviour switch that is known (true/false) or not (null): then both are evaluated. */
-export type Maybe = boolean | null;
-
-export interface BehaviourGuess {
-  roundRam: Maybe;
-  cmaSuffix: Maybe;
-  highSupported: Maybe;
-  legacyX86: Maybe;
-  defaultLowBytes: bigint | null;
+export interface ResolvedBehaviours {
+  /** the distinct behaviours this kernel may have, the likeliest first */
+  candidates: CrashkernelBehaviour[];
+  /** rows of the table applied to the likeliest behaviour, in order */
+  rows: ModelRow[];
+  /** release and architecture were both known */
+  known: boolean;
 }
 
-const MIB = 1n << 20n;
-
-function atLeast(r: KernelRelease | null, major: number, minor: number): Maybe {
-  return r === null ? null : releaseAtLeast(r, major, minor);
+function atLeast(v: KernelVersion, w: KernelVersion): boolean {
+  return v[0] > w[0] || (v[0] === w[0] && v[1] >= w[1]);
 }
 
-/** between(r, a, b): false below a, true from b on, null in between (an approx. boundary). */
-function between(r: KernelRelease | null, a: [number, number], b: [number, number]): Maybe {
-  if (r === null) return null;
-  if (!releaseAtLeast(r, a[0], a[1])) return false;
-  if (releaseAtLeast(r, b[0], b[1])) return true;
-  return null;
+/** "yes", "no" or "maybe": does the row apply to this kernel? */
+function applies(row: ModelRow, p: KernelPoint): "yes" | "no" | "maybe" {
+  if (row.arch !== "*" && row.arch !== p.arch) return "no";
+  if (row.el !== undefined && row.el !== p.el) return "no";
+  let answer: "yes" | "maybe" = "yes";
+  if (row.buildSince !== undefined) {
+    if (p.build === null) answer = "maybe";
+    else if (p.build < row.buildSince) return "no";
+  }
+  if (row.since !== undefined && atLeast(p.version, row.since)) return answer;
+  if (row.approxSince !== undefined && atLeast(p.version, row.approxSince)) return "maybe";
+  return row.since === undefined && row.approxSince === undefined ? answer : "no";
 }
+
+/** Every behaviour a kernel at this point may have: the product of the rows' choices. */
+export function behavioursAt(p: KernelPoint): { behaviour: CrashkernelBehaviour; rows: ModelRow[] }[] {
+  let partial: { behaviour: Partial<CrashkernelBehaviour>; rows: ModelRow[] }[] = [
+    { behaviour: {}, rows: [] },
+  ];
+  for (const row of CRASHKERNEL_MODEL) {
+    const a = applies(row, p);
+    if (a === "no") continue;
+    const sets = Array.isArray(row.set) ? row.set : [row.set as Partial<CrashkernelBehaviour>];
+    const next: typeof partial = [];
+    for (const s of partial) {
+      if (a === "maybe") next.push(s);
+      for (const set of sets) next.push({ behaviour: { ...s.behaviour, ...set }, rows: [...s.rows, row] });
+    }
+    partial = next;
+  }
+  return partial.map((s) => ({ behaviour: s.behaviour as CrashkernelBehaviour, rows: s.rows }));
+}
+
+/** Versions at which some row starts (or may start): one representative per era. */
+function eraVersions(): KernelVersion[] {
+  const out: KernelVersion[] = [[2, 6]];
+  for (const row of CRASHKERNEL_MODEL) {
+    if (row.since !== undefined) out.push(row.since);
+    if (row.approxSince !== undefined) out.push(row.approxSince);
+  }
+  return out.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+}
+
+/** Typical Enterprise Linux kernels: their base version and EL major (build unknown). */
+const EL_POINTS: readonly [KernelVersion, number][] = [
+  [[5, 14], 9],
+  [[4, 18], 8],
+  [[3, 10], 7],
+  [[2, 6], 6],
+];
+
+const MEMO_LIMIT = 256;
+const memo = new Map<string, ResolvedBehaviours>();
 
 /**
- * What a kernel of this release and architecture does with `crashkernel=` (domain.md §1.2–1.7).
- * Version boundaries are the approximate ones of the domain spec; distro backports make EL8/EL9
- * kernels unknowable for the 128 MiB rounding, so those are null.
+ * The behaviours of the kernel `release` on `arch` according to CRASHKERNEL_MODEL. A known
+ * release and arch give one behaviour, or a few where the table is not pinned; an unknown release
+ * (or arch) gives every behaviour any kernel of the table has, the newest mainline one first.
+ * Answers are memoised (a fleet runs few distinct kernels) and must not be mutated.
  */
-export function guessKernelBehaviour(release: string | null, arch: string | null): BehaviourGuess {
+export function resolveKernelBehaviour(release: string | null, arch: string | null): ResolvedBehaviours {
+  const key = `${release ?? "\u0000"}\u0001${arch ?? "\u0000"}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const answer = resolveUncached(release, arch);
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+  memo.set(key, answer);
+  return answer;
+}
+
+function resolveUncached(release: string | null, arch: string | null): ResolvedBehaviours {
   const r = parseKernelRelease(release);
   const a = normalizeArch(arch);
-  let roundRam = atLeast(r, 6, 0);
-  if (r !== null && (r.el === 8 || r.el === 9)) roundRam = null;
-  const cmaSuffix = atLeast(r, 6, 16);
-  let highSupported: Maybe;
-  let legacyX86: Maybe = false;
-  let defaultLowBytes: bigint | null = null;
-  switch (a) {
-    case "x86_64":
-      highSupported = true;
-      legacyX86 = r === null ? null : !releaseAtLeast(r, 6, 7);
-      defaultLowBytes = 256n * MIB; // max(swiotlb + 8M, 256M) with the default 64M swiotlb
-      break;
-    case "arm64":
-      highSupported = between(r, [5, 19], [6, 2]);
-      defaultLowBytes = 128n * MIB;
-      break;
-    case "riscv64":
-      highSupported = between(r, [6, 6], [6, 7]);
-      defaultLowBytes = 128n * MIB;
-      break;
-    case "loongarch64":
-      highSupported = r === null ? null : releaseAtLeast(r, 6, 7) ? true : null;
-      break;
-    case "ppc64le":
-    case "s390x":
-    case "other":
-      highSupported = false;
-      break;
-    default:
-      // architecture unknown: it may be x86_64
-      highSupported = null;
-      legacyX86 = r !== null && releaseAtLeast(r, 6, 7) ? false : null;
+  const arches: readonly KernelArch[] = a === null ? KERNEL_ARCHES : [a];
+  const points: KernelPoint[] = [];
+  for (const x of arches) {
+    if (r !== null) {
+      points.push({ arch: x, version: [r.major, r.minor], el: r.el, build: r.build });
+      continue;
+    }
+    for (const v of eraVersions()) points.push({ arch: x, version: v, el: null, build: null });
+    for (const [v, el] of EL_POINTS) points.push({ arch: x, version: v, el, build: null });
   }
-  return { roundRam, cmaSuffix, highSupported, legacyX86, defaultLowBytes };
+  const seen = new Map<string, CrashkernelBehaviour>();
+  let rows: ModelRow[] = [];
+  for (const p of points) {
+    for (const { behaviour, rows: applied } of behavioursAt(p)) {
+      const key = JSON.stringify(behaviour, Object.keys(behaviour).sort());
+      if (seen.size === 0) rows = applied;
+      if (!seen.has(key)) seen.set(key, behaviour);
+    }
+  }
+  return { candidates: [...seen.values()], rows, known: r !== null && a !== null };
 }

@@ -19,3 +19,16 @@ describe("parseKernelRelease and isRhelAutoKernel", () => {
     expect(isRhelAutoKernel(release)).toBe(auto);
   });
 });
+
+describe("parseKernelRelease: the distribution build number", () => {
+  test.each<[string, number | null]>([
+    ["5.14.0-133.el9.x86_64", 133],
+    ["5.14.0-427.13.1.el9_4.x86_64", 427],
+    ["5.15.0-69-generic", 69],
+    ["6.1.0-13-amd64", 13],
+    ["6.8", null],
+    ["6.8.0+", null],
+  ])("%s → %s", (release, build) => {
+    expect(parseKernelRelease(release)?.build).toBe(build);
+  });
+});

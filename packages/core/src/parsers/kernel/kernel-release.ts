@@ -13,6 +13,8 @@ export interface KernelRelease {
   patch: number | null;
   /** Enterprise Linux major from a `.elN` tag (`.el7`, `.el8_4`, `.el7uek`), else null */
   el: number | null;
+  /** the distribution's build number after the first `-` (the 133 of `5.14.0-133.el9`), else null */
+  build: number | null;
 }
 
 /** Parses `major.minor[.patch]…`; null when the string does not start like a kernel release. */
@@ -22,12 +24,14 @@ export function parseKernelRelease(release: string | null | undefined): KernelRe
   const m = /^(\d{1,4})\.(\d{1,4})(?:\.(\d{1,6}))?/.exec(text);
   if (!m) return null;
   const el = /\.el(\d{1,2})(?!\d)/.exec(text);
+  const build = /^[^-\s]*-(\d{1,9})/.exec(text);
   return {
     release: text,
     major: Number(m[1]),
     minor: Number(m[2]),
     patch: m[3] === undefined ? null : Number(m[3]),
     el: el ? Number(el[1]) : null,
+    build: build ? Number(build[1]) : null,
   };
 }
 

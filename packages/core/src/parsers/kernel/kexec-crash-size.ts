@@ -1,5 +1,6 @@
-import type { ParseIssue, ParseResult } from "../issue.ts";
-import { readSingleInteger } from "./sysfs-integer.ts";
+import type { ByteCount } from "../../byte-count.ts";
+import type { ParseResult } from "../issue.ts";
+import { readSingleByteCount } from "./sysfs-integer.ts";
 
 /**
  * `/sys/kernel/kexec_crash_size`: decimal bytes of the reservation (kernel/ksysfs.c). Since
@@ -10,14 +11,10 @@ import { readSingleInteger } from "./sysfs-integer.ts";
  *     0
  *     536870912
  *
- * `bytes` is null for text that is not one non-negative integer (insights-core turns that into 0;
+ * `bytes` (a ByteCount: exact up to 2^64 − 1) is null for text that is not one non-negative integer (insights-core turns that into 0;
  * we keep "unknown" apart from "nothing reserved").
  */
-export function parseKexecCrashSize(text: string): ParseResult<{ bytes: number | null }> {
-  const { value, issues } = readSingleInteger(text, "kexec_crash_size");
-  if (value !== null && value < 0) {
-    const negative: ParseIssue = { line: 1, code: "negative", message: "kexec_crash_size is negative" };
-    return { value: { bytes: null }, issues: [...issues, negative] };
-  }
+export function parseKexecCrashSize(text: string): ParseResult<{ bytes: ByteCount | null }> {
+  const { value, issues } = readSingleByteCount(text, "kexec_crash_size");
   return { value: { bytes: value }, issues };
 }

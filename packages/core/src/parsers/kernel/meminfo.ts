@@ -1,11 +1,13 @@
+import { type ByteCount, toByteCount } from "../../byte-count.ts";
 import type { ParseIssue, ParseResult } from "../issue.ts";
 import { splitInputLines } from "./input-lines.ts";
 
 export interface Meminfo {
   /** every field; `kB` values converted to bytes, unit-less ones (HugePages_Total) as printed */
   values: Record<string, number>;
-  memTotalBytes: number | null;
-  memAvailableBytes: number | null;
+  /** exact (a ByteCount) */
+  memTotalBytes: ByteCount | null;
+  memAvailableBytes: ByteCount | null;
 }
 
 const LINE = /^([A-Za-z0-9_()]+):\s*(\d+)(?:\s+(kB))?\s*$/;
@@ -23,6 +25,7 @@ export function parseMeminfo(text: string): ParseResult<Meminfo> {
   const input = splitInputLines(text, CAP);
   const issues: ParseIssue[] = [...input.issues];
   const values: Record<string, number> = Object.create(null);
+  const exact: { MemTotal?: bigint; MemAvailable?: bigint } = {};
   input.lines.forEach((raw, i) => {
     if (raw.trim() === "") return;
     const m = LINE.exec(raw.trim());
@@ -36,11 +39,17 @@ export function parseMeminfo(text: string): ParseResult<Meminfo> {
     }
     const n = Number(m[2]);
     values[m[1] as string] = m[3] === "kB" ? n * 1024 : n;
+    if (m[1] === "MemTotal" || m[1] === "MemAvailable")
+      exact[m[1]] = BigInt(m[2] as string) * (m[3] === "kB" ? 1024n : 1n);
   });
   const total = values.MemTotal;
   if (total === undefined) issues.push({ code: "no-memtotal", message: "no MemTotal line" });
   return {
-    value: { values, memTotalBytes: total ?? null, memAvailableBytes: values.MemAvailable ?? null },
+    value: {
+      values,
+      memTotalBytes: toByteCount(exact.MemTotal),
+      memAvailableBytes: toByteCount(exact.MemAvailable),
+    },
     issues,
   };
 }

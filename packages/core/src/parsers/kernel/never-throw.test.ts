@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { type ByteCount, isByteCount } from "../../byte-count.ts";
+import { anyText } from "../../testing/any-text.ts";
 import type { ParseIssue } from "../issue.ts";
 import { parseDmesg } from "./dmesg.ts";
 import { evaluateCrashkernel } from "./evaluate-crashkernel.ts";
@@ -52,7 +54,7 @@ const fragments = fc.constantFrom(
 );
 const hostile = fc.oneof(
   fc.string(),
-  fc.string({ unit: "binary" }),
+  anyText(),
   fc.uint8Array({ maxLength: 300 }).map((b) => decoder.decode(b)),
   fc.array(fragments, { maxLength: 40 }).map((a) => a.join("")),
 );
@@ -132,10 +134,10 @@ describe("no kernel-side parser throws, whatever the input", () => {
         fc.constantFrom("dmesg", "iomem", "dmesg-memory", "meminfo", null),
         (cmdline, ram, kernelVersion, arch, ramSource) => {
           const e = evaluateCrashkernel({ cmdline, systemRamBytes: ram, kernelVersion, arch, ramSource });
-          const sane = (n: number | null) => n === null || (Number.isFinite(n) && n >= 0);
+          const sane = (n: ByteCount | null) => n === null || isByteCount(n);
           const consistent =
             e.outcome === "reserves"
-              ? e.expectedBytes === null || e.expectedBytes > 0
+              ? e.expectedBytes === null || e.expectedBytes !== 0
               : e.expectedBytes === null || e.expectedBytes === 0;
           return sane(e.expectedBytes) && sane(e.mainBytes) && consistent;
         },

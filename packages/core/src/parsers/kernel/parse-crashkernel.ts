@@ -1,32 +1,18 @@
+import type { CrashkernelBehaviour } from "./crashkernel-behaviour.ts";
 import { type CrashkernelOccurrence, type CrashkernelScan, findCrashkernel } from "./find-crashkernel.ts";
 import { memparseAt } from "./memparse.ts";
 
 /**
- * A faithful port of the kernel's `parse_crashkernel()` family (kernel/crash_reserve.c @35c18f29,
- * domain.md §1.2–1.5), in exact unsigned 64-bit arithmetic. It answers "what would this kernel
- * parse out of this command line for this much memory", including the warning it would print.
- * Version- and arch-dependent behaviour comes in as switches; `evaluateCrashkernel` picks them.
+ * A faithful port of the kernel's `parse_crashkernel()` family (kernel/crash_reserve.c @35c18f29;
+ * kernel/crash_core.c before v6.9), in exact unsigned 64-bit arithmetic. It answers "what would
+ * this kernel parse out of this command line for this much memory", including the warnings it
+ * would print in that kernel's wording. What differs between kernels comes in as a
+ * CrashkernelBehaviour (crashkernel-model.ts); `evaluateCrashkernel` picks it.
  */
 
 const SZ_128M = 128n << 20n;
 const ULLONG_MAX = (1n << 64n) - 1n;
 const NAME_LENGTH = "crashkernel=".length;
-
-export interface KernelBehaviour {
-  /** total memory is rounded up to 128 MiB before range comparison (approx. v6.0+, K-ROUND) */
-  roundRam: boolean;
-  /** `,cma` is a known suffix and parsed (approx. v6.16+) */
-  cmaSuffix: boolean;
-  /** the architecture passes `high`: `,high`/`,low` are consulted when no plain value exists */
-  highSupported: boolean;
-  /**
-   * x86 before the generic code (≤ approx. v6.6, K-X86-510): `,high` is also tried when the plain value
-   * failed or resolved to 0, and an invalid `,low` falls back to the default low size
-   */
-  legacyX86: boolean;
-  /** DEFAULT_CRASH_KERNEL_LOW_SIZE of the arch; null when not known */
-  defaultLowBytes: bigint | null;
-}
 
 export interface RangeEntry {
   /** the entry text, e.g. `2G-4G:320M` */
@@ -43,8 +29,10 @@ export interface KernelCrashkernelParse {
   status: ParseStatus;
   crashSize: bigint;
   crashBase: bigint;
-  /** the low size the kernel would use with `,high` (given or default; null when the default is unknown) */
+  /** the low size with `,high`: `,low`, else the default (null when the default is unknown) */
   lowSize: bigint | null;
+  /** the value of the last `,low` token when it parses (x86 before v6.7 also uses it for a fallback) */
+  lowParam: bigint | null;
   cmaSize: bigint;
   high: boolean;
   /** pr_warn/pr_info lines the parse of the plain / `,high` / `,low` tokens prints, in order */
@@ -78,8 +66,17 @@ function sub(): Sub {
   return { ret: 0, size: 0n, base: 0n, messages: [], visited: [], selected: null, totalMem: null };
 }
 
-/** parse_crashkernel_mem(): `start-[end]:size[,…][@offset]`. */
-function parseMem(s: string, systemRam: bigint, roundRam: boolean): Sub {
+const OFFSET_EXPECTED = {
+  bare: "Memory value expected after '@'",
+  typo: "crahskernel: Memory value expected after '@'",
+  prefixed: "crashkernel: Memory value expected after '@'",
+} as const;
+
+type Wording = Pick<CrashkernelBehaviour, "rangeSizeMessage" | "offsetMessage">;
+const NEWEST: Wording = { rangeSizeMessage: "prefixed", offsetMessage: "prefixed" };
+
+/** parse_crashkernel_mem(): `start-[end]:size[,…][@offset]`, warnings in the kernel's wording. */
+function parseMem(s: string, systemRam: bigint, roundRam: boolean, wording: Wording): Sub {
   const r = sub();
   const total = roundRam ? ((systemRam + SZ_128M - 1n) / SZ_128M) * SZ_128M : systemRam;
   r.totalMem = total;
@@ -109,7 +106,8 @@ function parseMem(s: string, systemRam: bigint, roundRam: boolean): Sub {
     if (ch(s, cur) !== ":") return fail("crashkernel: ':' expected");
     cur++;
     const c = memparseAt(s, cur);
-    if (c.end === cur) return fail("crashkernel: Memory value expected");
+    if (c.end === cur)
+      return fail(`${wording.rangeSizeMessage === "bare" ? "" : "crashkernel: "}Memory value expected`);
     cur = c.end;
     r.visited.push({
       raw: s.slice(entryStart, cur),
@@ -132,7 +130,7 @@ function parseMem(s: string, systemRam: bigint, roundRam: boolean): Sub {
     if (ch(s, cur) === "@") {
       cur++;
       const o = memparseAt(s, cur);
-      if (o.end === cur) return fail("crashkernel: Memory value expected after '@'");
+      if (o.end === cur) return fail(OFFSET_EXPECTED[wording.offsetMessage]);
       r.base = o.value;
     }
   } else {
@@ -186,7 +184,7 @@ function parseOne(
   line: string,
   occurrence: CrashkernelOccurrence | null,
   systemRam: bigint,
-  roundRam: boolean,
+  b: Pick<CrashkernelBehaviour, "roundRam" | "rangeSizeMessage" | "offsetMessage">,
   suffix: string | null,
 ): Sub | "ENOENT" {
   if (occurrence === null) return "ENOENT";
@@ -194,23 +192,25 @@ function parseOne(
   if (suffix !== null) return parseSuffix(rest, `,${suffix}`);
   const colon = rest.indexOf(":");
   const space = rest.indexOf(" ");
-  if (colon >= 0 && (space < 0 || colon < space)) return parseMem(rest, systemRam, roundRam);
+  if (colon >= 0 && (space < 0 || colon < space)) return parseMem(rest, systemRam, b.roundRam, b);
   return parseSimple(rest);
 }
 
 /** Every `start-[end]:size` entry of a range value, in order, up to the first syntax error. */
 export function listCrashkernelRanges(value: string): RangeEntry[] {
-  return parseMem(value, ULLONG_MAX, false).visited;
+  return parseMem(value, ULLONG_MAX, false, NEWEST).visited;
 }
 
 /**
- * `parse_crashkernel()` for a command line and a memory size (bytes, as memblock counts it).
- * Pass a scan made with the same `cmaSuffix` setting, or let the function scan.
+ * `parse_crashkernel()` for a command line and a memory size (bytes, as memblock counts it), as
+ * the kernel of `behaviour` runs it; `defaultLow` is that kernel's default low size (null: not
+ * known). Pass a scan made with the same `cmaSuffix` setting, or let the function scan.
  */
 export function parseCrashkernelLikeKernel(
   cmdline: string,
   systemRam: bigint,
-  behaviour: KernelBehaviour,
+  behaviour: CrashkernelBehaviour,
+  defaultLow: bigint | null,
   scan: CrashkernelScan = findCrashkernel(cmdline, { cmaSuffix: behaviour.cmaSuffix }).value,
 ): KernelCrashkernelParse {
   const out: KernelCrashkernelParse = {
@@ -218,6 +218,7 @@ export function parseCrashkernelLikeKernel(
     crashSize: 0n,
     crashBase: 0n,
     lowSize: 0n,
+    lowParam: null,
     cmaSize: 0n,
     high: false,
     messages: [],
@@ -231,7 +232,9 @@ export function parseCrashkernelLikeKernel(
   const take = (r: Sub): void => {
     out.messages.push(...r.messages);
   };
-  const plain = parseOne(line, scan.plain, systemRam, behaviour.roundRam, null);
+  const lowToken = scan.low === null ? "ENOENT" : parseOne(line, scan.low, systemRam, behaviour, "low");
+  if (lowToken !== "ENOENT" && lowToken.ret === 0) out.lowParam = lowToken.size;
+  const plain = parseOne(line, scan.plain, systemRam, behaviour, null);
   let ret: ParseStatus;
   if (plain === "ENOENT") ret = "ENOENT";
   else {
@@ -245,10 +248,11 @@ export function parseCrashkernelLikeKernel(
     ret = plain.ret === 0 ? "ok" : "EINVAL";
   }
   const tryHigh =
-    behaviour.highSupported &&
-    (ret === "ENOENT" || (behaviour.legacyX86 && (ret !== "ok" || out.crashSize === 0n)));
+    behaviour.high === "if-missing"
+      ? ret === "ENOENT"
+      : behaviour.high === "after-failure" && (ret !== "ok" || out.crashSize === 0n);
   if (tryHigh) {
-    const high = parseOne(line, scan.high, systemRam, behaviour.roundRam, "high");
+    const high = parseOne(line, scan.high, systemRam, behaviour, "high");
     if (high === "ENOENT" || high.ret !== 0 || high.size === 0n) {
       if (high !== "ENOENT") {
         take(high);
@@ -265,12 +269,11 @@ export function parseCrashkernelLikeKernel(
     out.visited = [];
     out.selected = null;
     out.totalMem = null;
-    const low = parseOne(line, scan.low, systemRam, behaviour.roundRam, "low");
-    if (low === "ENOENT") out.lowSize = behaviour.defaultLowBytes;
+    if (lowToken === "ENOENT") out.lowSize = defaultLow;
     else {
-      take(low);
-      if (low.ret === 0) out.lowSize = low.size;
-      else if (behaviour.legacyX86) out.lowSize = behaviour.defaultLowBytes;
+      take(lowToken);
+      if (lowToken.ret === 0) out.lowSize = lowToken.size;
+      else if (behaviour.badLow === "default") out.lowSize = defaultLow;
       else {
         out.status = "EINVAL";
         return out;
@@ -279,8 +282,8 @@ export function parseCrashkernelLikeKernel(
     out.high = true;
     ret = "ok";
   }
-  if (behaviour.cmaSuffix) {
-    const cma = parseOne(line, scan.cma, systemRam, behaviour.roundRam, "cma");
+  if (behaviour.cmaReserve) {
+    const cma = parseOne(line, scan.cma, systemRam, behaviour, "cma");
     if (cma !== "ENOENT") {
       out.cmaMessages.push(...cma.messages);
       out.cmaSize = cma.size;

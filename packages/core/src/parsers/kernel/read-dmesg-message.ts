@@ -1,3 +1,4 @@
+import { type ByteCount, toByteCount } from "../../byte-count.ts";
 import {
   CMA,
   COMMAND_LINE,
@@ -13,12 +14,18 @@ import {
   MENTIONS_KEXEC,
   PANIC,
   PARSER,
+  RAM_RANGE,
   SECURE_BOOT,
   SYSRQ,
 } from "./dmesg-formats.ts";
 import type { DmesgLine, DmesgReport } from "./dmesg-report.ts";
 
 // Classifies one kernel log message into the dmesg report (the formats live in dmesg-formats.ts).
+
+/** An exact byte count, null beyond the kernel's 64 bits (such a line is not what a kernel printed). */
+function bytes(v: bigint): ByteCount | null {
+  return toByteCount(v);
+}
 
 /** A report with nothing found yet. */
 export function emptyDmesgReport(): DmesgReport {
@@ -31,6 +38,7 @@ export function emptyDmesgReport(): DmesgReport {
     parserMessages: [],
     systemRam: null,
     memoryTotal: null,
+    ramTop: null,
     lockdown: [],
     sysrq: [],
     panics: [],
@@ -53,16 +61,17 @@ export function readDmesgMessage(
   let m = LEGACY.exec(body);
   if (m) {
     const low = m[2] !== undefined;
-    const size = Number(m[1]) * MB;
-    const base = Number(m[3]) * MB;
-    const ram = m[4] === "System RAM" ? Number(m[5]) * MB : null;
+    const size = bytes(BigInt(m[1] as string) * MB);
+    const base = BigInt(m[3] as string) * MB;
+    const ram = m[4] === "System RAM" ? bytes(BigInt(m[5] as string) * MB) : null;
+    if (size === null) return false;
     r.reservations.push({
       ...at,
       region: low ? "low" : "main",
       format: "legacy",
-      baseBytes: base,
+      baseBytes: bytes(base),
       sizeBytes: size,
-      endBytes: base + size,
+      endBytes: bytes(base + BigInt(size)),
       systemRamBytes: ram,
       ranges: null,
       prFmt,
@@ -79,9 +88,9 @@ export function readDmesgMessage(
       ...at,
       region: m[1] === undefined ? "main" : "low",
       format: "generic",
-      baseBytes: base,
-      sizeBytes: Math.max(0, end - base),
-      endBytes: end,
+      baseBytes: bytes(base),
+      sizeBytes: end > base ? (bytes(end - base) ?? 0) : 0,
+      endBytes: bytes(end),
       systemRamBytes: null,
       ranges: null,
       prFmt,
@@ -96,7 +105,7 @@ export function readDmesgMessage(
       region: "cma",
       format: "cma",
       baseBytes: null,
-      sizeBytes: Number(m[1]) * MB,
+      sizeBytes: bytes(BigInt(m[1] as string) * MB) ?? 0,
       endBytes: null,
       systemRamBytes: null,
       ranges: Number(m[2]),
@@ -108,21 +117,21 @@ export function readDmesgMessage(
   m = FADUMP.exec(body);
   if (m) {
     const base = hex(m[2]);
-    const size = Number(m[1]) * MB;
-    const ram = Number(m[3]) * MB;
+    const size = BigInt(m[1] as string) * MB;
+    const ram = bytes(BigInt(m[3] as string) * MB);
     r.reservations.push({
       ...at,
       region: "fadump",
       format: "fadump",
-      baseBytes: base,
-      sizeBytes: size,
-      endBytes: base + size,
+      baseBytes: bytes(base),
+      sizeBytes: bytes(size) ?? 0,
+      endBytes: bytes(base + size),
       systemRamBytes: ram,
       ranges: null,
       prFmt,
       cancelledBy: null,
     });
-    r.systemRam ??= { ...at, megabytes: Number(m[3]), bytes: ram };
+    if (ram !== null) r.systemRam ??= { ...at, megabytes: Number(m[3]), bytes: ram };
     return true;
   }
   for (const [re, code] of PARSER) {
@@ -136,9 +145,9 @@ export function readDmesgMessage(
     const f = re.exec(body);
     if (!f) continue;
     const g = f[1];
-    let size: number | null = null;
+    let size: ByteCount | null = null;
     if (g !== undefined && unit !== null)
-      size = unit === "hex" ? hex(g) : Number(g) * (unit === "mb" ? MB : 1024);
+      size = bytes(unit === "hex" ? hex(g) : BigInt(g) * (unit === "mb" ? MB : 1024n));
     r.failures.push({ ...at, code, region, sizeBytes: size });
     if (code === "ppc-cancelled") {
       const undone = r.reservations.findLast(
@@ -171,7 +180,15 @@ export function readDmesgMessage(
   }
   m = MEMORY.exec(message);
   if (m) {
-    r.memoryTotal = { ...at, bytes: Number(m[2]) * 1024 };
+    const total = bytes(BigInt(m[2] as string) * 1024n);
+    if (total !== null) r.memoryTotal = { ...at, bytes: total };
+    return true;
+  }
+  m = RAM_RANGE.exec(message);
+  if (m) {
+    const top = bytes(hex(m[2]) + 1n);
+    if (top !== null && (r.ramTop === null || BigInt(top) > BigInt(r.ramTop.bytes)))
+      r.ramTop = { ...at, bytes: top };
     return true;
   }
   m = SYSRQ.exec(message);

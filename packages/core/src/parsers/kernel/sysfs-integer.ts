@@ -1,3 +1,4 @@
+import { type ByteCount, toByteCount } from "../../byte-count.ts";
 import type { ParseIssue } from "../issue.ts";
 
 /**
@@ -31,4 +32,36 @@ export function parseKernelInteger(s: string): number | null {
   else if (digits.length > 1 && digits.startsWith("0")) v = Number.parseInt(digits.slice(1), 8);
   else v = Number.parseInt(digits, 10);
   return m[1] === "-" && v !== 0 ? -v : v;
+}
+
+/**
+ * A one-value file holding a byte count (`kexec_crash_size`, `fadump/mem_reserved`): a decimal,
+ * `0x` hex or leading-`0` octal integer, exact up to 2^64 − 1 (the kernel prints an unsigned
+ * 64-bit value). Null (with an issue) for anything else, a negative value included.
+ */
+export function readSingleByteCount(
+  text: unknown,
+  what: string,
+): { value: ByteCount | null; issues: ParseIssue[] } {
+  const s = typeof text === "string" ? text.slice(0, 4096).trim() : "";
+  if (s === "") return { value: null, issues: [{ code: "empty", message: `${what} is empty` }] };
+  const m = /^\+?(0[xX][0-9a-fA-F]{1,16}|0[0-7]{0,22}|[1-9][0-9]{0,19})$/.exec(s);
+  let v: bigint | null = null;
+  if (m) {
+    const digits = m[1] as string;
+    if (/^0[xX]/.test(digits)) v = BigInt(digits);
+    else if (digits.length > 1 && digits.startsWith("0")) v = BigInt(`0o${digits.slice(1)}`);
+    else v = BigInt(digits);
+  }
+  const value = toByteCount(v);
+  if (value !== null) return { value, issues: [] };
+  const negative = /^-\s*[0-9]/.test(s);
+  return {
+    value: null,
+    issues: [
+      negative
+        ? { line: 1, code: "negative", message: `${what} is negative` }
+        : { line: 1, code: "not-a-byte-count", message: `${what} is not one byte count: ${s.slice(0, 80)}` },
+    ],
+  };
 }

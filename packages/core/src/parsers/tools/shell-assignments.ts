@@ -107,30 +107,64 @@ export function parseShellAssignments(
   return { value: { assignments, vars }, issues };
 }
 
-/** Scans one shell word starting at `pos`: quotes, escapes and parameter expansion. */
+/** Characters that end a run of literal text, outside quotes and inside double quotes. */
+const SPECIAL_UNQUOTED = /[ \t\n;\\'"$`]/g;
+const SPECIAL_DOUBLE = /[\\"$`]/g;
+
+/**
+ * Where the next `close` at or after a position is, remembered while positions only grow, so that
+ * looking for a closing `)`, `` ` `` or `}` costs one pass over the statement in all, however many
+ * unclosed openers there are (an indexOf from each `$(` of `x=$($($(…` would be quadratic).
+ */
+function nextFinder(s: string, close: string): (from: number) => number {
+  let at = -2; // -2: not searched yet; -1: none left
+  return (from) => {
+    if (at !== -2 && (at === -1 || at >= from)) return at;
+    at = s.indexOf(close, from);
+    return at;
+  };
+}
+
+/**
+ * Scans one shell word starting at `pos`: quotes, escapes and parameter expansion. Runs of plain
+ * text are copied as slices and every search moves forward only, so the work is linear in `s`.
+ */
 function scanValue(s: string, pos: number, vars: Readonly<Record<string, string>>): Scan {
-  let out = "";
+  const parts: string[] = [];
+  const find = { paren: nextFinder(s, ")"), tick: nextFinder(s, "`"), brace: nextFinder(s, "}") };
   let i = pos;
   let unexpanded = false;
   let quote: "'" | '"' | null = null;
   while (i < s.length) {
-    const c = s[i]!;
     if (quote === "'") {
-      if (c === "'") quote = null;
-      else out += c;
-      i++;
+      const close = s.indexOf("'", i);
+      if (close < 0) {
+        parts.push(s.slice(i));
+        i = s.length;
+        break;
+      }
+      parts.push(s.slice(i, close));
+      quote = null;
+      i = close + 1;
       continue;
     }
+    const special = quote === null ? SPECIAL_UNQUOTED : SPECIAL_DOUBLE;
+    special.lastIndex = i;
+    const next = special.exec(s)?.index ?? s.length;
+    if (next > i) parts.push(s.slice(i, next));
+    i = next;
+    if (i >= s.length) break;
+    const c = s.charAt(i);
     if (quote === null && (c === " " || c === "\t" || c === "\n" || c === ";")) break;
     if (c === "\\") {
-      if (i + 1 >= s.length) return { value: out, end: i + 1, open: true, unexpanded };
-      const n = s[i + 1]!;
+      if (i + 1 >= s.length) return { value: parts.join(""), end: i + 1, open: true, unexpanded };
+      const n = s.charAt(i + 1);
       if (n === "\n") {
         i += 2;
         continue;
       }
-      if (quote === '"' && !'"\\$`'.includes(n)) out += c;
-      out += n;
+      if (quote === '"' && !'"\\$`'.includes(n)) parts.push(c);
+      parts.push(n);
       i += 2;
       continue;
     }
@@ -145,34 +179,47 @@ function scanValue(s: string, pos: number, vars: Readonly<Record<string, string>
       continue;
     }
     if (c === "$" || c === "`") {
-      const ex = expand(s, i, vars);
+      const ex = expand(s, i, vars, find);
       if (ex) {
-        out += ex.value;
+        parts.push(ex.value);
         unexpanded ||= ex.unexpanded;
         i = ex.end;
         continue;
       }
     }
-    out += c;
+    parts.push(c);
     i++;
   }
-  return { value: out, end: i, open: quote !== null, unexpanded };
+  return { value: parts.join(""), end: i, open: quote !== null, unexpanded };
 }
+
+const SIMPLE = /\$([A-Za-z_][A-Za-z0-9_]*)/y;
+const BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}/y;
 
 function expand(
   s: string,
   i: number,
   vars: Readonly<Record<string, string>>,
+  find: Record<"paren" | "tick" | "brace", (from: number) => number>,
 ): { value: string; end: number; unexpanded: boolean } | null {
   if (s[i] === "`" || s.startsWith("$(", i)) {
-    const close = s[i] === "`" ? s.indexOf("`", i + 1) : s.indexOf(")", i + 2);
+    const close = s[i] === "`" ? find.tick(i + 1) : find.paren(i + 2);
     if (close < 0) return null;
     return { value: s.slice(i, close + 1), end: close + 1, unexpanded: true };
   }
-  const simple = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(s.slice(i, i + 256));
-  if (simple) return { value: vars[simple[1]!] ?? "", end: i + simple[0].length, unexpanded: false };
-  const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}/.exec(s.slice(i, i + 4096));
-  if (!braced) return null;
+  SIMPLE.lastIndex = i;
+  const simple = SIMPLE.exec(s);
+  if (simple) {
+    // names are read up to 255 characters; the rest of a longer one stays literal text
+    const length = Math.min(simple[0].length, 256);
+    return { value: vars[simple[1]!.slice(0, length - 1)] ?? "", end: i + length, unexpanded: false };
+  }
+  // ${…} only within 4096 characters: no `}` that close means no expansion, without a regex pass
+  const brace = find.brace(i + 2);
+  if (s[i + 1] !== "{" || brace < 0 || brace - i >= 4096) return null;
+  BRACED.lastIndex = i;
+  const braced = BRACED.exec(s);
+  if (!braced || braced.index + braced[0].length - 1 !== brace) return null;
   const current = vars[braced[1]!];
   const op = braced[2];
   const word = braced[3] ?? "";
