@@ -2,7 +2,9 @@
 // without node_modules, and its manual pages, dist/man/*.8, from the same command-line definition.
 //
 // The file is a launcher written in ES5 (it parses on any Node, even 0.10) that refuses a Node older
-// than 10.19 with one line and exit 70, then runs the bundle it carries as a string: CommonJS,
+// than 10.19 with one line and exit 70, then runs the bundle it carries deflated (raw DEFLATE, base64;
+// node's own zlib inflates it, every Node has inflateRawSync) — minified code is mostly identifiers and
+// message text, so this keeps the file at about a third of the code's size. The bundle: CommonJS,
 // syntax lowered by esbuild to what Node 10.19 parses (target node10.19), `node:` prefixes stripped
 // (Node < 14.18 has none), `fs/promises` redirected to src/compat/fs-promises.ts. Library features
 // newer than Node 10.19 are filled in by src/compat/legacy-builtins.ts, and the runtime audit
@@ -11,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { deflateRawSync } from "node:zlib";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,12 +53,14 @@ const code = bundled.outputFiles[0].text;
 if (/require\("node:|require\("fs\/promises"\)/.test(code)) {
   throw new Error("the bundle still requires a node: or fs/promises module, which Node 10.19 lacks");
 }
+const packed = deflateRawSync(Buffer.from(code, "utf8"), { level: 9 }).toString("base64");
 
 const launcher = `#!/usr/bin/env node
 // kdumpwatch-agent ${version}: can this host capture a kernel crash dump right now?
 // This launcher is ES5 on purpose: any Node parses it, so a Node older than ${MIN_NODE} is told so
 // in one line and exits 70 instead of failing with a SyntaxError (exit 1 = "at_risk").
-// The agent itself is the string below (CommonJS, built for Node ${MIN_NODE}; see apps/agent/build.mjs).
+// The agent itself is the deflated, base64 string below (CommonJS, built for Node ${MIN_NODE} from
+// apps/agent/src by apps/agent/build.mjs); test/e2e/agent-old-node.test.ts shows how to read it.
 var KDUMPWATCH_AGENT_MIN_NODE = ${JSON.stringify(MIN_NODE)};
 (function () {
   var have = String(process.versions && process.versions.node).split(".");
@@ -70,14 +75,7 @@ var KDUMPWATCH_AGENT_MIN_NODE = ${JSON.stringify(MIN_NODE)};
   }
 })();
 try {
-  require("vm").runInThisContext("(function (exports, require, module, __filename, __dirname) {" + ${JSON.stringify(
-    code,
-  )
-    .replace(/\u2028/g, "\\u2028")
-    .replace(
-      /\u2029/g,
-      "\\u2029",
-    )} + "\\n})", { filename: __filename })(exports, require, module, __filename, __dirname);
+  require("vm").runInThisContext("(function (exports, require, module, __filename, __dirname) {" + require("zlib").inflateRawSync(Buffer.from(${JSON.stringify(packed)}, "base64")).toString("utf8") + "\\n})", { filename: __filename })(exports, require, module, __filename, __dirname);
 } catch (err) {
   process.stderr.write("kdumpwatch-agent: internal error: " + (err && err.message ? err.message : String(err)) + "\\n");
   process.exit(70);

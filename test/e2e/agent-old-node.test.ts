@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { inflateRawSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { killAllAgents } from "./support/agents.ts";
 import {
@@ -169,7 +170,11 @@ describe("the agent file on old Node.js versions", () => {
   });
 
   test("the file requires only modules every supported Node has, and no web global Node 10 lacks", () => {
-    const text = readFileSync(agentBundle, "utf8");
+    const file = readFileSync(agentBundle, "utf8");
+    const text = unpacked(file);
+    expect(text, "the unpacked code is the agent").toMatch(/kdumpwatch-agent/);
+    expect(text.length, "the code is carried deflated").toBeGreaterThan(Buffer.byteLength(file));
+    expect(file).not.toMatch(/require\(\\?"(?!vm"|zlib")/);
     expect(text).not.toMatch(/require\(\\?"node:/);
     expect(text).not.toMatch(/require\(\\?"fs\/promises/);
     for (const global of ["structuredClone", "AbortController", "queueMicrotask", "TextDecoder", "fetch("]) {
@@ -177,7 +182,7 @@ describe("the agent file on old Node.js versions", () => {
         false,
       );
     }
-    expect(Buffer.byteLength(text), "bundle budget 300 kB").toBeLessThanOrEqual(300_000);
+    expect(Buffer.byteLength(file), "bundle budget 300 kB").toBeLessThanOrEqual(300_000);
   });
 
   test("run --once enrolls and is acknowledged by a real server on every supported Node", async () => {
@@ -214,3 +219,10 @@ describe("the agent file on old Node.js versions", () => {
     expect(hosts.hosts.length, JSON.stringify(hosts).slice(0, 300)).toBeGreaterThanOrEqual(1);
   });
 });
+
+/** The agent's code inside the launcher: the base64 raw-DEFLATE string apps/agent/build.mjs packs. */
+function unpacked(launcher: string): string {
+  const packed = launcher.match(/inflateRawSync\(Buffer\.from\("([A-Za-z0-9+/=]+)", "base64"\)\)/)?.[1];
+  expect(packed, "the launcher's layout (apps/agent/build.mjs)").toBeDefined();
+  return inflateRawSync(Buffer.from(packed ?? "", "base64")).toString("utf8");
+}

@@ -23,44 +23,89 @@ interface Judged {
   facts: Record<string, unknown>;
 }
 
-const names = readdirSync(CAPTURES, { withFileTypes: true })
+const all = readdirSync(CAPTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(CAPTURES, d.name, "expected.json")))
   .map((d) => d.name)
   .sort();
 
+/**
+ * test/captures/PENDING.json: real-world captures whose signed verdict the core does not reach yet,
+ * each with the reason (work of issue 11 still to land). They are printed, run, and must still
+ * disagree: the day the core gets one right, this test fails until it leaves the list. A capture's
+ * expected.json is never changed to match the code.
+ */
+const pending = JSON.parse(readFileSync(join(CAPTURES, "PENDING.json"), "utf8")) as Record<string, string>;
+const names = all.filter((n) => !(n in pending));
+
+function judge(name: string): { judged: Judged; status: number | null } {
+  const run = runAgent(["check", "--root", join(CAPTURES, name), "--json"]);
+  expect(run.stderr, "no stack trace, no noise").not.toMatch(STACK_TRACE);
+  try {
+    return { judged: JSON.parse(run.stdout) as Judged, status: run.status };
+  } catch {
+    throw new Error(
+      `check --json printed no JSON (exit ${run.status}): ${run.stdout.slice(0, 500)} ${run.stderr}`,
+    );
+  }
+}
+
+/** The fail/warn check ids that expected.json asserts (its `unasserted` ids left out on both sides). */
+function failingOf(
+  judged: Judged,
+  expected: ReturnType<typeof readExpected>,
+): { got: string[]; want: string[] } {
+  const unasserted = new Set(Object.keys(expected.unasserted ?? {}));
+  const got = judged.checks
+    .filter((c) => (c.status === "fail" || c.status === "warn") && !unasserted.has(c.id))
+    .map((c) => c.id)
+    .sort();
+  return { got, want: expected.failing.filter((id) => !unasserted.has(id)).sort() };
+}
+
 describe("check --root on the whole-host captures", () => {
-  test("there are at least 15 captures, each documented in SOURCES.md", () => {
-    expect(names.length, names.join(", ")).toBeGreaterThanOrEqual(15);
+  test("there are at least 50 captures, each documented in SOURCES.md", () => {
+    expect(all.length, all.join(", ")).toBeGreaterThanOrEqual(50);
     const sources = readFileSync(join(CAPTURES, "SOURCES.md"), "utf8");
-    for (const name of names) expect(sources, `SOURCES.md lacks ${name}`).toContain(`## ${name}`);
+    for (const name of all) expect(sources, `SOURCES.md lacks ${name}`).toContain(`## ${name}`);
   });
 
-  test.each(names)("%s", (name) => {
-    const dir = join(CAPTURES, name);
-    const expected = readExpected(name);
-    const run = runAgent(["check", "--root", dir, "--json"]);
-    expect(run.stderr, "no stack trace, no noise").not.toMatch(STACK_TRACE);
-    let judged: Judged;
-    try {
-      judged = JSON.parse(run.stdout) as Judged;
-    } catch {
-      throw new Error(
-        `check --json printed no JSON (exit ${run.status}): ${run.stdout.slice(0, 500)} ${run.stderr}`,
-      );
+  test("the pending list names real captures, each with its reason, and is printed", () => {
+    for (const [name, reason] of Object.entries(pending)) {
+      expect(all, `PENDING.json names ${name}, which is no capture`).toContain(name);
+      expect(reason.length, `PENDING.json: ${name} needs a reason`).toBeGreaterThan(20);
     }
+    const list = Object.entries(pending).map(([n, r]) => `  ${n}: ${r}`);
+    console.log(
+      `captures pending (not run against their expected verdict, ${list.length}):\n${list.join("\n")}`,
+    );
+  });
+
+  test.each(Object.keys(pending))(
+    "pending %s still disagrees with its expected.json (else take it off the list)",
+    (name) => {
+      const expected = readExpected(name);
+      const { judged } = judge(name);
+      const { got, want } = failingOf(judged, expected);
+      const agrees = judged.verdict === expected.verdict && JSON.stringify(got) === JSON.stringify(want);
+      expect(
+        agrees,
+        `${name} now gives ${judged.verdict} [${got}] as signed: remove it from PENDING.json`,
+      ).toBe(false);
+    },
+  );
+
+  test.each(names)("%s", (name) => {
+    const expected = readExpected(name);
+    const { judged, status } = judge(name);
     const statuses = Object.fromEntries(judged.checks.map((c) => [c.id, `${c.status}: ${c.summary}`]));
     const context = `${name}\n${JSON.stringify(statuses, null, 2)}`;
 
     expect(judged.verdict, context).toBe(expected.verdict);
-    expect(run.status, `exit status of ${judged.verdict}`).toBe(EXIT_BY_VERDICT[expected.verdict]);
+    expect(status, `exit status of ${judged.verdict}`).toBe(EXIT_BY_VERDICT[expected.verdict]);
     expect(judged.facts, `${name}: key facts`).toMatchObject(expected.facts);
 
-    const unasserted = new Set(Object.keys(expected.unasserted ?? {}));
-    const failing = judged.checks
-      .filter((c) => (c.status === "fail" || c.status === "warn") && !unasserted.has(c.id))
-      .map((c) => c.id)
-      .sort();
-    expect(failing, context).toEqual(expected.failing.filter((id) => !unasserted.has(id)).sort());
+    const { got: failing, want } = failingOf(judged, expected);
+    expect(failing, context).toEqual(want);
 
     for (const check of judged.checks) {
       if (check.status === "fail" || check.status === "warn" || check.status === "unknown") {

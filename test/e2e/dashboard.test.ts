@@ -171,10 +171,16 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<v
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
+// captures whose signed verdict the core does not reach yet are listed in PENDING.json (see
+// check-captures.test.ts); the dashboard must show each host's expected verdict, so they stay out
+const pendingCaptures = existsSync(join(CAPTURES, "PENDING.json"))
+  ? Object.keys(JSON.parse(readFileSync(join(CAPTURES, "PENDING.json"), "utf8")) as Record<string, string>)
+  : [];
 const captures = existsSync(CAPTURES)
   ? readdirSync(CAPTURES, { withFileTypes: true })
       .filter((d) => d.isDirectory() && existsSync(join(CAPTURES, d.name, "expected.json")))
       .map((d) => d.name)
+      .filter((name) => !pendingCaptures.includes(name))
       .sort()
   : [];
 const expected = new Map<string, Expected>(
@@ -281,14 +287,15 @@ describe("dashboard against the real server and agents", () => {
   });
 
   test("a failing check from 'failing most' filters the list, survives a reload, and exports the same view", async () => {
-    const check = "kdump.loaded";
+    // "failing most" ranks root causes first: crashkernel.param is one on two captures
+    const check = "crashkernel.param";
     await page.locator(`[data-testid=top-check][href*="check=${check}"]`).click();
     await expect
       .poll(() => page.evaluate(() => (globalThis as unknown as InPage).location.hash))
       .toContain(`check=${encodeURIComponent(check)}`);
 
     const mustShow = initial.filter((c) => expected.get(c)?.failing?.includes(check));
-    expect(mustShow.length, "some capture fails kdump.loaded").toBeGreaterThan(1);
+    expect(mustShow.length, "some captures fail crashkernel.param").toBeGreaterThan(1);
     const listed = () =>
       page.locator("[data-testid=host-row]").evaluateAll((rows) =>
         rows.map((r) => ({
@@ -367,7 +374,7 @@ describe("dashboard against the real server and agents", () => {
   });
 
   test("a token created on the Enroll page enrolls a host, which appears on the open fleet page without a reload", async () => {
-    await page.locator("nav a", { hasText: "Enroll a host" }).click();
+    await page.locator("nav a", { hasText: "Enroll" }).click();
     await page.locator("[data-testid=create-token]").click();
     const secret = (await page.locator("[data-testid=token-secret] code").textContent())?.trim() ?? "";
     expect(secret.length, "the secret is shown once").toBeGreaterThan(10);

@@ -20,12 +20,14 @@ import { alertRoutes } from "./routes/alerts.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { fleetRoutes } from "./routes/fleet.ts";
+import { fleetOpsRoutes } from "./routes/fleet-ops.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { hostRoutes } from "./routes/hosts.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
+import { createFleetOpsServices } from "./services/fleet-ops.ts";
 import { createServices, type JudgeFn } from "./services/index.ts";
 import { createAgentGateway } from "./ws/gateway.ts";
 
@@ -100,6 +102,8 @@ export function createApp(deps: AppDeps) {
   );
   // Prometheus scrapes with a metrics:read API token, never the admin token
   app.use("/metrics", requireMetricsReader(services, admin));
+  // before the routes with parameters (/api/hosts/:id would take /api/hosts/facets)
+  app.route("/api", fleetOpsRoutes(createFleetOpsServices({ db, hub, clock, log, config })));
   app.route("/api/fleet", fleetRoutes(services));
   app.route("/api", hostRoutes(services));
   app.route("/api/tokens", tokenRoutes(services));

@@ -47,4 +47,5 @@ export { checkKexecLockdown } from "./rules/kexec-lockdown.ts";
 export { checkPanicOnOops } from "./rules/panic-on-oops.ts";
 export type { Rule } from "./rules/rule-kit.ts";
 export { RULES } from "./rules/rules.ts";
+export { shellCommand, shellQuote } from "./rules/shell-quote.ts";
 export { checkSysrqKeyboardCrash } from "./rules/sysrq-keyboard-crash.ts";

@@ -43,6 +43,16 @@ export const SOURCE_IDS = [
   "mokutil_sb_state", // mokutil --sb-state
   "df_dump_dir", // df -P -k <dump dir>; capture: sos_commands/filesys/df_-al_-x_autofs
   "dump_dir_listing", // listing of the dump directory (see parseDumpListing for the format)
+  // the service that arms capture, and the logs that say how its last start went
+  "kdump_service_status", // systemctl status of the kdump unit; capture: sos systemctl_status_--all
+  "kdump_log", // /var/log/kdump.log (kdumpctl's kexec trace on EL 8.4+/9)
+  "system_log", // kdump lines of /var/log/messages or /var/log/syslog (or a whole-boot journal)
+  // tool outputs of each family
+  "kdumpctl_showmem", // kdumpctl showmem (EL)
+  "kdump_config_status", // kdump-config status (Debian/Ubuntu)
+  "kdump_config_test", // kdump-config test (Debian/Ubuntu; a dry run)
+  "kdumptool_calibrate", // kdumptool calibrate (SUSE)
+  "installed_packages", // which kdump packages are installed: rpm -q / dpkg-query; capture: installed-rpms, dpkg -l
 ] as const;
 
 export type SourceId = (typeof SOURCE_IDS)[number];

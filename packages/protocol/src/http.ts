@@ -65,6 +65,20 @@ export const CheckResultSchema = z.object({
 });
 export type CheckResultDto = z.infer<typeof CheckResultSchema>;
 
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export const MAX_DURATION_MS = 90 * 86_400_000;
+
+/** `90s`, `30m`, `24h`, `7d` or plain seconds, as milliseconds (at most 90 days). */
+export const DurationSchema = z.pipe(
+  z.pipe(
+    z.string().check(z.regex(/^\d{1,9}[smhd]?$/, { error: "expected a duration like 90s, 30m, 24h or 7d" })),
+    z.transform((s) => Number.parseInt(s, 10) * (DURATION_UNITS[s.slice(-1)] ?? 1000)),
+  ),
+  z
+    .number()
+    .check(z.minimum(1000, { error: "at least 1s" }), z.maximum(MAX_DURATION_MS, { error: "at most 90d" })),
+);
+
 // ---------------------------------------------------------------------------------------------
 // Hosts
 
@@ -141,6 +155,8 @@ export const HostFilterSchema = z.object({
   stale: z.optional(z.stringbool()),
   /** `name=value`, repeatable (every one must match): hosts carrying these labels */
   label: z.optional(LabelFilterSchema),
+  /** hosts whose verdict changed (or that first reported) within this duration, e.g. `24h`, `7d` */
+  changed: z.optional(DurationSchema),
 });
 export type HostFilter = z.infer<typeof HostFilterSchema>;
 
@@ -340,20 +356,6 @@ export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 export const ALERT_STATES = ["pending", "firing", "clearing", "resolved"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 export const AlertStateSchema = z.enum(ALERT_STATES);
-
-const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-export const MAX_DURATION_MS = 90 * 86_400_000;
-
-/** `90s`, `30m`, `24h`, `7d` or plain seconds, as milliseconds (at most 90 days). */
-export const DurationSchema = z.pipe(
-  z.pipe(
-    z.string().check(z.regex(/^\d{1,9}[smhd]?$/, { error: "expected a duration like 90s, 30m, 24h or 7d" })),
-    z.transform((s) => Number.parseInt(s, 10) * (DURATION_UNITS[s.slice(-1)] ?? 1000)),
-  ),
-  z
-    .number()
-    .check(z.minimum(1000, { error: "at least 1s" }), z.maximum(MAX_DURATION_MS, { error: "at most 90d" })),
-);
 
 export const AlertSchema = z.object({
   id: z.number(),

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Snapshot, SourceError, SourceId, SourceResult } from "@kdumpwatch/core";
-import { filterRelevantDmesg, SOURCE_IDS } from "@kdumpwatch/core";
+import { filterKdumpLog, filterRelevantDmesg, SOURCE_IDS } from "@kdumpwatch/core";
 import { deriveHostContext } from "../sources/host-context.ts";
 import { describeReader, type HostContext, type Reader } from "../sources/reader.ts";
 import { DEFAULT_MAX_BYTES, RAW_DMESG_MAX_BYTES, SOURCE_TABLE, type SourceSpec } from "../sources/table.ts";
@@ -9,6 +9,7 @@ import { type CaptureRecord, readCaptureRecord } from "./capture-record.ts";
 import { concatDirectory } from "./concat-directory.ts";
 import { listDirectory } from "./list-directory.ts";
 import { readFileCapped } from "./read-file.ts";
+import { markTailed, narrowLog, RAW_LOG_MAX_BYTES, readSection } from "./read-log.ts";
 import { captureResolver, liveResolver, type Resolver } from "./resolver.ts";
 import { runCommand } from "./run-command.ts";
 import { failure, mostTelling } from "./source-error.ts";
@@ -47,12 +48,12 @@ export async function collectSnapshot(options: CollectOptions = {}): Promise<Sna
   const record = options.root === undefined ? null : await readCaptureRecord(options.root);
   const reader = new SourceReader(resolver, options);
 
-  // Phase 1: the two configuration files say where the dump directory is and which tooling applies.
+  // Phase 1: the configuration files say where the dump directory is and which tooling applies.
   const preliminary = deriveHostContext(null, null);
-  const configIds = ["etc_default_kdump_tools", "kdump_conf"] as const;
+  const configIds = ["etc_default_kdump_tools", "kdump_conf", "sysconfig_kdump"] as const;
   const configResults = await Promise.all(configIds.map((id) => reader.read(table[id], preliminary)));
   const textOf = (r: SourceResult | undefined) => (r?.ok ? r.text : null);
-  const ctx = deriveHostContext(textOf(configResults[0]), textOf(configResults[1]));
+  const ctx = deriveHostContext(textOf(configResults[0]), textOf(configResults[1]), textOf(configResults[2]));
   if (resolver.live) ctx.dfTarget = await nearestExistingDir(ctx.dumpDir);
 
   // Phase 2: everything else, concurrently.
@@ -82,7 +83,12 @@ class SourceReader {
     if (readers.length === 0) {
       return failure("missing", "not applicable: the host is configured for the other kdump tooling");
     }
-    const filter = spec.filter === "dmesg" ? (this.options.filterDmesg ?? keepRelevantDmesg) : undefined;
+    const filter =
+      spec.filter === "dmesg"
+        ? (this.options.filterDmesg ?? keepRelevantDmesg)
+        : spec.filter === "kdump-log"
+          ? keepKdumpLog
+          : undefined;
     const maxBytes = this.options.maxBytes ?? spec.maxBytes ?? DEFAULT_MAX_BYTES;
     const rawMax = filter && this.options.maxBytes === undefined ? RAW_DMESG_MAX_BYTES : maxBytes;
 
@@ -117,8 +123,24 @@ class SourceReader {
         if (!this.resolver.live) return failure("failed", "commands are not run on a capture");
         return runCommand(reader, { timeoutMs: this.options.commandTimeoutMs ?? 5000, maxBytes });
       case "file":
-        return this.withPath(reader.path, timeoutMs, (p) =>
-          readFileCapped(p, { maxBytes, keep: reader.keep ?? "head", label: reader.path }),
+        return this.withPath(reader.path, timeoutMs, async (p) => {
+          const raw = await readFileCapped(p, {
+            maxBytes: reader.select ? RAW_LOG_MAX_BYTES : maxBytes,
+            keep: reader.keep ?? "head",
+            label: reader.path,
+          });
+          return narrowLog(markTailed(raw, p), reader.select, maxBytes);
+        });
+      case "section":
+        return this.withPath(reader.path, timeoutMs, async (p) =>
+          markTailed(
+            await readSection(p, reader.section, {
+              label: reader.path,
+              maxBytes,
+              ...(reader.select ? { select: reader.select } : {}),
+            }),
+            p,
+          ),
         );
       case "concat":
         return this.withPath(reader.dir, timeoutMs, (p) =>
@@ -128,7 +150,11 @@ class SourceReader {
         return this.withPath(reader.dir, timeoutMs, (p) => listDirectory(p, { label: reader.dir }));
       case "sysctl-line":
         return this.withPath(reader.path, timeoutMs, (p) =>
-          readSysctlLine(p, reader.key, { maxBytes: SYSCTL_A_MAX_BYTES, label: reader.path }),
+          readSysctlLine(p, reader.key, {
+            maxBytes: reader.section ? RAW_LOG_MAX_BYTES : SYSCTL_A_MAX_BYTES,
+            label: reader.path,
+            ...(reader.section ? { section: reader.section } : {}),
+          }),
         );
     }
   }
@@ -146,6 +172,8 @@ class SourceReader {
 
 /** core's filter: only the kernel-log lines a rule reads leave the host (within its own caps). */
 const keepRelevantDmesg: DmesgFilter = (text) => filterRelevantDmesg(text);
+/** core's filter for whole system logs: only the kdump lines leave the host. */
+const keepKdumpLog: DmesgFilter = (text) => filterKdumpLog(text);
 
 function isBlank(text: string): boolean {
   return text.replace(/^-- No entries --$/m, "").trim() === "";

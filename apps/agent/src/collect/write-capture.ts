@@ -76,6 +76,7 @@ async function writeSource(outDir: string, target: Reader, text: string): Promis
       return writeListing(outDir, target.dir, text);
     case "command":
     case "sysctl-line":
+    case "section":
       return []; // never a first capture reader
   }
 }

@@ -26,6 +26,18 @@ describe("deriveHostContext", () => {
     expect(deriveHostContext(null, text)).toEqual({ family: "el", dumpDir, dfTarget: dumpDir });
   });
 
+  test.each([
+    ["a file:// URL", 'KDUMP_SAVEDIR="file:///var/crash"\n', "/var/crash"],
+    ["a plain path", 'KDUMP_SAVEDIR="/srv/dumps"\n', "/srv/dumps"],
+    ["a remote target keeps the default", 'KDUMP_SAVEDIR="nfs://10.180.32.148/share/kdump"\n', "/var/crash"],
+  ])("SUSE /etc/sysconfig/kdump: %s", (_name, text, dumpDir) => {
+    expect(deriveHostContext(null, null, text)).toEqual({ family: "unknown", dumpDir, dfTarget: dumpDir });
+  });
+
+  test("an EL host's kdump.conf wins over its /etc/sysconfig/kdump", () => {
+    expect(deriveHostContext(null, "path /el\n", 'KDUMP_SAVEDIR="/suse"\n').dumpDir).toBe("/el");
+  });
+
   test("Debian's file wins when both exist, and neither means /var/crash with unknown tooling", () => {
     expect(deriveHostContext("KDUMP_COREDIR=/a\n", "path /b\n").dumpDir).toBe("/a");
     expect(deriveHostContext(null, null)).toEqual({

@@ -4,15 +4,21 @@ import type { HostContext } from "./reader.ts";
 export const DEFAULT_DUMP_DIR = "/var/crash";
 
 /**
- * Where this host would write a dump, and which tooling it uses, from the two configuration
- * texts (null when the file could not be read):
+ * Where this host would write a dump, and which tooling it uses, from the configuration texts
+ * (null when the file could not be read):
  *   /etc/default/kdump-tools   KDUMP_COREDIR="/var/crash"        (domain.md §4.4; shell syntax)
  *   /etc/kdump.conf            path /var/crash                    (domain.md §5.1)
- * Debian's file wins when both exist. The value only chooses what the collector lists and what
+ *   /etc/sysconfig/kdump       KDUMP_SAVEDIR="file:///var/crash" (SUSE; openSUSE/kdump sysconfig.kdump.in)
+ * Debian's file wins, then kdump.conf (EL also has an /etc/sysconfig/kdump, without KDUMP_SAVEDIR);
+ * a SUSE save dir that is not local (nfs://, ssh://, ftp://, cifs://) leaves /var/crash. The value only chooses what the collector lists and what
  * `df` is asked about, so anything that is not a plain absolute path falls back to /var/crash:
  * it is never passed to a shell, and core judges the configuration itself from the raw texts.
  */
-export function deriveHostContext(kdumpTools: string | null, kdumpConf: string | null): HostContext {
+export function deriveHostContext(
+  kdumpTools: string | null,
+  kdumpConf: string | null,
+  sysconfigKdump: string | null = null,
+): HostContext {
   if (kdumpTools !== null) {
     const dumpDir = cleanDir(lastShellAssignment(kdumpTools, "KDUMP_COREDIR"));
     return { family: "debian", dumpDir, dfTarget: dumpDir };
@@ -21,7 +27,9 @@ export function deriveHostContext(kdumpTools: string | null, kdumpConf: string |
     const dumpDir = cleanDir(lastKdumpConfPath(kdumpConf));
     return { family: "el", dumpDir, dfTarget: dumpDir };
   }
-  return { family: "unknown", dumpDir: DEFAULT_DUMP_DIR, dfTarget: DEFAULT_DUMP_DIR };
+  const saveDir = sysconfigKdump === null ? null : lastShellAssignment(sysconfigKdump, "KDUMP_SAVEDIR");
+  const dumpDir = cleanDir(saveDir?.startsWith("file://") ? saveDir.slice("file://".length) : saveDir);
+  return { family: "unknown", dumpDir, dfTarget: dumpDir };
 }
 
 /** The last uncommented `NAME=value` of a shell-style file, quotes removed; null when absent. */

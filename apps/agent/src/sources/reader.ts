@@ -5,6 +5,9 @@
  * nothing here does I/O.
  */
 
+import type { LogPick } from "../collect/log-select.ts";
+import type { SectionName } from "../collect/supportconfig-section.ts";
+
 /** How much of an over-long text to keep: boot logs matter at the start, journals at the end. */
 export type Keep = "head" | "tail";
 
@@ -13,6 +16,19 @@ export interface FileReader {
   kind: "file";
   path: string;
   keep?: Keep;
+  /**
+   * A whole system log (a capture's journal, /var/log/messages, /var/log/syslog) standing in for a
+   * narrower source: only the last boot's kdump-unit or kernel lines are kept (log-select.ts).
+   */
+  select?: LogPick;
+}
+
+/** One section of a supportconfig flat file (supportconfig-section.ts), optionally narrowed like a log. */
+export interface SectionReader {
+  kind: "section";
+  path: string;
+  section: SectionName;
+  select?: LogPick;
 }
 
 /**
@@ -51,9 +67,17 @@ export interface SysctlLineReader {
   kind: "sysctl-line";
   path: string;
   key: string;
+  /** the `sysctl -a` output is one section of a supportconfig file (env.txt) */
+  section?: SectionName;
 }
 
-export type Reader = FileReader | CommandReader | ConcatReader | ListingReader | SysctlLineReader;
+export type Reader =
+  | FileReader
+  | CommandReader
+  | ConcatReader
+  | ListingReader
+  | SysctlLineReader
+  | SectionReader;
 
 /** What the collector knows about the host before it reads the rest (see host-context.ts). */
 export interface HostContext {
@@ -67,6 +91,25 @@ export interface HostContext {
 
 export const file = (path: string, keep?: Keep): FileReader =>
   keep === undefined ? { kind: "file", path } : { kind: "file", path, keep };
+
+/** The last boot's `pick` lines of a whole system log in a capture. */
+export const logLines = (path: string, select: LogPick): FileReader => ({
+  kind: "file",
+  path,
+  keep: "tail",
+  select,
+});
+
+/** A supportconfig section: a file (`/proc/cmdline`) or a command (`uname -a`) of a flat file. */
+export const section = (
+  path: string,
+  kind: SectionName["kind"],
+  name: string,
+  select?: LogPick,
+): SectionReader =>
+  select === undefined
+    ? { kind: "section", path, section: { kind, name } }
+    : { kind: "section", path, section: { kind, name }, select };
 
 export const command = (
   argv: readonly [string, ...string[]],
@@ -85,6 +128,10 @@ export function describeReader(reader: Reader): string {
     case "listing":
       return `${reader.dir} (listing)`;
     case "sysctl-line":
-      return `${reader.path} (${reader.key})`;
+      return reader.section
+        ? `${reader.path} [${reader.section.name}] (${reader.key})`
+        : `${reader.path} (${reader.key})`;
+    case "section":
+      return `${reader.path} [${reader.section.name}]`;
   }
 }

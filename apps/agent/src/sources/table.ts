@@ -1,4 +1,12 @@
 import type { SourceId } from "@kdumpwatch/core";
+import {
+  crashInfoFile,
+  sosLogs,
+  sosSystemctlStatus,
+  supportconfigCommand,
+  supportconfigFile,
+  supportconfigLogs,
+} from "./capture-layouts.ts";
 import { command, file, type HostContext, type Reader } from "./reader.ts";
 
 /**
@@ -16,8 +24,11 @@ export interface SourceSpec {
   capture: (ctx: HostContext) => Reader[];
   /** size cap of the text kept (default DEFAULT_MAX_BYTES) */
   maxBytes?: number;
-  /** keep only the kernel-log lines core judges on (core's filterRelevantDmesg) */
-  filter?: "dmesg";
+  /**
+   * keep only the lines core judges on: "dmesg" (core's filterRelevantDmesg) or "kdump-log"
+   * (core's filterKdumpLog, for whole system logs)
+   */
+  filter?: "dmesg" | "kdump-log";
 }
 
 export const DEFAULT_MAX_BYTES = 256 * 1024;
@@ -26,18 +37,40 @@ export const RAW_DMESG_MAX_BYTES = 4 * 1024 * 1024;
 /** the service journal is read from its end: the latest load attempt is what matters */
 const JOURNAL_MAX_BYTES = 64 * 1024;
 
-/** A file read at the same real path on a live host and in a capture, with fallbacks. */
-function sameFile(...paths: [string, ...string[]]): Pick<SourceSpec, "live" | "capture"> {
-  const readers = (): Reader[] => paths.map((p) => file(p));
-  return { live: readers, capture: readers };
+/** The kdump unit(s) of the host's tooling: kdump-tools on Debian/Ubuntu, kdump elsewhere. */
+function kdumpUnits(ctx: HostContext): string[] {
+  if (ctx.family === "debian") return ["kdump-tools.service"];
+  if (ctx.family === "el") return ["kdump.service"];
+  return ["kdump-tools.service", "kdump.service"];
 }
 
-/** A sysctl: /proc/sys live; in a capture /proc/sys, else its line in sos's `sysctl -a`. */
+/**
+ * A file read at the same real path on a live host and in a capture, with fallbacks; a capture may
+ * also hold it inside a support bundle's flat file (capture-layouts.ts).
+ */
+function sameFile(...paths: [string, ...string[]]): Pick<SourceSpec, "live" | "capture"> {
+  return bundled(paths, []);
+}
+
+function bundled(paths: readonly string[], inBundle: Reader[]): Pick<SourceSpec, "live" | "capture"> {
+  const readers = (): Reader[] => paths.map((p) => file(p));
+  return { live: readers, capture: () => [...readers(), ...inBundle] };
+}
+
+/**
+ * A sysctl: /proc/sys live; in a capture /proc/sys, else its line in sos's `sysctl -a`, else
+ * supportconfig's copy of the /proc/sys file (proc.txt) or its `sysctl -a` (env.txt).
+ */
 function sysctl(key: string): SourceSpec {
   const path = `/proc/sys/${key.replaceAll(".", "/")}`;
   return {
     live: () => [file(path)],
-    capture: () => [file(path), { kind: "sysctl-line", path: "sos_commands/kernel/sysctl_-a", key }],
+    capture: () => [
+      file(path),
+      { kind: "sysctl-line", path: "sos_commands/kernel/sysctl_-a", key },
+      ...supportconfigFile(path, "proc.txt"),
+      { kind: "sysctl-line", path: "env.txt", key, section: { kind: "command", name: "sysctl -a" } },
+    ],
   };
 }
 
@@ -56,17 +89,37 @@ function onlyUnless(family: HostContext["family"], spec: SourceSpec): SourceSpec
 }
 
 const SHOW = { anyExit: true, stderrFirst: true } as const;
+const RPM_QUERY = command(["rpm", "-q", "kexec-tools", "kdump-utils", "kdump", "makedumpfile"], SHOW);
+// dpkg-query's own ${field} format (dpkg-query(1) --showformat), one argv word, no shell
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholders are dpkg-query's, not JavaScript's
+const DPKG_FORMAT = "${Status}\t${Package}\t${Version}\n";
+const DPKG_QUERY = command(
+  ["dpkg-query", "-W", "-f", DPKG_FORMAT, "kdump-tools", "kexec-tools", "makedumpfile"],
+  SHOW,
+);
 
 export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
-  cmdline: sameFile("/proc/cmdline"),
-  meminfo: sameFile("/proc/meminfo"),
+  cmdline: bundled(["/proc/cmdline"], supportconfigFile("/proc/cmdline", "boot.txt", "crash.txt")),
+  meminfo: bundled(["/proc/meminfo"], supportconfigFile("/proc/meminfo", "memory.txt")),
   iomem: sameFile("/proc/iomem"),
-  kexec_crash_size: sameFile("/sys/kernel/kexec_crash_size"),
-  kexec_crash_loaded: sameFile("/sys/kernel/kexec_crash_loaded"),
+  kexec_crash_size: bundled(["/sys/kernel/kexec_crash_size"], crashInfoFile("/sys/kernel/kexec_crash_size")),
+  kexec_crash_loaded: bundled(
+    ["/sys/kernel/kexec_crash_loaded"],
+    crashInfoFile("/sys/kernel/kexec_crash_loaded"),
+  ),
   // fadump: newer sysfs directory first, legacy flat files second (domain.md §2.3)
-  fadump_enabled: sameFile("/sys/kernel/fadump/enabled", "/sys/kernel/fadump_enabled"),
-  fadump_registered: sameFile("/sys/kernel/fadump/registered", "/sys/kernel/fadump_registered"),
-  fadump_mem_reserved: sameFile("/sys/kernel/fadump/mem_reserved"),
+  fadump_enabled: bundled(
+    ["/sys/kernel/fadump/enabled", "/sys/kernel/fadump_enabled"],
+    crashInfoFile("/sys/kernel/fadump/enabled"),
+  ),
+  fadump_registered: bundled(
+    ["/sys/kernel/fadump/registered", "/sys/kernel/fadump_registered"],
+    crashInfoFile("/sys/kernel/fadump/registered"),
+  ),
+  fadump_mem_reserved: bundled(
+    ["/sys/kernel/fadump/mem_reserved"],
+    crashInfoFile("/sys/kernel/fadump/mem_reserved"),
+  ),
   lockdown: sameFile("/sys/kernel/security/lockdown"),
 
   "sysctl.kernel.sysrq": sysctl("kernel.sysrq"),
@@ -81,18 +134,27 @@ export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
   "sysctl.kernel.kexec_load_limit_panic": sysctl("kernel.kexec_load_limit_panic"),
 
   etc_default_kdump_tools: sameFile("/etc/default/kdump-tools"),
-  etc_default_grub: sameFile("/etc/default/grub"),
+  etc_default_grub: bundled(["/etc/default/grub"], supportconfigFile("/etc/default/grub", "boot.txt")),
   etc_default_grub_d: {
     live: () => [{ kind: "concat", dir: "/etc/default/grub.d", suffix: ".cfg" }],
     capture: () => [{ kind: "concat", dir: "/etc/default/grub.d", suffix: ".cfg" }],
   },
-  kdump_conf: sameFile("/etc/kdump.conf"),
-  sysconfig_kdump: sameFile("/etc/sysconfig/kdump"),
-  os_release: sameFile("/etc/os-release", "/usr/lib/os-release"),
+  kdump_conf: bundled(["/etc/kdump.conf"], crashInfoFile("/etc/kdump.conf")),
+  sysconfig_kdump: bundled(["/etc/sysconfig/kdump"], crashInfoFile("/etc/sysconfig/kdump")),
+  os_release: bundled(
+    ["/etc/os-release", "/usr/lib/os-release"],
+    supportconfigFile("/etc/os-release", "basic-environment.txt"),
+  ),
   machine_id: sameFile("/etc/machine-id"),
   hostname: sameFile("/etc/hostname", "/proc/sys/kernel/hostname"),
 
-  uname: commandOutput(["uname", "-a"], "sos_commands/kernel/uname_-a"),
+  uname: {
+    live: () => [command(["uname", "-a"])],
+    capture: () => [
+      file("sos_commands/kernel/uname_-a"),
+      ...supportconfigCommand("uname -a", "basic-environment.txt", "boot.txt"),
+    ],
+  },
   dmesg: {
     // dmesg can be restricted (kernel.dmesg_restrict) or absent; the journal and kern.log hold the same lines
     live: () => [
@@ -100,7 +162,13 @@ export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
       command(["journalctl", "-k", "-b", "--no-pager"]),
       file("/var/log/kern.log", "tail"),
     ],
-    capture: () => [file("sos_commands/kernel/dmesg"), file("/var/log/kern.log", "tail")],
+    // a capture without sos's dmesg: the last boot's kernel lines of its journal or system log
+    capture: () => [
+      file("sos_commands/kernel/dmesg"),
+      file("/var/log/kern.log", "tail"),
+      ...sosLogs("kernel"),
+      ...supportconfigLogs("kernel"),
+    ],
     filter: "dmesg",
   },
   kdump_config_show: onlyUnless(
@@ -130,11 +198,19 @@ export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
     capture: (ctx) => {
       const debian = file("sos_commands/kdump/journalctl_-b_-u_kdump-tools", "tail");
       const el = file("sos_commands/kdump/journalctl_-b_-u_kdump", "tail");
-      return ctx.family === "el" ? [el, debian] : [debian, el];
+      // real sos reports and supportconfig hold the whole journal: its last boot's kdump lines
+      const whole = [...sosLogs("kdump"), sosSystemctlStatus(), ...supportconfigLogs("kdump")];
+      return ctx.family === "el" ? [el, debian, ...whole] : [debian, el, ...whole];
     },
     maxBytes: JOURNAL_MAX_BYTES,
   },
-  mokutil_sb_state: commandOutput(["mokutil", "--sb-state"], "sos_commands/boot/mokutil_--sb-state", SHOW),
+  mokutil_sb_state: {
+    live: () => [command(["mokutil", "--sb-state"], SHOW)],
+    capture: () => [
+      file("sos_commands/boot/mokutil_--sb-state"),
+      ...supportconfigCommand("mokutil --sb-state", "boot.txt"),
+    ],
+  },
   df_dump_dir: {
     // the dump dir may not exist yet (kdump-tools creates it when saving): ask about its nearest ancestor
     live: (ctx) => [command(["df", "-P", "-k", ctx.dfTarget])],
@@ -143,5 +219,56 @@ export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
   dump_dir_listing: {
     live: (ctx) => [{ kind: "listing", dir: ctx.dumpDir }],
     capture: (ctx) => [{ kind: "listing", dir: ctx.dumpDir }],
+  },
+
+  // The service that arms capture and the logs of its last start (issue 11 §1). systemctl status
+  // is one block per unit; sos keeps every unit's block in systemctl_status_--all, which core
+  // reads for the kdump units only.
+  kdump_service_status: {
+    live: (ctx) => [
+      command(["systemctl", "status", "--no-pager", "--full", "--lines=50", ...kdumpUnits(ctx)], SHOW),
+    ],
+    capture: () => [file("sos_commands/systemd/systemctl_status_--all")],
+    maxBytes: 1024 * 1024,
+  },
+  // kdumpctl's kexec trace (EL 8.4+/9): appended at every load, so its end is what matters
+  kdump_log: {
+    live: () => [file("/var/log/kdump.log", "tail")],
+    capture: () => [file("/var/log/kdump.log", "tail")],
+    maxBytes: JOURNAL_MAX_BYTES,
+  },
+  // only the kdump lines leave the host (core's filterKdumpLog); a rotated file keeps its tail,
+  // sos's whole-boot journal its head (this boot's kdump start is near its beginning)
+  system_log: {
+    live: () => [file("/var/log/messages", "tail"), file("/var/log/syslog", "tail")],
+    capture: () => [
+      file("sos_commands/logs/journalctl_--no-pager_--boot", "head"),
+      file("sos_commands/logs/journalctl_--no-pager_--catalog_--boot", "head"),
+      file("/var/log/messages", "tail"),
+      file("/var/log/syslog", "tail"),
+    ],
+    filter: "kdump-log",
+  },
+  kdumpctl_showmem: onlyUnless(
+    "debian",
+    commandOutput(["kdumpctl", "showmem"], "sos_commands/kdump/kdumpctl_showmem", SHOW),
+  ),
+  kdump_config_status: onlyUnless(
+    "el",
+    commandOutput(["kdump-config", "status"], "sos_commands/kdump/kdump-config_status", SHOW),
+  ),
+  // a dry run: kdump-config sets DRY_RUN for `test` and neither loads nor changes links (KT kdump-config)
+  kdump_config_test: onlyUnless(
+    "el",
+    commandOutput(["kdump-config", "test"], "sos_commands/kdump/kdump-config_test", SHOW),
+  ),
+  kdumptool_calibrate: {
+    live: (ctx) => (ctx.family === "unknown" ? [command(["kdumptool", "calibrate"], SHOW)] : []),
+    capture: () => [file("sos_commands/kdump/kdumptool_calibrate")],
+  },
+  installed_packages: {
+    live: (ctx) => (ctx.family === "el" ? [RPM_QUERY, DPKG_QUERY] : [DPKG_QUERY, RPM_QUERY]),
+    capture: () => [file("installed-rpms"), file("sos_commands/dpkg/dpkg_-l")],
+    maxBytes: 1024 * 1024,
   },
 };

@@ -4,17 +4,36 @@
  * response's shape, and nothing shows a server's exception text.
  */
 import {
+  type AlertFilter,
   type AlertList,
   AlertListSchema,
+  type AlertOverview,
+  AlertOverviewSchema,
+  type AlertPage,
+  AlertPageSchema,
+  type AlertStateFilter,
   ApiErrorSchema,
+  type BulkSilenceInput,
+  type BulkSilenceResult,
+  BulkSilenceResultSchema,
+  type ChangeFeed,
+  ChangeFeedSchema,
+  type FixGroups,
+  FixGroupsSchema,
+  type FixScript,
+  FixScriptSchema,
   FleetHistorySchema,
   FleetSummarySchema,
   HostDetailSchema,
+  type HostFacets,
+  HostFacetsSchema,
   HostHistorySchema,
   type HostLabelSources,
   HostLabelSourcesSchema,
   type HostLabels,
   HostListSchema,
+  type HostsAt,
+  HostsAtSchema,
   SessionSchema,
   type Silence,
   type SilenceCreateInput,
@@ -112,9 +131,13 @@ export class ApiClient {
   readonly #fetch: typeof fetch;
   readonly #onUnauthorized: () => void;
 
+  /** the fleet-scale views: alert counts and pages, changes, facets, fixes, bulk silences */
+  readonly ops: FleetOpsApi;
+
   constructor(options: ApiClientOptions = {}) {
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#onUnauthorized = options.onUnauthorized ?? (() => {});
+    this.ops = new FleetOpsApi((schema, path, init) => this.#json(schema, path, init));
   }
 
   /** Sends a request and returns the raw response, mapping transport and status failures. */
@@ -251,6 +274,86 @@ export class ApiClient {
 
   endSilence(id: string): Promise<Silence> {
     return this.#json(SilenceSchema, `/api/silences/${encodeURIComponent(id)}`, { method: "DELETE" });
+  }
+}
+
+/** Query parameters from an object, leaving out empty values. */
+function query(values: Record<string, string | number | undefined | null>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values))
+    if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `?${qs}` : "";
+}
+
+/** The alert list filters as query values (`resolvedWithin` as the duration text, e.g. "24h"). */
+export type AlertFilterQuery = Omit<AlertFilter, "resolvedWithin"> & { resolvedWithin: string };
+
+/** The dashboard's fleet-scale views (protocol fleet-ops.ts). */
+export class FleetOpsApi {
+  readonly #json: <T>(schema: z.ZodMiniType<T>, path: string, init?: RequestInit) => Promise<T>;
+  constructor(json: <T>(schema: z.ZodMiniType<T>, path: string, init?: RequestInit) => Promise<T>) {
+    this.#json = json;
+  }
+
+  alertOverview(f: AlertFilterQuery, init?: RequestInit): Promise<AlertOverview> {
+    return this.#json(AlertOverviewSchema, `/api/alerts/overview${query({ ...f })}`, init);
+  }
+
+  alertPage(
+    f: AlertFilterQuery & { state: AlertStateFilter; cursor?: string | null; limit?: number },
+    init?: RequestInit,
+  ): Promise<AlertPage> {
+    return this.#json(AlertPageSchema, `/api/alerts/page${query({ ...f })}`, init);
+  }
+
+  changes(
+    q: {
+      since?: string;
+      until?: string;
+      to?: string;
+      from?: string;
+      q?: string;
+      kind?: string;
+      cursor?: string | null;
+      limit?: number;
+    },
+    init?: RequestInit,
+  ): Promise<ChangeFeed> {
+    return this.#json(ChangeFeedSchema, `/api/changes${query(q)}`, init);
+  }
+
+  hostsAt(
+    q: { at: string; verdict: string; cursor?: string | null; limit?: number },
+    init?: RequestInit,
+  ): Promise<HostsAt> {
+    return this.#json(HostsAtSchema, `/api/fleet/at${query(q)}`, init);
+  }
+
+  hostFacets(filters: FleetFilters, init?: RequestInit): Promise<HostFacets> {
+    const params = hostsApiQuery(filters);
+    params.delete("sort");
+    const qs = params.toString();
+    return this.#json(HostFacetsSchema, `/api/hosts/facets${qs ? `?${qs}` : ""}`, init);
+  }
+
+  fixes(init?: RequestInit): Promise<FixGroups> {
+    return this.#json(FixGroupsSchema, "/api/fixes", init);
+  }
+
+  fixScript(
+    q: { check: string; family: string; format: "sh" | "ansible" },
+    init?: RequestInit,
+  ): Promise<FixScript> {
+    return this.#json(FixScriptSchema, `/api/fixes/script${query(q)}`, init);
+  }
+
+  bulkSilence(input: BulkSilenceInput): Promise<BulkSilenceResult> {
+    return this.#json(BulkSilenceResultSchema, "/api/silences/bulk", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(input),
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 /** Everything the pages share, built once in main.ts and handed down as one prop. */
+import { Announcer } from "./announcer.svelte.ts";
 import { Clock } from "./clock.svelte.ts";
 import { FleetStore } from "./fleet.svelte.ts";
 import { LiveConnection } from "./live.svelte.ts";
@@ -12,5 +13,7 @@ export class AppState {
   readonly router = new Router();
   readonly session = new SessionStore();
   readonly live = new LiveConnection();
-  readonly fleet = new FleetStore(this.session.api);
+  /** the polite live region (App.svelte) */
+  readonly announcer = new Announcer();
+  readonly fleet = new FleetStore(this.session.api, this.announcer);
 }

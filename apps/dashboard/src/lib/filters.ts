@@ -13,6 +13,10 @@ export type SortDir = "asc" | "desc";
 export const STALE_FILTERS = ["", "true", "false"] as const;
 export type StaleFilter = (typeof STALE_FILTERS)[number];
 
+/** "verdict changed within": the API's `changed` duration */
+export const CHANGED_FILTERS = ["", "24h", "7d"] as const;
+export type ChangedFilter = (typeof CHANGED_FILTERS)[number];
+
 export interface FleetFilters {
   q: string;
   /** any of these verdicts; empty = all */
@@ -23,6 +27,7 @@ export interface FleetFilters {
   stale: StaleFilter;
   /** one host label, `name=value` (the API takes several; the filter bar sets one) */
   label: string;
+  changed: ChangedFilter;
   sort: SortKey;
   dir: SortDir;
 }
@@ -39,6 +44,7 @@ export const DEFAULT_FILTERS: Readonly<FleetFilters> = Object.freeze({
   kernel: "",
   stale: "",
   label: "",
+  changed: "",
   sort: "verdict",
   dir: "desc",
 });
@@ -76,6 +82,7 @@ export function filtersFromQuery(params: URLSearchParams): FleetFilters {
     kernel: text(params, "kernel"),
     stale: oneOf(text(params, "stale"), STALE_FILTERS) ?? "",
     label: parseLabelPair(text(params, "label")) === null ? "" : text(params, "label"),
+    changed: oneOf(text(params, "changed"), CHANGED_FILTERS) ?? "",
     sort: sort ?? DEFAULT_FILTERS.sort,
     dir: sort ? (desc ? "desc" : "asc") : DEFAULT_FILTERS.dir,
   };
@@ -86,7 +93,7 @@ export function filtersToQuery(filters: FleetFilters): URLSearchParams {
   const params = new URLSearchParams();
   if (filters.q.trim() !== "") params.set("q", filters.q.trim());
   if (filters.verdict.length > 0) params.set("verdict", filters.verdict.join(","));
-  for (const key of ["check", "os", "kernel", "stale", "label"] as const) {
+  for (const key of ["check", "os", "kernel", "stale", "changed", "label"] as const) {
     if (filters[key] !== "") params.set(key, filters[key]);
   }
   if (filters.sort !== DEFAULT_FILTERS.sort || filters.dir !== DEFAULT_FILTERS.dir) {
@@ -118,10 +125,44 @@ export function toggleSort(filters: FleetFilters, key: SortKey): FleetFilters {
 export function isFiltered(filters: FleetFilters): boolean {
   return (
     filters.verdict.length > 0 ||
-    (["q", "check", "os", "kernel", "stale", "label"] as const).some((k) => filters[k] !== "")
+    (["q", "check", "os", "kernel", "stale", "changed", "label"] as const).some((k) => filters[k] !== "")
   );
 }
 
 export function sameFilters(a: FleetFilters, b: FleetFilters): boolean {
   return filtersToQuery(a).toString() === filtersToQuery(b).toString();
+}
+
+/** Where in the list a view is: page k (from 1) starting after a keyset cursor (none on page 1). */
+export interface ListPosition {
+  page: number;
+  after: string | null;
+}
+
+const MAX_PAGE = 100_000;
+
+export function positionFromQuery(params: URLSearchParams): ListPosition {
+  const page = Number.parseInt(params.get("page") ?? "1", 10);
+  const after = (params.get("after") ?? "").slice(0, 1024);
+  if (!Number.isInteger(page) || page < 2 || page > MAX_PAGE || after === "") return { page: 1, after: null };
+  return { page, after };
+}
+
+/** The page URL of a view at a position: the filters, then `page` and `after` past the first page. */
+export function viewQuery(filters: FleetFilters, position: ListPosition): URLSearchParams {
+  const params = filtersToQuery(filters);
+  if (position.page > 1 && position.after) {
+    params.set("page", String(position.page));
+    params.set("after", position.after);
+  }
+  return params;
+}
+
+/** "1,234 match · page 2 of 13" */
+export function pageOf(
+  position: { page: number },
+  total: number,
+  pageSize: number,
+): { page: number; pages: number } {
+  return { page: position.page, pages: Math.max(1, Math.ceil(total / pageSize)) };
 }

@@ -13,6 +13,13 @@ function fakeServer(
     const url = new URL(String(input), "http://x");
     urls.push(`${url.pathname}${url.search}`);
     if (url.pathname === "/api/fleet/summary") return Response.json(summary());
+    if (url.pathname === "/api/hosts/facets")
+      return Response.json({
+        total: 250,
+        verdicts: { ready: 200, at_risk: 0, not_ready: 50, unknown: 0 },
+        failingChecks: [{ check: "kdump.loaded", hosts: 50 }],
+        rootCauses: [{ check: "kdump.loaded", hosts: 50 }],
+      });
     const page = pages[url.searchParams.get("cursor") ?? ""];
     return page ? Response.json(page) : new Response("{}", { status: 404 });
   }) as typeof globalThis.fetch;
@@ -21,46 +28,64 @@ function fakeServer(
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-test("pages forward by cursor and back through the cursors already seen", async () => {
+const hostUrls = (urls: string[]) => urls.filter((u) => u.startsWith("/api/hosts?"));
+
+test("pages forward by the cursor in the position, back through the cursors seen, and count the matches", async () => {
   const { api, urls } = fakeServer({
     "": { hosts: [hostRow({ id: "a" })], nextCursor: "c2" },
-    c2: { hosts: [hostRow({ id: "b" })], nextCursor: null },
+    c2: { hosts: [hostRow({ id: "b" })], nextCursor: "c3" },
+    c3: { hosts: [hostRow({ id: "c" })], nextCursor: null },
   });
   const fleet = new FleetStore(api);
   fleet.setFilters({ ...DEFAULT_FILTERS });
   await settle();
   expect(fleet.hosts.map((h) => h.id)).toEqual(["a"]);
-  expect(urls[0]).toBe(`/api/hosts?sort=-verdict&limit=${PAGE_SIZE}`);
+  expect(hostUrls(urls)[0]).toBe(`/api/hosts?sort=-verdict&limit=${PAGE_SIZE}`);
+  expect(fleet.facets?.total).toBe(250);
 
-  fleet.nextPage();
+  const next = fleet.nextPosition();
+  expect(next).toEqual({ page: 2, after: "c2" });
+  fleet.setView({ ...DEFAULT_FILTERS }, next ?? { page: 1, after: null });
   await settle();
   expect(fleet.hosts.map((h) => h.id)).toEqual(["b"]);
   expect(fleet.pageIndex).toBe(1);
-  expect(fleet.nextCursor).toBeNull();
-
-  fleet.previousPage();
-  await settle();
-  expect(fleet.hosts.map((h) => h.id)).toEqual(["a"]);
-  expect(fleet.pageIndex).toBe(0);
+  expect(await fleet.previousPosition()).toEqual({ page: 1, after: null });
 });
 
-test("changing a filter goes back to the first page; the same filters do not refetch", async () => {
+test("a link to page 3 finds page 2's cursor by walking from the first page", async () => {
+  const { api, urls } = fakeServer({
+    "": { hosts: [hostRow({ id: "a" })], nextCursor: "c2" },
+    c2: { hosts: [hostRow({ id: "b" })], nextCursor: "c3" },
+    c3: { hosts: [hostRow({ id: "c" })], nextCursor: null },
+  });
+  const fleet = new FleetStore(api);
+  fleet.setView({ ...DEFAULT_FILTERS }, { page: 3, after: "c3" });
+  await settle();
+  expect(fleet.hosts.map((h) => h.id)).toEqual(["c"]);
+  expect(await fleet.previousPosition()).toEqual({ page: 2, after: "c2" });
+  expect(hostUrls(urls).at(-1), "walked from the first page").toBe(
+    `/api/hosts?sort=-verdict&limit=${PAGE_SIZE}`,
+  );
+});
+
+test("changing a filter goes back to the first page and counts again; the same view does not refetch", async () => {
   const { api, urls } = fakeServer({
     "": { hosts: [hostRow()], nextCursor: "c2" },
     c2: { hosts: [hostRow({ id: "b" })], nextCursor: null },
   });
   const fleet = new FleetStore(api);
-  fleet.setFilters({ ...DEFAULT_FILTERS });
-  await settle();
-  fleet.nextPage();
+  fleet.setView({ ...DEFAULT_FILTERS }, { page: 2, after: "c2" });
   await settle();
   const before = urls.length;
-  fleet.setFilters({ ...DEFAULT_FILTERS });
-  expect(urls.length, "identical filters must not refetch").toBe(before);
+  fleet.setView({ ...DEFAULT_FILTERS }, { page: 2, after: "c2" });
+  expect(urls.length, "an identical view must not refetch").toBe(before);
   fleet.setFilters({ ...DEFAULT_FILTERS, check: "kdump.loaded" });
   await settle();
   expect(fleet.pageIndex).toBe(0);
-  expect(urls[urls.length - 1]).toBe(`/api/hosts?check=kdump.loaded&sort=-verdict&limit=${PAGE_SIZE}`);
+  expect(hostUrls(urls).at(-1)).toBe(`/api/hosts?check=kdump.loaded&sort=-verdict&limit=${PAGE_SIZE}`);
+  expect(urls.at(-1) ?? "", "the facets follow the filter").toMatch(
+    /^\/api\/hosts\/facets\?check=kdump.loaded$/,
+  );
 });
 
 test("a live host event updates its row at once and refetches the page", async () => {
@@ -75,6 +100,7 @@ test("a live host event updates its row at once and refetches the page", async (
     const before = urls.length;
     fleet.onLiveEvent({ type: "host", host: hostRow({ id: "a", verdict: "ready" }) });
     expect(fleet.hosts[0]?.verdict, "the row changes before any refetch").toBe("ready");
+    expect(fleet.flashing.has("a"), "the changed row is marked").toBe(true);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(urls.length).toBeGreaterThan(before);
   } finally {

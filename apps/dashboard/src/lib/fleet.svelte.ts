@@ -3,14 +3,28 @@
  * Paging is the server's keyset cursor (product.md §8: 100,000 hosts): only one page of rows is
  * ever held or rendered; "previous" walks back a stack of the cursors already seen.
  */
+import type { HostFacets } from "@kdumpwatch/protocol";
+import type { Announcer } from "./announcer.svelte.ts";
 import type { ApiClient } from "./api.ts";
 import { type CountsAt, closerSince, sampleSummary } from "./chart-data.ts";
-import { DEFAULT_FILTERS, type FleetFilters, sameFilters } from "./filters.ts";
+import { DEFAULT_FILTERS, type FleetFilters, type ListPosition, sameFilters } from "./filters.ts";
 import type { FleetSummary, HostRow, LiveEvent } from "./schemas.ts";
 import { throttle } from "./throttle.ts";
 
 export const PAGE_SIZE = 100;
 const CLOSER_LOOKS = 2;
+/** how long a row whose verdict changed live stays marked */
+export const FLASH_MS = 4_000;
+/** the readiness chart's time ranges (the API's `since`), the default first */
+export const HISTORY_RANGES = ["auto", "24h", "7d", "30d", "90d"] as const;
+export type HistoryRange = (typeof HISTORY_RANGES)[number];
+const RANGE_MS: Record<Exclude<HistoryRange, "auto">, number> = {
+  "24h": 86_400_000,
+  "7d": 7 * 86_400_000,
+  "30d": 30 * 86_400_000,
+  // the API reaches back 90 days; a minute less, so "now" on the server is still within it
+  "90d": 90 * 86_400_000 - 60_000,
+};
 
 export class FleetStore {
   filters: FleetFilters = $state({ ...DEFAULT_FILTERS });
@@ -25,34 +39,96 @@ export class FleetStore {
   nextCursor: string | null = $state(null);
   listError: unknown = $state(null);
   listLoading = $state(false);
-  /** cursors of the pages before and including the current one; [null] is the first page */
-  cursors: (string | null)[] = $state([null]);
+  /** the page shown (from 1) and the keyset cursor it starts after (null on page 1) */
+  position: ListPosition = $state({ page: 1, after: null });
+  /** start cursors of pages seen for these filters: index k-1 is page k's */
+  #starts: (string | null)[] = [null];
+  /** how many hosts match the filters, and what they fail */
+  facets: HostFacets | null = $state.raw(null);
+  facetsError: unknown = $state(null);
+  /** host ids whose verdict changed live, until when they stay marked */
+  flashing: ReadonlyMap<string, number> = $state.raw(new Map());
+  /** the readiness chart's span */
+  range: HistoryRange = $state("auto");
   /** when the shown list was last fetched */
   loadedAt: number | null = $state(null);
 
   readonly #api: ApiClient;
+  readonly #announcer: Announcer | null;
+  #facetsAbort: AbortController | null = null;
   #listAbort: AbortController | null = null;
   #summaryAbort: AbortController | null = null;
   #historyAbort: AbortController | null = null;
   /** a burst of host events (300 hosts after one kernel update) becomes one or two list refetches */
   readonly #refetchList = throttle(() => void this.loadList(), 1_000);
 
-  constructor(api: ApiClient) {
+  readonly #refetchFacets = throttle(() => void this.loadFacets(), 2_000);
+
+  constructor(api: ApiClient, announcer: Announcer | null = null) {
     this.#api = api;
+    this.#announcer = announcer;
   }
 
   get pageIndex(): number {
-    return this.cursors.length - 1;
+    return this.position.page - 1;
   }
 
-  /** Applies filters (from the URL); a change goes back to the first page. */
+  /** Applies filters (from the URL); new filters count again and start from the first page. */
   setFilters(filters: FleetFilters): void {
+    this.setView(filters, { page: 1, after: null });
+  }
+
+  /** Applies filters and a position (both from the URL). */
+  setView(filters: FleetFilters, position: ListPosition): void {
     const changed = !sameFilters(filters, this.filters);
+    const moved = position.page !== this.position.page || position.after !== this.position.after;
     this.filters = filters;
-    if (changed || this.loadedAt === null) {
-      this.cursors = [null];
-      void this.loadList();
+    if (changed) this.#starts = [null];
+    this.position = position;
+    this.#starts[position.page - 1] = position.after;
+    if (changed || moved || this.loadedAt === null) void this.loadList();
+    if (changed || this.facets === null) void this.loadFacets();
+  }
+
+  async loadFacets(): Promise<void> {
+    this.#facetsAbort?.abort();
+    const abort = new AbortController();
+    this.#facetsAbort = abort;
+    try {
+      this.facets = await this.#api.ops.hostFacets(this.filters, { signal: abort.signal });
+      this.facetsError = null;
+    } catch (err) {
+      if (!abort.signal.aborted) this.facetsError = err;
     }
+  }
+
+  /** The position of the next page, or null on the last one. */
+  nextPosition(): ListPosition | null {
+    return this.nextCursor ? { page: this.position.page + 1, after: this.nextCursor } : null;
+  }
+
+  /**
+   * The position of the previous page. Its cursor is known when it was walked through here; a view
+   * opened from a link at page k walks forward from the first page to find it (k − 2 requests).
+   */
+  async previousPosition(): Promise<ListPosition> {
+    const page = this.position.page - 1;
+    if (page <= 1) return { page: 1, after: null };
+    const known = this.#starts[page - 1];
+    if (known) return { page, after: known };
+    let after: string | null = null;
+    for (let k = 2; k <= page; k++) {
+      const list = await this.#api.hosts(this.filters, { cursor: after, limit: PAGE_SIZE });
+      if (!list.nextCursor) return { page: k - 1, after };
+      after = list.nextCursor;
+      this.#starts[k - 1] = after;
+    }
+    return { page, after };
+  }
+
+  setRange(range: HistoryRange): void {
+    this.range = range;
+    void this.loadHistory();
   }
 
   applySummary(summary: FleetSummary): void {
@@ -82,6 +158,12 @@ export class FleetStore {
     const abort = new AbortController();
     this.#historyAbort = abort;
     try {
+      if (this.range !== "auto") {
+        const since = new Date(Date.now() - RANGE_MS[this.range]).toISOString();
+        this.history = (await this.#api.fleetHistory({ since }, { signal: abort.signal })).points;
+        this.historyError = null;
+        return;
+      }
       let { points } = await this.#api.fleetHistory({}, { signal: abort.signal });
       for (let look = 0; look < CLOSER_LOOKS; look++) {
         const since = closerSince(points);
@@ -101,7 +183,7 @@ export class FleetStore {
     this.#listAbort = abort;
     this.listLoading = true;
     try {
-      const cursor = this.cursors[this.cursors.length - 1] ?? null;
+      const cursor = this.position.after;
       const page = await this.#api.hosts(
         this.filters,
         { cursor, limit: PAGE_SIZE },
@@ -116,24 +198,6 @@ export class FleetStore {
     } finally {
       if (this.#listAbort === abort) this.listLoading = false;
     }
-  }
-
-  nextPage(): void {
-    if (!this.nextCursor) return;
-    this.cursors = [...this.cursors, this.nextCursor];
-    void this.loadList();
-  }
-
-  previousPage(): void {
-    if (this.cursors.length <= 1) return;
-    this.cursors = this.cursors.slice(0, -1);
-    void this.loadList();
-  }
-
-  firstPage(): void {
-    if (this.cursors.length <= 1) return;
-    this.cursors = [null];
-    void this.loadList();
   }
 
   /**
@@ -151,12 +215,32 @@ export class FleetStore {
       return;
     }
     const i = this.hosts.findIndex((h) => h.id === event.host.id);
+    const before = i === -1 ? null : this.hosts[i];
     if (i !== -1) this.hosts = this.hosts.with(i, event.host);
+    // a verdict change: announced (politely) and the row marked for a moment
+    const changedHere = before !== null && before !== undefined && before.verdict !== event.host.verdict;
+    const justChanged = Date.now() - Date.parse(event.host.verdictSince) < 10_000;
+    if (event.type === "host" && (changedHere || (before === null && justChanged))) {
+      this.#announcer?.verdictChanged({
+        hostname: event.host.hostname,
+        from: changedHere ? (before?.verdict ?? null) : null,
+        to: event.host.verdict,
+      });
+      this.flash(event.host.id);
+    }
     this.#refetchList();
+    this.#refetchFacets();
+  }
+
+  flash(id: string, now = Date.now()): void {
+    const next = new Map([...this.flashing].filter(([, until]) => until > now));
+    next.set(id, now + FLASH_MS);
+    this.flashing = next;
   }
 
   /** After a reconnect, or on "try again": refetch what is shown, keeping the page. */
   refresh(): void {
+    void this.loadFacets();
     void this.loadSummary();
     void this.loadHistory();
     this.#refetchList();
@@ -164,6 +248,8 @@ export class FleetStore {
 
   dispose(): void {
     this.#refetchList.cancel();
+    this.#refetchFacets.cancel();
+    this.#facetsAbort?.abort();
     this.#listAbort?.abort();
     this.#summaryAbort?.abort();
     this.#historyAbort?.abort();

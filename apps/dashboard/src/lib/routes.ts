@@ -1,13 +1,15 @@
 /**
  * The dashboard's routes, in the URL fragment so the server needs no SPA fallback and any link
  * survives a reload: `#/` (fleet, with its filters as `#/?verdict=not_ready`), `#/hosts/<id>`,
- * `#/enroll`, `#/alerts`. Pure functions: router.svelte.ts holds the current one.
+ * `#/enroll`, `#/alerts?…`, `#/changes?…`, `#/fixes?…`. Pure functions: router.svelte.ts holds the current one.
  */
 export type Route =
   | { name: "fleet"; query: URLSearchParams }
   | { name: "host"; id: string }
   | { name: "enroll" }
-  | { name: "alerts" }
+  | { name: "alerts"; query: URLSearchParams }
+  | { name: "changes"; query: URLSearchParams }
+  | { name: "fixes"; query: URLSearchParams }
   | { name: "not_found"; path: string };
 
 export function parseHash(hash: string): Route {
@@ -17,7 +19,9 @@ export function parseHash(hash: string): Route {
   const query = new URLSearchParams(q === -1 ? "" : raw.slice(q + 1));
   if (path === "/" || path === "/hosts") return { name: "fleet", query };
   if (path === "/enroll") return { name: "enroll" };
-  if (path === "/alerts") return { name: "alerts" };
+  if (path === "/alerts") return { name: "alerts", query };
+  if (path === "/changes") return { name: "changes", query };
+  if (path === "/fixes") return { name: "fixes", query };
   const host = /^\/hosts\/([^/]+)\/?$/.exec(path);
   if (host?.[1]) {
     try {
@@ -40,3 +44,11 @@ export function hostHref(id: string): string {
 
 export const ENROLL_HREF = "#/enroll";
 export const ALERTS_HREF = "#/alerts";
+export const CHANGES_HREF = "#/changes";
+export const FIXES_HREF = "#/fixes";
+
+/** `#/<page>?<query>`, without a dangling `?` */
+export function pageHref(base: string, query?: URLSearchParams): string {
+  const qs = query?.toString() ?? "";
+  return qs ? `${base}?${qs}` : base;
+}

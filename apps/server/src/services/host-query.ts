@@ -225,8 +225,11 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The WHERE of a host filter; `cutoff` is the stale threshold (see staleCutoff). */
-export function filterWhere(filter: HostFilter, cutoff: Date): SQL | undefined {
+/**
+ * The WHERE of a host filter; `cutoff` is the stale threshold (see staleCutoff), `now` the moment
+ * `changed` counts back from.
+ */
+export function filterWhere(filter: HostFilter, cutoff: Date, now: Date = new Date()): SQL | undefined {
   const parts: SQL[] = [];
   if (filter.verdict && filter.verdict.length > 0) parts.push(inArray(hosts.verdict, filter.verdict));
   if (filter.check) parts.push(arrayContains(hosts.failing, [filter.check]));
@@ -238,6 +241,9 @@ export function filterWhere(filter: HostFilter, cutoff: Date): SQL | undefined {
   // host labels (issue 15, labels.ts): jsonb containment, served by the GIN index hosts_labels_idx
   if (filter.label && filter.label.length > 0) {
     parts.push(sql`${hosts.labels} @> ${JSON.stringify(Object.fromEntries(filter.label))}::jsonb`);
+  }
+  if (filter.changed !== undefined) {
+    parts.push(gte(hosts.verdictSince, new Date(now.getTime() - filter.changed)));
   }
   return parts.length > 0 ? and(...parts) : undefined;
 }

@@ -29,8 +29,9 @@ const DEFAULT_SORT: HostSort = "hostname";
 
 export async function listHosts(ctx: ServiceContext, query: HostListQuery): Promise<HostList> {
   const sort = query.sort ?? DEFAULT_SORT;
-  const cutoff = staleCutoff(ctx.clock.now(), ctx.config.staleAfterSec);
-  const where = [filterWhere(query, cutoff)];
+  const now = ctx.clock.now();
+  const cutoff = staleCutoff(now, ctx.config.staleAfterSec);
+  const where = [filterWhere(query, cutoff, now)];
   if (query.cursor) where.push(afterCursor(sort, decodeCursor(sort, query.cursor)));
   const conditions = where.filter((w) => w !== undefined);
   const rows = await ctx.db

@@ -112,6 +112,7 @@ export function buildCrashkernel(
   const text = ctx.text("cmdline");
   const base: CrashkernelFacts = {
     cmdlineRead: text !== null,
+    required: true,
     tokens: [],
     effective: null,
     kind: null,

@@ -5,6 +5,7 @@ import {
   parseDumpListing,
   parseKdumpConf,
   parseKdumpConfigShow,
+  parseSysconfigKdump,
 } from "../parsers/tools/index.ts";
 import type { DumpEntry, DumpsFacts, DumpTargetFacts, Evidence, KdumpFacts } from "./host-facts.ts";
 import { ev, type SourceContext } from "./source-context.ts";
@@ -45,6 +46,18 @@ export function buildDumpTarget(ctx: SourceContext, kdump: KdumpFacts): DumpTarg
       evidence.push(ev("kdump_config_show", field.text));
     }
   }
+  // SUSE: KDUMP_SAVEDIR is a path or a URL (file:///var/crash, ssh://, nfs://, ftp://, sftp://,
+  // cifs://; openSUSE/kdump sysconfig.kdump.in), KDUMP_KEEP_OLD_DUMPS the retention (0 = keep all)
+  const sysconfig = ctx.parse("sysconfig_kdump", parseSysconfigKdump);
+  let suseKeep: number | null = null;
+  if (coredir === null && sysconfig?.flavour === "suse") {
+    const saved = suseSaveDir(sysconfig.saveDir.value);
+    coredir = saved.dir;
+    remote = saved.remote;
+    if (sysconfig.saveDir.text !== null) evidence.push(ev("sysconfig_kdump", sysconfig.saveDir.text));
+    const keep = Number.parseInt(sysconfig.keepOldDumps.value, 10);
+    suseKeep = Number.isFinite(keep) ? keep : null;
+  }
   if (coredir === null && conf !== null) {
     coredir = conf.path.value;
     if (conf.path.text !== null) evidence.push(ev("kdump_conf", conf.path.text));
@@ -63,9 +76,26 @@ export function buildDumpTarget(ctx: SourceContext, kdump: KdumpFacts): DumpTarg
     freeBytes: toByteCount(fs?.availableBytes),
     sizeBytes: toByteCount(fs?.sizeBytes),
     mount: fs?.mount ?? null,
-    numDumps: !el && defaults !== null ? defaults.numDumpsCount : null,
+    numDumps: !el && defaults !== null ? defaults.numDumpsCount : suseKeep,
     evidence,
   };
+}
+
+/** SUSE's KDUMP_SAVEDIR: a local path (plain or file://) or a remote URL. */
+function suseSaveDir(value: string): { dir: string | null; remote: DumpTargetFacts["remote"] } {
+  const url = /^(\w+):\/\/(.*)$/.exec(value.trim());
+  if (!url) return { dir: value.trim() || "/var/crash", remote: null };
+  const scheme = url[1]!.toLowerCase();
+  if (scheme === "file") return { dir: url[2] || "/var/crash", remote: null };
+  const kind =
+    scheme === "nfs"
+      ? "nfs"
+      : scheme === "ftp"
+        ? "ftp"
+        : scheme === "ssh" || scheme === "sftp"
+          ? "ssh"
+          : "fs";
+  return { dir: null, remote: { kind, target: value.trim() } };
 }
 
 /** Dumps in the dump directory, newest first (domain §4.6, §6.6; trap 21). */

@@ -13,10 +13,13 @@ import { buildKdump } from "./build-kdump.ts";
 import { buildMemory } from "./build-memory.ts";
 import { buildReservation } from "./build-reservation.ts";
 import { buildSecurity } from "./build-security.ts";
+import { buildService } from "./build-service.ts";
 import { buildKexec, buildPanic, buildSysrq } from "./build-sysctls.ts";
 import { emptyFacts } from "./empty-facts.ts";
 import type { HostFacts } from "./host-facts.ts";
+import { applyImplications } from "./implications.ts";
 import { createSourceContext, type SourceContext } from "./source-context.ts";
+import { standInSources } from "./stand-ins.ts";
 
 function guarded<T>(ctx: SourceContext, group: string, build: () => T, fallback: T): T {
   try {
@@ -35,7 +38,9 @@ export function buildFacts(snapshot: Snapshot): HostFacts {
     sources: typeof snapshot?.sources === "object" && snapshot.sources !== null ? snapshot.sources : {},
     collectedAt: typeof snapshot?.collectedAt === "string" ? snapshot.collectedAt : "",
   };
-  const ctx = createSourceContext(safe);
+  // a missing source answered by another that says the same (the boot log's `Command line:`)
+  const standIns = standInSources(safe);
+  const ctx = createSourceContext(standIns.snapshot);
   const facts = emptyFacts(safe.collectedAt);
   facts.identity = guarded(ctx, "identity", () => buildIdentity(ctx), facts.identity);
   facts.memory = guarded(ctx, "memory", () => buildMemory(ctx), facts.memory);
@@ -49,9 +54,13 @@ export function buildFacts(snapshot: Snapshot): HostFacts {
     () => buildConfiguredCrashkernel(ctx),
     facts.configuredCrashkernel,
   );
-  const kdump = guarded(ctx, "kdump", () => buildKdump(ctx), { kdump: facts.kdump, service: facts.service });
-  facts.kdump = kdump.kdump;
-  facts.service = kdump.service;
+  facts.service = guarded(ctx, "service", () => buildService(ctx), facts.service);
+  facts.kdump = guarded(
+    ctx,
+    "kdump",
+    () => buildKdump(ctx, facts.identity.os.family, facts.identity.arch, facts.service),
+    facts.kdump,
+  );
   facts.reservation = guarded(
     ctx,
     "reservation",
@@ -64,6 +73,7 @@ export function buildFacts(snapshot: Snapshot): HostFacts {
   facts.sysrq = guarded(ctx, "sysrq", () => buildSysrq(ctx, facts.crashkernel), facts.sysrq);
   facts.dumpTarget = guarded(ctx, "dumpTarget", () => buildDumpTarget(ctx, facts.kdump), facts.dumpTarget);
   facts.dumps = guarded(ctx, "dumps", () => buildDumps(ctx), facts.dumps);
-  facts.collection = guarded(ctx, "collection", () => buildCollection(ctx), facts.collection);
-  return facts;
+  facts.collection = guarded(ctx, "collection", () => buildCollection(ctx, standIns), facts.collection);
+  standIns.relabel(facts);
+  return guarded(ctx, "implications", () => applyImplications(facts), facts);
 }

@@ -1,6 +1,8 @@
 import { parseKdumpConfigShow } from "../parsers/tools/kdump-config-show.ts";
 import { parseKdumpctlStatus } from "../parsers/tools/kdumpctl-status.ts";
+import { parseKdumptoolCalibrate } from "../parsers/tools/kdumptool-calibrate.ts";
 import { parseOsRelease } from "../parsers/tools/os-release.ts";
+import { parseSysconfigKdump } from "../parsers/tools/sysconfig-kdump.ts";
 import { parseUname } from "../parsers/tools/uname.ts";
 import type { DistroFamily, Evidence, IdentityFacts } from "./host-facts.ts";
 import { ev, firstLine, type SourceContext } from "./source-context.ts";
@@ -23,22 +25,32 @@ const EL = new Set([
 ]);
 const SUSE = new Set([
   "sles",
+  "sles_sap",
   "sled",
   "opensuse",
   "opensuse-leap",
   "opensuse-tumbleweed",
+  "opensuse-microos",
   "suse",
   "sle-micro",
+  "sl-micro",
 ]);
+/** CBL-Mariner 1.0/2.0 (`ID=mariner`) and Azure Linux 3.0 (`ID=azurelinux`). */
+const AZURE = new Set(["mariner", "azurelinux"]);
 
-/** Distro family from os-release ID then ID_LIKE (os-release(5)). */
+/**
+ * Distro family from os-release ID then ID_LIKE (os-release(5)). Azure Linux is its own family:
+ * it ships kexec-tools' kdumpctl (imported from Fedora 33, microsoft/azurelinux
+ * SPECS/kexec-tools) but neither grubby nor `kdumpctl reset-crashkernel`, and installs with tdnf.
+ */
 export function distroFamily(id: string | null, idLike: readonly string[]): DistroFamily {
   for (const candidate of [id, ...idLike]) {
     if (candidate === null) continue;
     const c = candidate.toLowerCase();
+    if (AZURE.has(c)) return "azurelinux";
     if (DEBIAN.has(c)) return "debian";
     if (EL.has(c)) return "el";
-    if (SUSE.has(c) || c.startsWith("opensuse")) return "suse";
+    if (SUSE.has(c) || c.startsWith("opensuse") || c.startsWith("sle")) return "suse";
   }
   return "unknown";
 }
@@ -81,6 +93,11 @@ export function buildIdentity(ctx: SourceContext): IdentityFacts {
       ctx.text("etc_default_kdump_tools") !== null
     ) {
       family = "debian";
+    } else if (
+      ctx.parse("kdumptool_calibrate", parseKdumptoolCalibrate)?.values.Low ||
+      ctx.parse("sysconfig_kdump", parseSysconfigKdump)?.flavour === "suse"
+    ) {
+      family = "suse";
     } else if (
       ctx.parse("kdumpctl_status", parseKdumpctlStatus)?.operational ||
       ctx.text("kdump_conf") !== null

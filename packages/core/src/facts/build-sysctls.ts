@@ -25,6 +25,7 @@ export function buildKexec(ctx: SourceContext): KexecFacts {
   const limit = readInteger(ctx, "sysctl.kernel.kexec_load_limit_panic");
   return {
     loadDisabled: disabled.value === null ? null : disabled.value !== 0,
+    onlyForReload: false,
     limitPanic: limit.value,
     evidence: [
       ...evidenceOf("sysctl.kernel.kexec_load_disabled", disabled.text),

@@ -20,8 +20,13 @@ export type { ByteCount, Evidence };
 /** Bumped only when a field changes meaning; adding fields does not bump it. */
 export const HOST_FACTS_VERSION = 1;
 
-/** Which tooling and remediation commands apply (Debian/Ubuntu kdump-tools vs EL kdumpctl/grubby). */
-export const DISTRO_FAMILIES = ["debian", "el", "suse", "unknown"] as const;
+/**
+ * Which tooling and remediation commands apply: Debian/Ubuntu (kdump-tools, kdump-config,
+ * update-grub), EL (RHEL, CentOS, Rocky, Alma, Oracle, Fedora, Amazon Linux: kexec-tools or
+ * kdump-utils, kdumpctl, grubby), SUSE (kdump package: kdumptool, yast2, /etc/sysconfig/kdump),
+ * Azure Linux / CBL-Mariner (kexec-tools' kdumpctl without reset-crashkernel, tdnf, grub2-mkconfig).
+ */
+export const DISTRO_FAMILIES = ["debian", "el", "suse", "azurelinux", "unknown"] as const;
 export type DistroFamily = (typeof DISTRO_FAMILIES)[number];
 
 export interface IdentityFacts {
@@ -83,8 +88,13 @@ export const CRASHKERNEL_PROBLEMS = [
 export type CrashkernelProblem = (typeof CRASHKERNEL_PROBLEMS)[number];
 
 export interface CrashkernelFacts {
-  /** the /proc/cmdline was read (false: everything below is unknown) */
+  /** the /proc/cmdline was read, or the boot log's `Command line:` stood in (false: all below unknown) */
   cmdlineRead: boolean;
+  /**
+   * the host needs crashkernel= at all: false in fadump mode, which sizes its own reservation
+   * (arch/powerpc/kernel/fadump.c fadump_calculate_reserve_size: crashkernel= is optional there)
+   */
+  required: boolean;
   /** every token that looks like crashkernel= (any case, any suffix), in command-line order */
   tokens: string[];
   /**
@@ -185,8 +195,8 @@ export interface LinkFacts {
 }
 
 export interface KdumpFacts {
-  /** which tooling answered (null: neither found) */
-  tool: "kdump-tools" | "kdumpctl" | null;
+  /** which tooling answered or is installed: Debian kdump-tools, EL/Azure kdumpctl, SUSE kdumptool */
+  tool: "kdump-tools" | "kdumpctl" | "kdumptool" | null;
   /** tooling present; false when the commands were not found (exit 127); null when not asked */
   installed: boolean | null;
   installedEvidence: Evidence[];
@@ -196,6 +206,8 @@ export interface KdumpFacts {
   useKdump: string | null;
   enabledEvidence: Evidence[];
   mode: "kdump" | "fadump" | null;
+  /** the lines that decided the mode (fadump=on, `fadump: Reserved`, DUMP_MODE, sysfs …) */
+  modeEvidence: Evidence[];
   /** capture kernel loaded (kexec_crash_loaded, fadump registered, `current state:`, kdumpctl status) */
   state: "ready" | "not_ready" | null;
   stateEvidence: Evidence[];
@@ -216,6 +228,20 @@ export interface KdumpFacts {
   kexecUsesFileLoad: boolean | null;
   /** kexec / kdump-config / kdumpctl load error lines (from show, journal, status) */
   loadErrors: Evidence[];
+  /** kdump packages from `rpm -q`/`dpkg-query`/sos installed-rpms/`dpkg -l`; null when not collected */
+  packages: {
+    /** e.g. "kexec-tools 2.0.26-8.el9" */
+    installed: string[];
+    absent: string[];
+    /** a whole package list was read, so a package missing from it is not installed */
+    fullList: boolean;
+    evidence: Evidence[];
+  } | null;
+  /** kdump configuration files present on the host */
+  configFiles: SourceId[];
+  /** `kdumpctl showmem`: bytes reserved as kdumpctl reads them (kexec_crash_size or fadump mem_reserved) */
+  showmemBytes: number | null;
+  showmemEvidence: Evidence[];
   /** EL: last vmcore creation test result from `kdumpctl status` */
   lastTest: {
     result: "success" | "failed" | "manual-check";
@@ -224,15 +250,43 @@ export interface KdumpFacts {
   } | null;
 }
 
-/** What the kdump service journal says about the last start (kdump.service-state, trap 11). */
+/** A start of the kdump service that failed, with the root cause named from its own messages. */
+export interface ServiceFailure {
+  /** signature, not-permitted, access-denied, no-space, initramfs, … (parsers/tools failure-cause.ts) */
+  kind: string;
+  /** one sentence naming the root cause */
+  explanation: string;
+  /** the most specific message behind it, as the host wrote it (null: only a generic failure line) */
+  causeLine: string | null;
+  /** the lines it rests on: the decisive failure line and the cause lines, as read */
+  evidence: Evidence[];
+  /** the failure is placed after the last boot (false: a log without boot markers, or kdump.log) */
+  thisBoot: boolean;
+}
+
+/**
+ * What the service that arms capture says about itself (kdump.service-state, trap 11): from
+ * `systemctl status`, the unit journal, the system log and /var/log/kdump.log, each standing in
+ * for the others when missing.
+ */
 export interface ServiceFacts {
-  /** the journal source was read */
+  /** any service source was read */
   read: boolean;
-  /** the unit finished starting ("Finished …", "Started …", "[OK]") */
+  /** the unit finished starting ("Finished …", "Started …", "[OK]", Active: active) */
   started: boolean | null;
-  /** outcome of the last load attempt as logged */
+  /** outcome of the last load attempt of this boot as logged */
   lastLoad: "loaded" | "failed" | "skipped" | null;
   evidence: Evidence[];
+  /** the unit the host runs: kdump-tools (Debian/Ubuntu) or kdump (EL, SUSE, Azure Linux) */
+  unit: "kdump-tools" | "kdump" | null;
+  /** systemd's view now: `Active:` of systemctl status, else the journal's last word on the unit */
+  unitState: "active" | "failed" | "inactive" | "not-found" | null;
+  /** `Loaded: …; enabled;` (true) / `disabled;` `masked` (false); null when unknown */
+  enabledAtBoot: boolean | null;
+  /** the last start failed and nothing later succeeded; null otherwise */
+  failure: ServiceFailure | null;
+  /** the service sources that were read, in the order they were trusted */
+  sources: SourceId[];
 }
 
 export interface SecurityFacts {
@@ -248,6 +302,11 @@ export interface SecurityFacts {
 
 export interface KexecFacts {
   loadDisabled: boolean | null;
+  /**
+   * a capture kernel is already loaded, so kexec_load_disabled and the load limit only matter for
+   * the next reload (set by the implications, facts/implications.ts)
+   */
+  onlyForReload: boolean;
   /** kernel.kexec_load_limit_panic: -1 unlimited, N loads left */
   limitPanic: number | null;
   evidence: Evidence[];
@@ -320,6 +379,33 @@ export interface CollectionFacts {
   iomemZeroed: boolean;
   /** parser issues, "<source>:<line>: <message>" */
   parseIssues: string[];
+  /**
+   * tool outputs cut short although not flagged truncated: `kdump-config show` without its
+   * `current state:` line, `systemctl status` with ellipsized lines, output ending mid-line, …
+   */
+  incomplete: SourceId[];
+  /** a missing source answered by another: cmdline ← dmesg `Command line:`, service status ← journal */
+  standIns: Partial<Record<SourceId, SourceId>>;
+  evidence: Evidence[];
+}
+
+export const IMPLICATION_IDS = [
+  "loaded-implies-reserved",
+  "showmem-stands-in-for-reservation",
+  "loaded-makes-load-limits-reload-only",
+  "loaded-implies-installed",
+  "service-implies-installed",
+  "package-implies-installed",
+  "config-implies-installed",
+  "loaded-implies-enabled",
+  "fadump-needs-no-crashkernel",
+] as const;
+export type ImplicationId = (typeof IMPLICATION_IDS)[number];
+
+/** A fact concluded from other facts (facts/implications.ts), with the evidence it rests on. */
+export interface Implication {
+  id: ImplicationId;
+  conclusion: string;
   evidence: Evidence[];
 }
 
@@ -341,4 +427,6 @@ export interface HostFacts {
   dumpTarget: DumpTargetFacts;
   dumps: DumpsFacts;
   collection: CollectionFacts;
+  /** facts that other facts answered ("unknown" only for what truly cannot be known) */
+  implications: Implication[];
 }

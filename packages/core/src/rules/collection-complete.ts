@@ -8,7 +8,9 @@ const ID = "collection.complete";
 /**
  * R17 (domain §8): collection integrity. Warn when a source was unreadable (permission: usually
  * not root), timed out, failed, was cut at its size cap, its parser failed (a kdumpwatch bug), or
- * /proc/iomem came back zeroed (trap 10), and when /proc/cmdline (present on every Linux host) is missing. Sources that are simply absent
+ * /proc/iomem came back zeroed (trap 10), a tool's output was cut short without a truncated flag
+ * (facts/incomplete-outputs.ts), and when /proc/cmdline (present on every Linux host) is missing
+ * and the boot log's `Command line:` could not stand in for it. Sources that are simply absent
  * (no kdumpctl on Ubuntu, no fadump on x86) are normal and only counted.
  */
 export function checkCollectionComplete(facts: HostFacts): CheckResult {
@@ -19,9 +21,10 @@ export function checkCollectionComplete(facts: HostFacts): CheckResult {
   if (c.timeout.length > 0) problems.push(`timed out: ${list(c.timeout)}`);
   if (c.failed.length > 0) problems.push(`failed: ${list(c.failed)}`);
   if (c.truncated.length > 0) problems.push(`truncated at the size cap: ${list(c.truncated)}`);
+  if (c.incomplete.length > 0) problems.push(`output cut short: ${list(c.incomplete)}`);
   if (c.unparsed.length > 0) problems.push(`could not be parsed (kdumpwatch bug): ${list(c.unparsed)}`);
   if (c.iomemZeroed) problems.push("/proc/iomem addresses read as zeros (not root)");
-  if (c.sources.cmdline === "missing" || c.sources.cmdline === "absent")
+  if ((c.sources.cmdline === "missing" || c.sources.cmdline === "absent") && c.standIns.cmdline === undefined)
     problems.push("/proc/cmdline missing");
   const read = Object.values(c.sources).filter((s) => s === "ok" || s === "truncated").length;
   if (problems.length > 0) {
@@ -33,5 +36,7 @@ export function checkCollectionComplete(facts: HostFacts): CheckResult {
     ]);
   }
   const absent = c.missing.length > 0 ? `; ${c.missing.length} not present on this host` : "";
-  return checkResult(ID, "pass", `${read} sources read completely${absent}`, c.evidence);
+  const stood = Object.entries(c.standIns).map(([missing, by]) => `${missing} from ${by}`);
+  const standIns = stood.length > 0 ? `; stood in: ${stood.join(", ")}` : "";
+  return checkResult(ID, "pass", `${read} sources read completely${absent}${standIns}`, c.evidence);
 }

@@ -1,6 +1,7 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { DumpEntry, HostFacts } from "../facts/host-facts.ts";
-import { checkResult } from "./rule-kit.ts";
+import { checkResult, forFamily, remediationFamily } from "./rule-kit.ts";
+import { shellCommand } from "./shell-quote.ts";
 
 const ID = "crash.dumps";
 
@@ -35,7 +36,7 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
   const dir = dumpTarget.coredir ?? "/var/crash";
   if (!dumps.listed) {
     return checkResult(ID, "unknown", `The dump directory ${dir} was not listed`, evidence, [
-      `sudo ls -lR ${dir}`,
+      shellCommand("sudo ls -lR", dir),
     ]);
   }
   const latest = newest(dumps.entries);
@@ -55,7 +56,7 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
       `The last capture did not finish: ${latest.name} is incomplete (${dumps.entries.length} in ${dir}, ${newestText})`,
       evidence,
       [
-        `Read ${dir}/${latest.name}/dmesg.* and the capture console log to see why saving failed.`,
+        `Read the capture's kernel log and console log to see why saving failed: ${shellCommand("sudo ls -l", `${dir}/${latest.name}`)}`,
         "Check dump-target.capacity and crashkernel.size: a full disk or too little reserved memory are the usual causes.",
       ],
     );
@@ -64,10 +65,17 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
     return checkResult(
       ID,
       "warn",
-      `${dumps.entries.length} dumps kept without a limit (KDUMP_NUM_DUMPS=0), ${newestText}`,
+      `${dumps.entries.length} dumps kept without a limit (${remediationFamily(facts) === "suse" ? "KDUMP_KEEP_OLD_DUMPS" : "KDUMP_NUM_DUMPS"}=0), ${newestText}`,
       evidence,
       [
-        "Set KDUMP_NUM_DUMPS=<n> in /etc/default/kdump-tools so old dumps are purged.",
+        ...forFamily(remediationFamily(facts), {
+          debian: ["Set KDUMP_NUM_DUMPS=<n> in /etc/default/kdump-tools so old dumps are purged."],
+          el: ["kdump.conf has no retention setting: archive and remove old dumps from the dump directory."],
+          suse: ["Set KDUMP_KEEP_OLD_DUMPS=<n> in /etc/sysconfig/kdump so old dumps are purged."],
+          azurelinux: [
+            "kdump.conf has no retention setting: archive and remove old dumps from the dump directory.",
+          ],
+        }),
         "Analyse and archive old dumps, then remove them from the dump directory.",
       ],
     );

@@ -1,7 +1,8 @@
 import { compareByteCounts } from "../byte-count.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily, GiB, RUN_AS_ROOT } from "./rule-kit.ts";
+import { REBOOT, steps } from "./family-commands.ts";
+import { checkResult, forFamily, GiB, RUN_AS_ROOT, remediationFamily } from "./rule-kit.ts";
 
 const ID = "crashkernel.low-region";
 
@@ -13,16 +14,36 @@ const ID = "crashkernel.low-region";
 export function checkCrashkernelLowRegion(facts: HostFacts): CheckResult {
   const { crashkernel: ck, reservation: res } = facts;
   const evidence = [...ck.evidence, ...res.evidence];
-  const fix = forFamily(facts.identity.os.family, {
-    debian: [
-      "Drop crashkernel=0,low, or set crashkernel=256M,low (x86_64; 128M on arm64) in /etc/default/grub.d/kdump-tools.cfg",
-      "sudo update-grub && sudo reboot",
-    ],
-    el: [
-      "sudo grubby --update-kernel=ALL --remove-args=crashkernel=0,low   # or --args=crashkernel=256M,low (128M on arm64)",
-      "sudo reboot",
-    ],
-  });
+  const fix = forFamily(
+    remediationFamily(facts),
+    steps(
+      {
+        debian: [
+          "Drop crashkernel=0,low, or set crashkernel=256M,low (x86_64; 128M on arm64) in /etc/default/grub.d/kdump-tools.cfg",
+          "sudo update-grub",
+        ],
+        el: [
+          "sudo grubby --update-kernel=ALL --remove-args=crashkernel=0,low   # or --args=crashkernel=256M,low (128M on arm64)",
+        ],
+        suse: [
+          'Set KDUMP_CRASHKERNEL="crashkernel=<size>,high crashkernel=72M,low" in /etc/sysconfig/kdump (kdumptool calibrate shows Low), or use sudo yast2 kdump',
+        ],
+        azurelinux: [
+          "Drop crashkernel=0,low, or add crashkernel=256M,low in /etc/default/grub.d/51_kexec_tools.cfg",
+          "sudo grub2-mkconfig -o /boot/grub2/grub.cfg",
+        ],
+      },
+      REBOOT,
+    ),
+  );
+  if (facts.kdump.mode === "fadump") {
+    return checkResult(
+      ID,
+      "info",
+      "Not applicable: fadump reserves its memory through the firmware",
+      evidence,
+    );
+  }
   const main = res.regions.filter(
     (r) => r.kind === "main" && r.start !== null && compareByteCounts(r.start, 0) > 0,
   );

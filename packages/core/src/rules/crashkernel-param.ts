@@ -1,6 +1,7 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { CrashkernelProblem, HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily, formatBytes } from "./rule-kit.ts";
+import { DEFAULT_CRASHKERNEL, REBOOT, steps } from "./family-commands.ts";
+import { checkResult, forFamily, formatBytes, remediationFamily } from "./rule-kit.ts";
 
 const ID = "crashkernel.param";
 
@@ -45,17 +46,7 @@ export function kernelSupportsAuto(facts: HostFacts): boolean | null {
 export function checkCrashkernelParam(facts: HostFacts): CheckResult {
   const ck = facts.crashkernel;
   const evidence = ck.evidence;
-  const fix = forFamily(facts.identity.os.family, {
-    debian: [
-      'Set a valid value in /etc/default/grub.d/kdump-tools.cfg, e.g. GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=512M-:192M"',
-      "sudo update-grub",
-      "sudo reboot",
-    ],
-    el: [
-      "sudo kdumpctl reset-crashkernel --kernel=ALL   # EL 9+; on EL ≤ 8: sudo grubby --update-kernel=ALL --args=crashkernel=auto",
-      "sudo reboot",
-    ],
-  });
+  const fix = forFamily(remediationFamily(facts), steps(DEFAULT_CRASHKERNEL, REBOOT));
   if (!ck.cmdlineRead) {
     return checkResult(ID, "unknown", "The kernel command line (/proc/cmdline) was not collected", evidence, [
       "Make sure the agent can read /proc/cmdline (a capture needs proc/cmdline).",
@@ -63,8 +54,10 @@ export function checkCrashkernelParam(facts: HostFacts): CheckResult {
   }
 
   // fadump sizes its reservation itself when no crashkernel= is given (fadump_reserve_mem=, or a
-  // share of RAM), so a missing parameter is not a problem in fadump mode (trap 14)
-  if (facts.kdump.mode === "fadump" && ck.effective === null && ck.problems.every((p) => p === "missing")) {
+  // share of RAM), so a missing parameter is not a problem in fadump mode (trap 14); the
+  // implication "fadump-needs-no-crashkernel" (facts/implications.ts) sets `required`
+  const fadump = !ck.required || facts.kdump.mode === "fadump";
+  if (fadump && ck.effective === null && ck.problems.every((p) => p === "missing")) {
     return checkResult(
       ID,
       "pass",
@@ -93,21 +86,34 @@ export function checkCrashkernelParam(facts: HostFacts): CheckResult {
       warnings.push(detail);
       return;
     }
-    if (FATAL.has(problem) || problem === "wrong-case") fatal.push(detail);
+    // fadump falls back to its own size when crashkernel= does not parse
+    // (arch/powerpc/kernel/fadump.c fadump_calculate_reserve_size): a warning there
+    if (fadump && (FATAL.has(problem) || problem === "wrong-case"))
+      warnings.push(`${detail} (fadump uses its default size)`);
+    else if (FATAL.has(problem) || problem === "wrong-case") fatal.push(detail);
     else warnings.push(detail);
   });
 
-  if (fatal.length > 0 || ck.effective === null) {
+  if (fatal.length > 0 || (ck.effective === null && !fadump)) {
     const why = fatal.length > 0 ? fatal.join("; ") : "no effective crashkernel= value";
     return checkResult(ID, "fail", `crashkernel= leaves nothing to reserve: ${why}`, evidence, fix);
   }
-  const value = `crashkernel=${ck.effective}`;
+  const value =
+    ck.effective !== null
+      ? `crashkernel=${ck.effective}`
+      : "No effective crashkernel= (fadump sizes its own)";
   const size = ck.expectedBytes !== null ? ` → ${formatBytes(ck.expectedBytes)}` : "";
   const hedge = ck.uncertain
     ? ` (size uncertain: ${ck.uncertainReasons.length > 0 ? ck.uncertainReasons.join(", ") : "estimate"})`
     : "";
   if (warnings.length > 0) {
-    return checkResult(ID, "warn", `${value}${size}${hedge}, but: ${warnings.join("; ")}`, evidence, fix);
+    // a fadump host is never asked to add crashkernel=: only to fix or drop a broken one
+    const advice = fadump
+      ? [
+          "Fix or drop the crashkernel= value: fadump works without it (it then reserves its default share of RAM).",
+        ]
+      : fix;
+    return checkResult(ID, "warn", `${value}${size}${hedge}, but: ${warnings.join("; ")}`, evidence, advice);
   }
   return checkResult(ID, "pass", `Effective ${value}${size}${hedge}`, evidence);
 }

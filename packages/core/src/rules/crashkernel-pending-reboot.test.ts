@@ -15,7 +15,9 @@ describe("crashkernel.pending-reboot", () => {
     expect(r.summary).toBe(
       "Configured crashkernel=2G-4G:320M,4G-32G:512M (/etc/default/grub.d/kdump-tools.cfg) differs from the running crashkernel=512M-:192M: takes effect after a reboot",
     );
-    expect(r.remediation).toContain("sudo reboot   # in a maintenance window");
+    expect(r.remediation).toContain(
+      "sudo reboot   # in a maintenance window: the reservation is made at boot",
+    );
   });
 
   test("warns on Debian when the GRUB value was removed but the running kernel still has one", () => {

@@ -1,6 +1,7 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily } from "./rule-kit.ts";
+import { REBOOT, steps } from "./family-commands.ts";
+import { checkResult, forFamily, remediationFamily } from "./rule-kit.ts";
 
 const ID = "crashkernel.pending-reboot";
 
@@ -20,7 +21,7 @@ export function checkCrashkernelPendingReboot(facts: HostFacts): CheckResult {
   const configured = facts.configuredCrashkernel;
   const ck = facts.crashkernel;
   const evidence = [...configured.evidence, ...ck.evidence];
-  const family = facts.identity.os.family;
+  const family = remediationFamily(facts);
   if (!configured.read || !ck.cmdlineRead) {
     return checkResult(
       ID,
@@ -33,11 +34,11 @@ export function checkCrashkernelPendingReboot(facts: HostFacts): CheckResult {
     );
   }
   const running = ck.effective;
-  if (configured.value === null && family !== "debian") {
+  if (configured.value === null && family !== "debian" && family !== "azurelinux") {
     return checkResult(
       ID,
       "info",
-      `No crashkernel= in the GRUB defaults; the running kernel has ${show(running)} (kernel arguments may live in the boot entries, see grubby --info=ALL)`,
+      `No crashkernel= in the GRUB defaults; the running kernel has ${show(running)} (kernel arguments may live in the boot entries${family === "el" ? ", see grubby --info=ALL" : ""})`,
       evidence,
     );
   }
@@ -55,12 +56,17 @@ export function checkCrashkernelPendingReboot(facts: HostFacts): CheckResult {
     "warn",
     `Configured ${show(configured.value)}${where} differs from the running ${show(running)}: takes effect after a reboot`,
     evidence,
-    forFamily(family, {
-      debian: ["sudo update-grub   # if not run since the change", "sudo reboot   # in a maintenance window"],
-      el: [
-        "sudo grubby --info=ALL | grep crashkernel   # confirm what the next boot uses",
-        "sudo reboot   # in a maintenance window",
-      ],
-    }),
+    forFamily(
+      family,
+      steps(
+        {
+          debian: ["sudo update-grub   # if not run since the change"],
+          el: ["sudo grubby --info=ALL | grep crashkernel   # confirm what the next boot uses"],
+          suse: ["grep crashkernel /boot/grub2/grub.cfg   # confirm what the next boot uses"],
+          azurelinux: ["sudo grub2-mkconfig -o /boot/grub2/grub.cfg   # if not run since the change"],
+        },
+        REBOOT,
+      ),
+    ),
   );
 }

@@ -28,12 +28,20 @@ export function describeRegions(regions: readonly ReservedRegion[]): string {
  * R04 (domain §8): memory actually reserved for the capture kernel. A `crashkernel=` token proves
  * nothing (trap 1) and a missing failure line proves nothing (trap 9): only kexec_crash_size,
  * /proc/iomem `Crash kernel`, a dmesg success line, `crashkernel addr: 0x…` or the fadump
- * reservation count. Zeroed non-root reads (`0x`, trap 10) are indirect evidence only: warn.
+ * reservation count. Zeroed non-root reads (`0x`, trap 10) are indirect evidence only: warn —
+ * unless a capture kernel is loaded, which proves the region exists (facts/implications.ts).
  */
 export function checkCrashkernelReserved(facts: HostFacts): CheckResult {
   const res = facts.reservation;
   const evidence = [...res.evidence, ...res.failures];
   const fadump = facts.kdump.mode === "fadump" ? " (fadump)" : "";
+  const implied = facts.implications.find((i) => i.id === "loaded-implies-reserved");
+  if (implied && res.reservedSeen && res.bytes === null && res.regions.length === 0) {
+    return checkResult(ID, "pass", `Memory is reserved: ${implied.conclusion} (size not read)`, [
+      ...implied.evidence,
+      ...evidence,
+    ]);
+  }
   if (res.reservedSeen && !res.indirect && res.bytes !== 0) {
     const what = res.regions.length > 0 ? describeRegions(res.regions) : "";
     const size = res.bytes !== null ? formatBytes(res.bytes) : what || "memory";

@@ -13,7 +13,9 @@ describe("crashkernel.size (R05)", () => {
     const r = checkCrashkernelSize(readyUbuntu({ kdump: { suggestedBytes: 371 * MiB } }));
     expect(r.status).toBe("warn");
     expect(r.summary).toBe("192 MiB reserved < suggested 371 MiB: the capture kernel may run out of memory");
-    expect(r.remediation?.[0]).toContain("at least 371M");
+    expect(r.remediation?.[0]).toBe(
+      "Set crashkernel=371M in /etc/default/grub.d/kdump-tools.cfg (GRUB_CMDLINE_LINUX_DEFAULT)",
+    );
   });
 
   test.each([

@@ -1,7 +1,8 @@
 import { type ByteCount, byteCountToNumber, compareByteCounts, sumByteCounts } from "../byte-count.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily, formatBytes, MiB } from "./rule-kit.ts";
+import { CRASH_TEST, REBOOT, setCrashkernel, steps } from "./family-commands.ts";
+import { checkResult, forFamily, formatBytes, MiB, remediationFamily } from "./rule-kit.ts";
 
 const ID = "crashkernel.size";
 
@@ -35,18 +36,7 @@ export function checkCrashkernelSize(facts: HostFacts): CheckResult {
   const reserved = mainReservedBytes(facts);
   const evidence = [...facts.reservation.evidence, ...kdump.suggestedEvidence];
   const raise = (target: string): string[] =>
-    forFamily(facts.identity.os.family, {
-      debian: [
-        `Raise crashkernel= to at least ${target} in /etc/default/grub.d/kdump-tools.cfg`,
-        "sudo update-grub && sudo reboot",
-        "Test with a controlled crash in a maintenance window: echo c | sudo tee /proc/sysrq-trigger",
-      ],
-      el: [
-        `sudo grubby --update-kernel=ALL --args=crashkernel=${target}   # or: sudo kdumpctl reset-crashkernel --kernel=ALL`,
-        "sudo reboot",
-        "Test with a controlled crash in a maintenance window: echo c | sudo tee /proc/sysrq-trigger",
-      ],
-    });
+    forFamily(remediationFamily(facts), steps(setCrashkernel(target), REBOOT, CRASH_TEST));
 
   if (reserved === 0 || (reserved === null && facts.reservation.noneSeen)) {
     return checkResult(

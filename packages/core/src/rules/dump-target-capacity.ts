@@ -1,7 +1,8 @@
 import { byteCountToBigInt, compareByteCounts } from "../byte-count.ts";
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, formatBytes, GiB } from "./rule-kit.ts";
+import { checkResult, forFamily, formatBytes, GiB, remediationFamily } from "./rule-kit.ts";
+import { shellCommand } from "./shell-quote.ts";
 
 const ID = "dump-target.capacity";
 
@@ -16,28 +17,38 @@ export function checkDumpTargetCapacity(facts: HostFacts): CheckResult {
   const ram = facts.memory.systemRamBytes ?? facts.memory.memTotalBytes;
   const evidence = [...target.evidence, ...facts.memory.evidence];
   const dir = target.coredir ?? "/var/crash";
+  const family = remediationFamily(facts);
   if (target.remote !== null) {
     const { kind, target: where } = target.remote;
+    const propagate = forFamily(family, {
+      debian: ["sudo kdump-config propagate   # installs the SSH key on the target"],
+      el: ["sudo kdumpctl propagate   # installs the SSH key on the target"],
+      suse: ["Check that KDUMP_SAVEDIR's SSH host accepts the key (KDUMP_HOST_KEY in /etc/sysconfig/kdump)"],
+      azurelinux: ["sudo kdumpctl propagate   # installs the SSH key on the target"],
+    });
     return checkResult(
       ID,
       "warn",
       `Dumps go to a remote ${kind} target ${where}: space and reachability not verified`,
       evidence,
       [
-        kind === "ssh"
-          ? "sudo kdump-config propagate   # installs the SSH key on the target"
-          : `Check free space on ${where} (at least the host's RAM).`,
+        ...(kind === "ssh" ? propagate : [`Check free space on ${where} (at least the host's RAM).`]),
         "Test the whole path with a controlled crash in a maintenance window.",
       ],
     );
   }
   const fix = [
-    `Free space on the filesystem of ${dir}, or move KDUMP_COREDIR (kdump.conf \`path\` on EL) to a larger filesystem.`,
-    "Bound retention with KDUMP_NUM_DUMPS in /etc/default/kdump-tools.",
+    `Free space on the filesystem of ${dir}, or move the dump directory to a larger filesystem:`,
+    ...forFamily(family, {
+      debian: ["KDUMP_COREDIR in /etc/default/kdump-tools; bound retention with KDUMP_NUM_DUMPS"],
+      el: ["`path` in /etc/kdump.conf, then: sudo kdumpctl restart"],
+      suse: ["KDUMP_SAVEDIR in /etc/sysconfig/kdump; bound retention with KDUMP_KEEP_OLD_DUMPS"],
+      azurelinux: ["`path` in /etc/kdump.conf, then: sudo kdumpctl restart"],
+    }),
   ];
   if (target.freeBytes === null) {
     return checkResult(ID, "unknown", `Free space of ${dir} was not collected`, evidence, [
-      `df -P -k ${dir}`,
+      shellCommand("df -P -k", dir),
     ]);
   }
   const free = formatBytes(target.freeBytes);

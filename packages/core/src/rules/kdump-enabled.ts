@@ -1,34 +1,53 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily, RUN_AS_ROOT } from "./rule-kit.ts";
+import { ENABLE_SERVICE, RELOAD, steps } from "./family-commands.ts";
+import { checkResult, forFamily, RUN_AS_ROOT, remediationFamily } from "./rule-kit.ts";
 
 const ID = "kdump.enabled";
 
+const ENABLE = steps(
+  {
+    debian: ["Set USE_KDUMP=1 in /etc/default/kdump-tools (or `sudo dpkg-reconfigure kdump-tools`)"],
+    el: [],
+    suse: [],
+    azurelinux: [],
+  },
+  ENABLE_SERVICE,
+  RELOAD,
+);
+
 /**
- * R02 (domain §8): `USE_KDUMP=1` in /etc/default/kdump-tools (Debian/Ubuntu; `0`, empty or the
- * `USE_KDUMP is not set or zero` message fail); on EL the kdump service enabled or `kdumpctl
- * status` operational.
+ * R02 (domain §8): kdump switched on for the next boot: `USE_KDUMP=1` in /etc/default/kdump-tools
+ * (Debian/Ubuntu; `0`, empty or the `USE_KDUMP is not set or zero` message fail), and the unit
+ * enabled at boot (`systemctl status`: `Loaded: …; enabled;`) on every family; on EL also
+ * `kdumpctl status` operational. A capture kernel loaded now with kdump switched off for the next
+ * boot is armed today and lost at the next reboot: warn, not fail.
  */
 export function checkKdumpEnabled(facts: HostFacts): CheckResult {
-  const { kdump, identity } = facts;
-  const enable = forFamily(kdump.tool === "kdumpctl" ? "el" : identity.os.family, {
-    debian: [
-      "Set USE_KDUMP=1 in /etc/default/kdump-tools (or `sudo dpkg-reconfigure kdump-tools`)",
-      "sudo kdump-config load",
-    ],
-    el: ["sudo systemctl enable --now kdump", "sudo kdumpctl status"],
-  });
+  const { kdump } = facts;
+  const enable = forFamily(remediationFamily(facts), ENABLE);
   if (kdump.enabled === true) {
     const how = kdump.useKdump !== null ? `USE_KDUMP=${kdump.useKdump}` : "kdump service enabled";
     return checkResult(ID, "pass", `kdump is enabled (${how})`, kdump.enabledEvidence);
   }
   if (kdump.enabled === false) {
     const how =
-      kdump.useKdump !== null
+      kdump.useKdump !== null && kdump.useKdump !== "1"
         ? `USE_KDUMP=${kdump.useKdump === "" ? '""' : kdump.useKdump}`
         : kdump.installed === false
           ? "no kdump tooling is installed to enable it"
-          : "kdump service not enabled";
+          : facts.service.enabledAtBoot === false
+            ? "the kdump service is disabled at boot"
+            : "kdump service not enabled";
+    if (kdump.state === "ready") {
+      return checkResult(
+        ID,
+        "warn",
+        `A capture kernel is loaded now, but kdump is switched off for the next boot (${how})`,
+        kdump.enabledEvidence,
+        enable,
+      );
+    }
     return checkResult(ID, "fail", `kdump is disabled (${how})`, kdump.enabledEvidence, enable);
   }
   return checkResult(

@@ -1,6 +1,6 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts, LinkFacts } from "../facts/host-facts.ts";
-import { checkResult } from "./rule-kit.ts";
+import { checkResult, remediationFamily } from "./rule-kit.ts";
 
 const ID = "kdump.kernel-links";
 
@@ -20,8 +20,14 @@ export function checkKdumpKernelLinks(facts: HostFacts): CheckResult {
   const { kdump } = facts;
   const links = [kdump.kernelLink, kdump.initrdLink].filter((l): l is LinkFacts => l !== null);
   const evidence = [...links.flatMap((l) => l.evidence), ...kdump.linkProblems, ...kdump.suggestedEvidence];
-  if (kdump.tool === "kdumpctl") {
-    return checkResult(ID, "info", "Not applicable: kdumpctl manages its own kdump initramfs", evidence);
+  // the links are kdump-tools' (Debian/Ubuntu); kdumpctl and SUSE's kdump build their own initramfs
+  const family = remediationFamily(facts);
+  if (
+    kdump.tool === "kdumpctl" ||
+    kdump.tool === "kdumptool" ||
+    (kdump.tool === null && family !== "debian" && family !== "unknown")
+  ) {
+    return checkResult(ID, "info", "Not applicable: this tooling builds its own kdump initramfs", evidence);
   }
   const broken = links.filter((l) => l.broken);
   if (broken.length > 0 || kdump.linkProblems.length > 0) {

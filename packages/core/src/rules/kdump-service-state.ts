@@ -1,6 +1,7 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult } from "./rule-kit.ts";
+import { SERVICE_LOG } from "./family-commands.ts";
+import { checkResult, forFamily, remediationFamily } from "./rule-kit.ts";
 
 const ID = "kdump.service-state";
 
@@ -10,12 +11,27 @@ const ID = "kdump.service-state";
  * Warn: the service started but nothing is loaded; the last EL vmcore creation test failed or
  * needs a manual check. Pass: loaded (and on EL the last test succeeded). EL hosts that never ran
  * a test are reported as info, not warned: the test needs a maintenance window.
+ * A start that failed in this boot while something is still loaded or registered fails here too
+ * (kdump.loaded carries it into the verdict), with its root cause.
  */
 export function checkKdumpServiceState(facts: HostFacts): CheckResult {
   const { kdump, service } = facts;
   const evidence = [...service.evidence, ...kdump.stateEvidence, ...(kdump.lastTest?.evidence ?? [])];
   const trust = "Do not trust the service state; rely on kdump.loaded.";
   const test = "Run a controlled crash test in a maintenance window: echo c | sudo tee /proc/sysrq-trigger";
+  const failure = service.failure;
+  if (kdump.state === "ready" && failure?.thisBoot) {
+    return checkResult(
+      ID,
+      "fail",
+      `The kdump service's last start in this boot failed although a capture is armed — root cause: ${failure.explanation}`,
+      [...failure.evidence, ...kdump.stateEvidence],
+      [
+        "Fix the cause named by kdump.loaded, then restart the service and re-check.",
+        ...forFamily(remediationFamily(facts), SERVICE_LOG),
+      ],
+    );
+  }
   if (kdump.state === "ready") {
     const t = kdump.lastTest;
     if (t === null) {
@@ -43,11 +59,16 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
   }
   if (kdump.state === "not_ready") {
     // kdump-tools' init script exits 0 even when the load failed or was skipped, so its unit is
-    // "active (exited)" whenever it ran; kdumpctl's unit fails instead (domain §4.3, §5.1)
+    // "active (exited)" whenever it ran; kdump.service (kdumpctl, SUSE's load.sh) fails instead
+    // (domain §4.3, §5.1). Without systemd's own line, only kdump-tools' unit is known to lie.
+    const kdumpTools =
+      service.unit === "kdump-tools" ||
+      (service.unit === null &&
+        (kdump.tool === "kdump-tools" || (kdump.tool === null && facts.identity.os.family === "debian")));
     const saysActive =
       service.started === true ||
       (service.started === null &&
-        kdump.tool !== "kdumpctl" &&
+        kdumpTools &&
         (service.lastLoad === "failed" || service.lastLoad === "skipped"));
     if (saysActive) {
       const why =
@@ -62,15 +83,23 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
       ]);
     }
     if (service.read) {
-      const how = service.started === false ? "reports the failure itself" : "did not start this boot";
-      return checkResult(ID, "info", `The kdump service ${how}; see kdump.loaded`, evidence);
+      const failedItself =
+        service.started === false || (service.unit === "kdump" && service.lastLoad === "failed");
+      const how =
+        service.unitState === "not-found"
+          ? "unit is not installed"
+          : failedItself
+            ? "reports the failure itself"
+            : "did not start this boot";
+      const cause = failure ? ` (root cause: ${failure.explanation})` : "";
+      return checkResult(ID, "info", `The kdump service ${how}${cause}; see kdump.loaded`, evidence);
     }
     return checkResult(
       ID,
       "unknown",
       "Capture kernel not loaded; the service journal was not collected",
       evidence,
-      [trust, "journalctl -b -u kdump-tools   # EL: -u kdump"],
+      [trust, ...forFamily(remediationFamily(facts), SERVICE_LOG)],
     );
   }
   return checkResult(ID, "unknown", "Whether a capture kernel is loaded is unknown", evidence, [trust]);

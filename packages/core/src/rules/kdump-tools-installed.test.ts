@@ -32,11 +32,13 @@ describe("kdump.tools-installed (R01)", () => {
     expect(r.remediation?.length).toBeGreaterThan(0);
   });
 
-  test("labels both families' commands when the distro is unknown", () => {
+  test("labels every family's commands when neither the distro nor the tooling is known", () => {
     const r = checkKdumpToolsInstalled(
-      readyUbuntu({ kdump: { installed: false }, identity: { os: { family: "unknown" } } }),
+      readyUbuntu({ kdump: { installed: false, tool: null }, identity: { os: { family: "unknown" } } }),
     );
     expect(r.remediation).toContain("Debian/Ubuntu: sudo apt install kdump-tools");
-    expect(r.remediation?.some((s) => s.startsWith("RHEL/Fedora: sudo dnf install"))).toBe(true);
+    expect(r.remediation?.some((s) => s.startsWith("RHEL/Fedora/Amazon Linux: sudo dnf install"))).toBe(true);
+    expect(r.remediation).toContain("SUSE/openSUSE: sudo zypper install kdump yast2-kdump");
+    expect(r.remediation).toContain("Azure Linux: sudo tdnf install kexec-tools");
   });
 });

@@ -1,33 +1,53 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily, RUN_AS_ROOT } from "./rule-kit.ts";
+import { ENABLE_SERVICE, INSTALL, REBOOT, steps } from "./family-commands.ts";
+import { checkResult, forFamily, RUN_AS_ROOT, remediationFamily } from "./rule-kit.ts";
 
 const ID = "kdump.tools-installed";
 
+const TOOL_NAMES: Readonly<Record<string, string>> = {
+  "kdump-tools": "kdump-tools (kdump-config)",
+  kdumpctl: "kdumpctl (kexec-tools/kdump-utils)",
+  kdumptool: "the kdump package (kdumptool)",
+};
+
+/** The family's own tool, whose absence is what "not installed" means on that family. */
+const FAMILY_TOOL: Readonly<Record<string, string>> = {
+  debian: "kdump-config (kdump-tools)",
+  el: "kdumpctl (kexec-tools/kdump-utils)",
+  azurelinux: "kdumpctl (kexec-tools)",
+  suse: "kdumptool (kdump)",
+};
+
+/** Why the tooling is missing, in words: the summary names it even when there is no line to cite. */
+function missingReason(facts: HostFacts): string {
+  const { kdump, service, identity } = facts;
+  if (kdump.packages && kdump.packages.installed.length === 0) return "no kdump package is installed";
+  if (service.unitState === "not-found") return "systemd has no kdump unit";
+  const tool = FAMILY_TOOL[identity.os.family];
+  return tool ? `${tool} could not be run` : "neither kdump-config nor kdumpctl could be run";
+}
+
 /**
- * R01 (domain §8): kdump-tools (Debian/Ubuntu) or kexec-tools/kdump-utils (EL) present. Judged from
- * whether `kdump-config show` / `kdumpctl status` ran; "command not found" / exit 127 fails.
+ * R01 (domain §8): the family's kdump tooling is present: kdump-tools (Debian/Ubuntu),
+ * kexec-tools / kdump-utils (EL, Azure Linux), kdump (SUSE). Judged from the tools that answered,
+ * the installed packages, the kdump unit systemd knows, and what other facts imply (a loaded
+ * capture kernel: facts/implications.ts). "command not found", exit 127, `Unit … could not be
+ * found` for every kdump unit, or a package list without them fails.
  */
 export function checkKdumpToolsInstalled(facts: HostFacts): CheckResult {
-  const { kdump, identity } = facts;
-  const install = forFamily(identity.os.family, {
-    debian: [
-      "sudo apt install kdump-tools",
-      "sudo reboot   # so the crashkernel= it adds to GRUB takes effect",
-    ],
-    el: ["sudo dnf install kdump-utils   # kexec-tools on EL ≤ 9", "sudo systemctl enable --now kdump"],
-    suse: ["sudo zypper install kdump", "sudo systemctl enable --now kdump"],
-  });
+  const { kdump } = facts;
+  const install = forFamily(remediationFamily(facts), steps(INSTALL, ENABLE_SERVICE, REBOOT));
   if (kdump.installed === true) {
-    const name =
-      kdump.tool === "kdumpctl" ? "kdumpctl (kexec-tools/kdump-utils)" : "kdump-tools (kdump-config)";
-    return checkResult(ID, "pass", `${name} is installed`, kdump.installedEvidence);
+    const name = kdump.tool ? TOOL_NAMES[kdump.tool] : "The kdump tooling";
+    const which = kdump.packages?.installed.length ? ` (${kdump.packages.installed.join(", ")})` : "";
+    return checkResult(ID, "pass", `${name} is installed${which}`, kdump.installedEvidence);
   }
   if (kdump.installed === false) {
     return checkResult(
       ID,
       "fail",
-      "No kdump tooling found: neither kdump-config nor kdumpctl could be run",
+      `No kdump tooling found: ${missingReason(facts)}`,
       kdump.installedEvidence,
       install,
     );
@@ -35,7 +55,7 @@ export function checkKdumpToolsInstalled(facts: HostFacts): CheckResult {
   return checkResult(
     ID,
     "unknown",
-    "Could not tell whether kdump tooling is installed (kdump-config/kdumpctl not collected)",
+    "Could not tell whether kdump tooling is installed (no tool output, package list or service status collected)",
     kdump.installedEvidence,
     [RUN_AS_ROOT, ...install.map((s) => `If missing: ${s}`)],
   );

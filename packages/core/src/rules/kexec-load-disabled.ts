@@ -15,6 +15,7 @@ const FIX = [
  * disabled (or limit 0) but a capture kernel is already loaded: it stays usable, reloads fail.
  * Limit 0 with a loaded kernel is treated like kexec_load_disabled=1 (the table lists "limit 0" as
  * FAIL without saying whether loaded; a loaded image stays usable in both cases).
+ * Unread with a capture kernel loaded: info (it cannot block what is already loaded).
  */
 export function checkKexecLoadDisabled(facts: HostFacts): CheckResult {
   const { kexec, kdump } = facts;
@@ -22,7 +23,7 @@ export function checkKexecLoadDisabled(facts: HostFacts): CheckResult {
   const what =
     kexec.loadDisabled === true ? "kernel.kexec_load_disabled=1" : "kernel.kexec_load_limit_panic=0";
   if (blocked) {
-    if (kdump.state === "ready") {
+    if (kexec.onlyForReload || kdump.state === "ready") {
       return checkResult(
         ID,
         "warn",
@@ -41,6 +42,16 @@ export function checkKexecLoadDisabled(facts: HostFacts): CheckResult {
       "pass",
       `kexec loading is allowed (kexec_load_disabled=0${limit})`,
       kexec.evidence,
+    );
+  }
+  if (kexec.onlyForReload) {
+    // a loaded capture kernel stays usable whatever this sysctl says (facts/implications.ts
+    // "loaded-makes-load-limits-reload-only"): only the next reload is in question
+    return checkResult(
+      ID,
+      "info",
+      "kernel.kexec_load_disabled was not read, but a capture kernel is loaded: the setting only matters for the next reload",
+      [...kexec.evidence, ...kdump.stateEvidence.slice(0, 1)],
     );
   }
   return checkResult(ID, "unknown", "kernel.kexec_load_disabled was not collected", kexec.evidence, [

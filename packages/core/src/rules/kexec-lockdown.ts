@@ -1,12 +1,13 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult, forFamily } from "./rule-kit.ts";
+import { RELOAD, steps } from "./family-commands.ts";
+import { checkResult, forFamily, remediationFamily } from "./rule-kit.ts";
 
 const ID = "kexec.lockdown";
 
 /** kexec errors that mean "refused", as opposed to "not found" or "no memory" (domain §4.3, §6.2). */
 const REJECTION =
-  /Operation not permitted|Key was rejected|Unsigned PE binary|signature verification failed/i;
+  /Operation not permitted|Key was rejected|Required key not available|Unsigned PE binary|signature verification failed/i;
 
 /**
  * R07 (domain §8, §6.2): Secure Boot / lockdown rejecting the kdump kernel.
@@ -24,19 +25,27 @@ export function checkKexecLockdown(facts: HostFacts): CheckResult {
   const lockdownLikely =
     security.lockdownActive === true || (security.lockdownActive === null && security.secureBoot === true);
   const loaded = kdump.state === "ready";
-  const fix = forFamily(facts.identity.os.family, {
-    debian: [
-      "Boot a distribution-signed kernel (self-built or unsigned kernels cannot be kexec'd under lockdown).",
-      "Make sure the kexec command uses -s (kexec_file_load): kdump-config adds it when it detects Secure Boot; check KDUMP_KEXEC_ARGS in /etc/default/kdump-tools.",
-      "Or enroll the kernel's signing key in MOK: sudo mokutil --import <key.der>, then reboot. Do not silently disable Secure Boot.",
-      "sudo kdump-config load",
-    ],
-    el: [
-      "Boot a distribution-signed kernel (self-built or unsigned kernels cannot be kexec'd under lockdown).",
-      "Or enroll the kernel's signing key in MOK: sudo mokutil --import <key.der>, then reboot. Do not silently disable Secure Boot.",
-      "sudo kdumpctl restart",
-    ],
-  });
+  const signed =
+    "Boot a distribution-signed kernel (self-built or unsigned kernels cannot be kexec'd under lockdown).";
+  const mok =
+    "Or enroll the kernel's signing key in MOK: sudo mokutil --import <key.der>, then reboot. Do not silently disable Secure Boot.";
+  const family = remediationFamily(facts);
+  const fix = forFamily(
+    family,
+    steps(
+      {
+        debian: [
+          signed,
+          "Make sure the kexec command uses -s (kexec_file_load): kdump-config adds it when it detects Secure Boot; check KDUMP_KEXEC_ARGS in /etc/default/kdump-tools.",
+          mok,
+        ],
+        el: [signed, mok],
+        suse: [signed, mok],
+        azurelinux: [signed, mok],
+      },
+      RELOAD,
+    ),
+  );
   const level = security.lockdown !== null ? `lockdown=${security.lockdown}` : "lockdown active";
 
   if (!loaded && kernelRefusals.length > 0) {
@@ -55,10 +64,7 @@ export function checkKexecLockdown(facts: HostFacts): CheckResult {
         "unknown",
         "kexec load was refused with lockdown on, but kernel.kexec_load_disabled=1 also refuses it (see kexec.load-disabled)",
         [...evidence, ...kexec.evidence],
-        [
-          "Read the kernel log for a `Lockdown: … kexec` line after `sudo kdump-config load` (or kdumpctl restart).",
-          ...fix,
-        ],
+        ["Read the kernel log (dmesg) for a `Lockdown: … kexec` line after the reload below.", ...fix],
       );
     }
     const why = security.lockdownActive === true ? level : "Secure Boot enabled";
@@ -102,7 +108,8 @@ export function checkKexecLockdown(facts: HostFacts): CheckResult {
     evidence,
     [
       "cat /sys/kernel/security/lockdown; mokutil --sb-state",
-      "Try a load and read its error: sudo kdump-config load (or sudo kdumpctl restart); `kexec_file_load failed: Operation not permitted` means the kernel image is rejected.",
+      ...forFamily(family, RELOAD),
+      "`kexec_file_load failed: Operation not permitted` (or Required key not available / Key was rejected) means the kernel image is rejected.",
     ],
   );
 }

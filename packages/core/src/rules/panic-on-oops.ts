@@ -1,6 +1,6 @@
 import type { CheckResult } from "../checks/check.ts";
 import type { HostFacts } from "../facts/host-facts.ts";
-import { checkResult } from "./rule-kit.ts";
+import { checkResult, remediationFamily } from "./rule-kit.ts";
 
 const ID = "panic.on-oops";
 
@@ -33,7 +33,9 @@ export function checkPanicOnOops(facts: HostFacts): CheckResult {
     `kernel.panic_on_oops=0: oopses do not panic, so they are never dumped${tail}`,
     panic.evidence,
     [
-      "sudo sysctl -w kernel.panic_on_oops=1   # kdump-config load sets it on Debian/Ubuntu",
+      remediationFamily(facts) === "debian"
+        ? "sudo sysctl -w kernel.panic_on_oops=1   # kdump-config load sets it on Debian/Ubuntu"
+        : "sudo sysctl -w kernel.panic_on_oops=1",
       "echo 'kernel.panic_on_oops = 1' | sudo tee /etc/sysctl.d/60-kdump-panic.conf",
       "Consider kernel.softlockup_panic, kernel.hung_task_panic and kernel.unknown_nmi_panic per your policy.",
     ],

@@ -64,23 +64,44 @@ export function formatBytes(count: ByteCount): string {
   return `${bytes} bytes`;
 }
 
+/** Remediation steps for each known family; every family must be given (a compile-time check). */
+export type FamilySteps = Readonly<Record<Exclude<DistroFamily, "unknown">, readonly string[]>>;
+
+const FAMILY_LABELS: Readonly<Record<Exclude<DistroFamily, "unknown">, string>> = {
+  debian: "Debian/Ubuntu",
+  el: "RHEL/Fedora/Amazon Linux",
+  suse: "SUSE/openSUSE",
+  azurelinux: "Azure Linux",
+};
+
 /**
- * Picks remediation steps for the host's distro family. Unknown family gets both, labelled, so the
- * operator still sees the commands.
+ * Picks remediation steps for the host's distro family, so each command is one that exists
+ * there (an EL host is never told to run kdump-config). An unknown family gets every family's
+ * steps, labelled, so the operator still sees the commands.
  */
-export function forFamily(
-  family: DistroFamily,
-  steps: { debian: readonly string[]; el: readonly string[]; suse?: readonly string[] },
-): string[] {
-  switch (family) {
-    case "debian":
-      return [...steps.debian];
-    case "el":
-      return [...steps.el];
-    case "suse":
-      return [...(steps.suse ?? steps.el)];
-    case "unknown":
-      return [...steps.debian.map((s) => `Debian/Ubuntu: ${s}`), ...steps.el.map((s) => `RHEL/Fedora: ${s}`)];
+export function forFamily(family: DistroFamily, steps: FamilySteps): string[] {
+  if (family !== "unknown") return [...steps[family]];
+  return (Object.keys(FAMILY_LABELS) as Array<Exclude<DistroFamily, "unknown">>).flatMap((f) =>
+    steps[f].map((s) => `${FAMILY_LABELS[f]}: ${s}`),
+  );
+}
+
+/**
+ * The family remediation is written for: os-release's, else the one whose tooling answered
+ * (kdump-tools → Debian/Ubuntu, kdumpctl → EL, kdumptool → SUSE).
+ */
+export function remediationFamily(facts: HostFacts): DistroFamily {
+  const family = facts.identity.os.family;
+  if (family !== "unknown") return family;
+  switch (facts.kdump.tool) {
+    case "kdump-tools":
+      return "debian";
+    case "kdumpctl":
+      return "el";
+    case "kdumptool":
+      return "suse";
+    default:
+      return "unknown";
   }
 }
 

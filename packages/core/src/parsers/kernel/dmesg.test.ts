@@ -28,6 +28,7 @@ import x86RhelLog131M from "../../../fixtures/dmesg/x86-rhel-log-131M.txt?raw";
 import x86UbuntuDocReserving64M from "../../../fixtures/dmesg/x86-ubuntu-doc-reserving-64M.txt?raw";
 import x86Ubuntu2004Reserving192M from "../../../fixtures/dmesg/x86-ubuntu2004-reserving-192M.txt?raw";
 import { isByteCount } from "../../byte-count.ts";
+import { anyText } from "../../testing/any-text.ts";
 import { parseDmesg } from "./dmesg.ts";
 import type { DmesgReport } from "./dmesg-report.ts";
 
@@ -362,7 +363,7 @@ describe("parseDmesg robustness", () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.string({ unit: "binary" }),
+          anyText(),
           fc.array(fragments).map((a) => a.join("")),
         ),
         (text) => {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { type ByteCount, isByteCount } from "../../byte-count.ts";
+import { anyText } from "../../testing/any-text.ts";
 import type { ParseIssue } from "../issue.ts";
 import { parseDmesg } from "./dmesg.ts";
 import { evaluateCrashkernel } from "./evaluate-crashkernel.ts";
@@ -53,7 +54,7 @@ const fragments = fc.constantFrom(
 );
 const hostile = fc.oneof(
   fc.string(),
-  fc.string({ unit: "binary" }),
+  anyText(),
   fc.uint8Array({ maxLength: 300 }).map((b) => decoder.decode(b)),
   fc.array(fragments, { maxLength: 40 }).map((a) => a.join("")),
 );

@@ -235,6 +235,10 @@ function matchRemote(src: ToolLine, s: string, out: KdumpConfigShow): boolean {
 
 function otherLine(src: ToolLine, s: string, out: KdumpConfigShow, issues: ParseIssue[]): void {
   const msg = classifyKdumpToolsMessage(s);
+  if (msg?.code === "tools-not-found" && s.length < 300) {
+    out.notFound ??= src;
+    return;
+  }
   if (msg) {
     out.messages.push({ line: src.line, text: src.text, ...msg });
     return;

@@ -1,189 +1,229 @@
 import type { ParseIssue, ParseResult } from "../issue.ts";
+import type { JournalFinding } from "./journal-finding.ts";
 import { splitJournalLine } from "./journal-line.ts";
-import { classifyKdumpToolsMessage, type KdumpToolsMessageCode, undecorate } from "./kdump-tools-message.ts";
+import { classifyKdumpToolsMessage, undecorate } from "./kdump-tools-message.ts";
+import { type LastLoad, lastLoadOf } from "./last-load.ts";
+import type { LogStamp } from "./log-stamp.ts";
+import { HELPER_IDENTS, KDUMP_IDENTS, type KdumpUnit, kdumpUnitOf, SYSTEMD_RULES } from "./service-units.ts";
 import { splitLines, type ToolLine } from "./text-lines.ts";
 
-export type ServiceEventCode =
-  | "service-starting"
-  | "service-started"
-  | "service-stopping"
-  | "service-stopped"
-  | "service-failed"
-  | "attempt-start";
-
-export type JournalFindingCode = KdumpToolsMessageCode | ServiceEventCode;
-
-export interface JournalFinding extends ToolLine {
-  code: JournalFindingCode;
-  severity: "error" | "warning" | "info";
-  /** syslog identifier of the line (kdump-tools, kdumpctl, systemd…), null for raw output */
-  ident: string | null;
-  /** the message without prefix and decoration */
-  message: string;
-  /** errno text, path… (see KdumpToolsMessage.detail) */
-  detail: string | null;
-  /** every input line the finding rests on (two for Debian's split `...` / ` failed!`) */
-  evidence: ToolLine[];
-}
-
-export interface LastLoad {
-  /**
-   * The last decisive event of the journal (the LAST attempt counts): loaded, failed (with causes),
-   * unloaded, skipped (`USE_KDUMP is not set or zero`: kdump switched off on purpose), or unknown.
-   */
-  status: "loaded" | "failed" | "unloaded" | "skipped" | "unknown";
-  /** the finding that decided the status; null when unknown */
-  decidedBy: JournalFinding | null;
-  /** for failed: the error findings of that attempt, most specific first; [] otherwise */
-  causes: JournalFinding[];
-}
+export type { JournalFinding, JournalFindingCode } from "./journal-finding.ts";
+export type { LastLoad } from "./last-load.ts";
+export type { ServiceEventCode } from "./service-units.ts";
 
 export interface KdumpServiceJournal {
-  /** recognised lines, in input order */
+  /** recognised lines of every boot, in input order */
   findings: JournalFinding[];
+  /** the last load attempt of the last boot in the text */
   lastLoad: LastLoad;
+  /** boot boundaries seen (`-- Boot … --`, `-- Reboot --`, a kernel `Linux version` line) */
+  bootMarkers: number;
+  /** first line of the last boot (the line after its marker), null without markers */
+  currentBootLine: number | null;
+  /** the timestamp of the last boot marker when it has one (a kernel `Linux version` line) */
+  currentBootStamp: LogStamp | null;
+  /** what systemd last said about a kdump unit in the last boot */
+  unitState: { state: "active" | "failed" | "inactive"; unit: KdumpUnit | null; line: ToolLine } | null;
 }
 
-const LOADED: ReadonlySet<JournalFindingCode> = new Set([
-  "loaded",
-  "start-ok",
-  "fadump-registered",
-  "already-running",
-]);
-const UNLOADED: ReadonlySet<JournalFindingCode> = new Set(["unloaded", "stop-ok"]);
-const GENERIC_FAIL: ReadonlySet<JournalFindingCode> = new Set([
-  "load-failed",
-  "start-failed",
-  "fadump-register-failed",
-  "service-failed",
-]);
-/** Messages after which kdump-config / kdumpctl give up loading. */
-const FATAL: ReadonlySet<JournalFindingCode> = new Set([
-  "use-kdump-not-set",
-  "kdump-not-supported",
-  "no-crashkernel-param",
-  "fadump-not-configured",
-  "ssh-and-nfs",
-  "kdump-kernel-missing",
-  "kdump-initrd-missing",
-  "relocation-mismatch",
-  "kexec-file-load-failed",
-  "kexec-load-failed",
-  "kexec-cannot-load",
-  "kexec-no-free-area",
-  "key-rejected",
-  "memory-not-reserved",
-  "lockdown",
-]);
+type Scope = "unit" | "system";
 
-const SYSTEMD: Array<[RegExp, ServiceEventCode, JournalFinding["severity"]]> = [
-  [/^Starting (.*?)\.{0,3}$/, "service-starting", "info"],
-  [/^Started (.*?)\.?$/, "service-started", "info"],
-  [/^Finished (.*?)\.?$/, "service-started", "info"],
-  [/^Stopping (.*?)\.{0,3}$/, "service-stopping", "info"],
-  [/^Stopped (.*?)\.?$/, "service-stopped", "info"],
-  [/^Failed to start (.*?)\.?$/, "service-failed", "error"],
-  [/^(\S+): Main process exited, code=\w+, status=([1-9]\d*\/\w+)$/, "service-failed", "error"],
-  [/^(\S+): Failed with result '(.*)'\.?$/, "service-failed", "error"],
-];
+// a kernel `Linux version` banner, or kernel time going backwards (a syslog copy of the next boot)
+const KERNEL_BOOT = /^(?:\[\s*\d+\.\d+\]\s*)?Linux version \S+/;
+/** Kernel lines that can explain a refused kexec (lockdown, IMA, SELinux). */
+const KERNEL_CODES: ReadonlySet<string> = new Set(["lockdown", "ima-appraisal", "selinux-denied"]);
 
 /**
- * Parses `journalctl -b -u kdump-tools` (EL: `-u kdump`) or raw load output into findings and the
- * result of the last load attempt (domain.md §4.3, §5.1, §6.2; trap 11: "active" means nothing).
- * Sample:
+ * Parses `journalctl -b -u kdump-tools` / `-u kdump` output or raw load output (every line is
+ * the unit's) into findings and the result of the last load attempt (domain.md §4.3, §5.1, §6.2;
+ * trap 11: "active" means nothing for kdump-tools). Sample:
  *
  *     Sep 14 01:45:21 test systemd[1]: Starting Kernel crash dump capture service...
  *     Sep 14 01:45:21 test kdump-tools[3027]:  * no crashkernel= parameter in the kernel cmdline
  *     Sep 14 01:45:21 test systemd[1]: Finished Kernel crash dump capture service.
  */
 export function parseKdumpServiceJournal(text: string): ParseResult<KdumpServiceJournal> {
+  return parseServiceLog(text, "unit");
+}
+
+/**
+ * Reads the kdump story out of a whole system log (`/var/log/messages`, `/var/log/syslog`, a full
+ * `journalctl -b`): only systemd lines about a kdump unit, lines of the kdump programs, dracut
+ * lines during a kdump start, and kernel lockdown / IMA / SELinux refusals of kexec count.
+ * Earlier boots are cut off at their boot markers. Sample:
+ *
+ *     Oct 24 18:58:21 ip-172-31-18-67 systemd[1]: Starting Crash recovery kernel arming...
+ *     Oct 24 18:58:21 ip-172-31-18-67 kdumpctl[812]: No memory reserved for crash kernel.
+ *     Oct 24 18:58:21 ip-172-31-18-67 systemd[1]: Failed to start Crash recovery kernel arming.
+ */
+export function parseSystemLog(text: string): ParseResult<KdumpServiceJournal> {
+  return parseServiceLog(text, "system");
+}
+
+interface Pending {
+  src: ToolLine;
+  ident: string | null;
+  message: string;
+  stamp: LogStamp | null;
+}
+
+function parseServiceLog(text: string, scope: Scope): ParseResult<KdumpServiceJournal> {
   const issues: ParseIssue[] = [];
   const findings: JournalFinding[] = [];
-  let pending: { src: ToolLine; ident: string | null; message: string } | null = null;
+  let pending: Pending | null = null;
+  let boot = 0;
+  let bootMarkers = 0;
+  let currentBootLine: number | null = null;
+  let currentBootStamp: LogStamp | null = null;
+  let attemptOpen = false;
+  /** seconds since boot of the last line that had them: a smaller value means the host rebooted */
+  let lastMono: number | null = null;
+  const push = (f: JournalFinding | null): void => {
+    if (f === null) return;
+    findings.push(f);
+    if (f.code === "service-starting" && f.unit !== null) attemptOpen = true;
+    if (
+      (f.code === "service-started" || f.code === "service-failed" || f.code === "service-stopped") &&
+      f.unit
+    )
+      attemptOpen = false;
+  };
+  const flush = (): void => {
+    if (pending) push(classify(pending.src, pending.ident, pending.message, boot, pending.stamp, scope));
+    pending = null;
+  };
 
   for (const src of splitLines(text)) {
-    const { ident, message, meta } = splitJournalLine(src.text);
-    if (meta || message.trim() === "") continue;
+    const line = splitJournalLine(src.text);
+    if (line.meta) {
+      if (line.bootMarker) {
+        flush();
+        boot++;
+        bootMarkers++;
+        currentBootLine = src.line + 1;
+        currentBootStamp = null;
+        attemptOpen = false;
+      }
+      continue;
+    }
+    const { ident, message, stamp } = line;
+    const mono = line.kmsgTime ?? (stamp?.kind === "monotonic" ? stamp.monotonic : null);
+    const restarted = mono !== null && lastMono !== null && mono + 1 < lastMono;
+    if (mono !== null) lastMono = mono;
+    if ((ident === "kernel" && KERNEL_BOOT.test(message)) || restarted) {
+      flush();
+      boot++;
+      bootMarkers++;
+      currentBootLine = src.line;
+      currentBootStamp = stamp;
+      attemptOpen = false;
+      if (!restarted) continue;
+    }
     const trimmed = message.trim();
+    if (trimmed === "") continue;
+    if (scope === "system" && !belongs(ident, trimmed, attemptOpen)) continue;
     if (pending && (trimmed === "failed!" || trimmed === "done.")) {
       // Debian's log_failure_msg split over two journal lines: "<msg> ..." then " failed!".
-      const f = classify(pending.src, pending.ident, `${pending.message} ${trimmed}`);
-      if (f) findings.push({ ...f, evidence: [pending.src, src] });
+      const p: Pending = pending;
+      const f = classify(p.src, p.ident, `${p.message} ${trimmed}`, boot, p.stamp, scope);
+      if (f) push({ ...f, evidence: [p.src, src] });
       pending = null;
       continue;
     }
-    if (pending) flush(pending, findings);
-    pending = null;
+    flush();
     if (ident !== "systemd" && trimmed.endsWith("...") && !trimmed.startsWith("Starting")) {
-      pending = { src, ident, message: trimmed };
+      pending = { src, ident, message: trimmed, stamp };
       continue;
     }
-    const f = classify(src, ident, trimmed);
-    if (f) findings.push(f);
+    if (ident !== null && KDUMP_IDENTS.has(ident)) attemptOpen = true;
+    push(classify(src, ident, trimmed, boot, stamp, scope));
   }
-  if (pending) flush(pending, findings);
-  return { value: { findings, lastLoad: lastLoadOf(findings) }, issues };
+  flush();
+  const current = bootMarkers > 0 ? findings.filter((f) => f.boot === boot) : findings;
+  return {
+    value: {
+      findings,
+      lastLoad: lastLoadOf(current),
+      bootMarkers,
+      currentBootLine,
+      currentBootStamp,
+      unitState: unitStateOf(current),
+    },
+    issues,
+  };
 }
 
-function flush(p: { src: ToolLine; ident: string | null; message: string }, findings: JournalFinding[]) {
-  const f = classify(p.src, p.ident, p.message);
-  if (f) findings.push(f);
+/** In a whole system log, is this line part of the kdump story? */
+function belongs(ident: string | null, message: string, attemptOpen: boolean): boolean {
+  if (ident === null) return false;
+  if (ident === "systemd" || ident.startsWith("systemd")) return kdumpUnitOf(message) !== null;
+  if (KDUMP_IDENTS.has(ident)) return true;
+  if (HELPER_IDENTS.has(ident)) return attemptOpen;
+  if (ident === "kernel" || ident === "audit") {
+    const m = classifyKdumpToolsMessage(message);
+    return m !== null && KERNEL_CODES.has(m.code) && (m.code !== "lockdown" || /kexec/i.test(message));
+  }
+  return false;
 }
 
-function classify(src: ToolLine, ident: string | null, message: string): JournalFinding | null {
-  const base = { line: src.line, text: src.text, ident, evidence: [src] };
+function classify(
+  src: ToolLine,
+  ident: string | null,
+  message: string,
+  boot: number,
+  stamp: LogStamp | null,
+  scope: Scope,
+): JournalFinding | null {
+  const base = { line: src.line, text: src.text, ident, evidence: [src], boot, stamp };
   if (ident === "systemd" || (ident?.startsWith("systemd") ?? false)) {
-    for (const [re, code, severity] of SYSTEMD) {
+    const unit = kdumpUnitOf(message);
+    if (scope === "system" && unit === null) return null;
+    for (const [re, code, severity] of SYSTEMD_RULES) {
       const m = re.exec(message);
-      if (m) return { ...base, code, severity, message, detail: m[2] ?? m[1] ?? null };
+      if (m) return { ...base, code, severity, message, detail: m[2] ?? m[1] ?? null, unit };
     }
     return null;
   }
   if (/^Starting (?:kdump-tools|kdump)\s*:?$/.test(message)) {
-    return { ...base, code: "attempt-start", severity: "info", message, detail: null };
+    return { ...base, code: "attempt-start", severity: "info", message, detail: null, unit: null };
   }
   const msg = classifyKdumpToolsMessage(message);
   if (msg)
-    return { ...base, code: msg.code, severity: msg.severity, message: msg.message, detail: msg.detail };
+    return {
+      ...base,
+      code: msg.code,
+      severity: msg.severity,
+      message: msg.message,
+      detail: msg.detail,
+      unit: null,
+    };
   // kdumpctl logs some messages with a "kdump: " prefix inside its own ident; try once more.
   const inner = undecorate(message).message;
   const again = inner !== message ? classifyKdumpToolsMessage(inner) : null;
   return again
-    ? { ...base, code: again.code, severity: again.severity, message: again.message, detail: again.detail }
+    ? {
+        ...base,
+        code: again.code,
+        severity: again.severity,
+        message: again.message,
+        detail: again.detail,
+        unit: null,
+      }
     : null;
 }
 
-const START_CODES: ReadonlySet<JournalFindingCode> = new Set(["service-starting", "attempt-start"]);
-
-function lastLoadOf(findings: JournalFinding[]): LastLoad {
-  let attemptStart = 0;
-  let sawWork = false;
-  let decided: { finding: JournalFinding; status: LastLoad["status"]; attemptStart: number } | null = null;
-  findings.forEach((f, i) => {
-    if (START_CODES.has(f.code)) {
-      if (sawWork) {
-        attemptStart = i;
-        sawWork = false;
-      }
-      return;
-    }
-    if (f.code.startsWith("service-")) {
-      if (f.code === "service-failed") decided = { finding: f, status: "failed", attemptStart };
-      return;
-    }
-    sawWork = true;
-    if (LOADED.has(f.code)) decided = { finding: f, status: "loaded", attemptStart };
-    else if (UNLOADED.has(f.code)) decided = { finding: f, status: "unloaded", attemptStart };
-    else if (GENERIC_FAIL.has(f.code) || FATAL.has(f.code))
-      decided = { finding: f, status: "failed", attemptStart };
-  });
-  const d = decided as { finding: JournalFinding; status: LastLoad["status"]; attemptStart: number } | null;
-  if (!d) return { status: "unknown", decidedBy: null, causes: [] };
-  if (d.status !== "failed") return { status: d.status, decidedBy: d.finding, causes: [] };
-  if (d.finding.code === "use-kdump-not-set") return { status: "skipped", decidedBy: d.finding, causes: [] };
-  const end = findings.indexOf(d.finding);
-  const attempt = findings.slice(d.attemptStart, end + 1);
-  const specific = attempt.filter((f) => FATAL.has(f.code));
-  const generic = attempt.filter((f) => GENERIC_FAIL.has(f.code));
-  return { status: "failed", decidedBy: d.finding, causes: [...specific, ...generic] };
+function unitStateOf(findings: readonly JournalFinding[]): KdumpServiceJournal["unitState"] {
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i]!;
+    const state =
+      f.code === "service-started"
+        ? "active"
+        : f.code === "service-failed"
+          ? "failed"
+          : f.code === "service-stopped"
+            ? "inactive"
+            : null;
+    if (state) return { state, unit: f.unit, line: { line: f.line, text: f.text } };
+  }
+  return null;
 }

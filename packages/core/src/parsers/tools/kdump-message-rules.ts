@@ -1,0 +1,166 @@
+/**
+ * The fixed messages of the kdump tooling, one pattern each, anchored on the message without its
+ * lsb / kdumpctl decoration. Sources (format strings, not paraphrases):
+ * - kdump-tools `debian/kdump-config.in` (`log_failure_msg`, `log_success_msg`, `logger -t`)
+ * - kdump-utils `kdumpctl`, `kdump-lib.sh` (`derror`/`dwarn`/`dinfo`), and kexec-tools' older
+ *   kdumpctl (plain stdout on EL7)
+ * - kexec-tools `kexec/kexec.c` (`kexec_load failed: %s`, `kexec_file_load failed: %s`) and
+ *   `kexec/kexec.c` `slurp_file` (`Cannot open \`%s': %s`)
+ * - openSUSE/kdump `init/load.sh` (`No crashkernel memory reserved, Kdump cannot start.`,
+ *   `kexec failed.`, `Registered fadump`, `FAILED to register fadump: …`)
+ * - the kernel: `security/integrity/ima/ima_main.c` (`impossible to appraise a kernel image
+ *   without a file descriptor`), the audit `INTEGRITY_DATA … cause="IMA-signature-required"`
+ *   record, SELinux `avc: denied … comm="kexec"`
+ * - the shell / systemctl when the tools are absent (`kdump-config: command not found`,
+ *   `Unit kdump.service could not be found.`)
+ * First match wins, so specific patterns come before general ones.
+ */
+
+export const KDUMP_TOOLS_MESSAGE_CODES = [
+  "use-kdump-not-set",
+  "kdump-not-supported",
+  "no-crashkernel-param",
+  "fadump-not-configured",
+  "fadump-hint",
+  "ssh-and-nfs",
+  "invalid-symlink",
+  "kdump-kernel-missing",
+  "kdump-initrd-missing",
+  "relocation-mismatch",
+  "creating-symlink",
+  "symlinks-locked",
+  "kernel-hook-missing",
+  "invalid-kernel-version",
+  "loaded",
+  "load-failed",
+  "unloaded",
+  "unload-failed",
+  "fadump-registered",
+  "fadump-register-failed",
+  "panic-trigger-not-set",
+  "usage",
+  "kexec-file-load-failed",
+  "kexec-load-failed",
+  "kexec-file-load-unavailable",
+  "kexec-cannot-load",
+  "kexec-no-free-area",
+  "key-rejected",
+  "memory-not-reserved",
+  "memory-not-reserved-hint",
+  "lockdown",
+  "start-ok",
+  "start-failed",
+  "already-running",
+  "stop-ok",
+  "operational",
+  "not-operational",
+  "vmcore-saved",
+  "vmcore-save-failed",
+  // added for the whole-log readers (service state as evidence)
+  "initrd-build-failed",
+  "no-space",
+  "kernel-location-unknown",
+  "bootinfo-failed",
+  "initrd-not-found",
+  "initrd-no-write-permission",
+  "cannot-open",
+  "ima-appraisal",
+  "selinux-denied",
+  "tools-not-found",
+  "unit-not-found",
+  "fadump-mode",
+  "dump-target-invalid",
+  "config-invalid",
+  "stop-failed",
+] as const;
+export type KdumpToolsMessageCode = (typeof KDUMP_TOOLS_MESSAGE_CODES)[number];
+
+export type MessageSeverity = "error" | "warning" | "info";
+export type MessageRule = readonly [RegExp, KdumpToolsMessageCode, MessageSeverity];
+
+// Order matters: the first match wins.
+export const MESSAGE_RULES: readonly MessageRule[] = [
+  [/USE_KDUMP is not set or zero$/, "use-kdump-not-set", "error"],
+  [/^kdump is not supported (?:by|on) this kernel\.?$/i, "kdump-not-supported", "error"],
+  [/^no crashkernel= parameter in the kernel cmdline$/, "no-crashkernel-param", "error"],
+  [/^No crashkernel= found in \/proc\/cmdline\. Kdump can't be started\.$/, "no-crashkernel-param", "error"],
+  [/^fadump is not (?:configured|enabled) in (?:this|the) kernel\.?$/, "fadump-not-configured", "error"],
+  [/^Try passing "fadump=on" to enable fadump$/, "fadump-hint", "info"],
+  [/^\$SSH and \$NFS cannot be defined concurrently$/, "ssh-and-nfs", "error"],
+  [/^Invalid symlink : (.*)$/, "invalid-symlink", "warning"],
+  [/KDUMP_KERNEL does not exist: (.*)$/, "kdump-kernel-missing", "error"],
+  [/KDUMP_INITRD does not exist: (.*)$/, "kdump-initrd-missing", "error"],
+  [/^kdump kernel relocation address does not match crashkernel parameter$/, "relocation-mismatch", "error"],
+  [/^Creating symlink (.*)$/, "creating-symlink", "info"],
+  [/^Cannot change symbolic links when kdump is loaded$/, "symlinks-locked", "warning"],
+  [/^Unable to locate kernel hook$/, "kernel-hook-missing", "error"],
+  [/^Invalid kernel version : (.*)$/, "invalid-kernel-version", "error"],
+  [/^(?:kexec: )?loaded kdump kernel\.?$/i, "loaded", "info"],
+  [/^(?:kexec: )?failed to load kdump kernel\.?$/, "load-failed", "error"],
+  [/^kexec failed\.$/, "load-failed", "error"],
+  [/^kexec: failed to prepare for a LUKS target$/, "load-failed", "error"],
+  [/^(?:kexec: )?unloaded kdump kernel$/, "unloaded", "info"],
+  [/^(?:kexec: )?failed to unload kdump kernel$/, "unload-failed", "error"],
+  [
+    /^(?:fadump registered successfully|fadump: (?:re-)?registered successfully|Registered fadump)$/,
+    "fadump-registered",
+    "info",
+  ],
+  [
+    /^(?:fadump registering failed|fadump: failed to register|FAILED to register fadump(?::\s*(.*))?)$/,
+    "fadump-register-failed",
+    "error",
+  ],
+  [/couldn't set panic trigger/, "panic-trigger-not-set", "warning"],
+  [/^Usage: .*kdump-config /, "usage", "error"],
+  [/^kexec_file_load failed: (.*)$/, "kexec-file-load-failed", "error"],
+  [/^kexec_load failed: (.*)$/, "kexec-load-failed", "error"],
+  [/^syscall kexec_file_load not available/, "kexec-file-load-unavailable", "warning"],
+  [/^Cannot open [`'"]?([^`'"]*?)[`'"]?: (.*)$/, "cannot-open", "error"],
+  [/^Cannot load (.*)$/, "kexec-cannot-load", "error"],
+  [/^Could not find a free area of memory/, "kexec-no-free-area", "error"],
+  [/^Key was rejected by service$/, "key-rejected", "error"],
+  [/^Memory for crashkernel is not reserved$/, "memory-not-reserved", "error"],
+  [/^No memory reserved for crash kernel\.?$/, "memory-not-reserved", "error"],
+  [/^No crashkernel memory reserved, Kdump cannot start\.$/, "memory-not-reserved", "error"],
+  [/^Please reserve memory by passing ?"crashkernel=/, "memory-not-reserved-hint", "info"],
+  [/^Then try to loading kdump kernel$/, "memory-not-reserved-hint", "info"],
+  [/^Lockdown: (.*)$/, "lockdown", "error"],
+  [/^Starting kdump: \[OK\]$/, "start-ok", "info"],
+  [/^Starting kdump: \[FAILED\]$/, "start-failed", "error"],
+  [/^Kdump already running: \[WARNING\]$/, "already-running", "info"],
+  [/^Stopping kdump: \[OK\]$/, "stop-ok", "info"],
+  [/^Stopping kdump: \[FAILED\]$/, "stop-failed", "error"],
+  [/^Kdump is operational$/, "operational", "info"],
+  [/^Kdump is not operational$/, "not-operational", "error"],
+  [/saved vmcore in (.*)$/, "vmcore-saved", "info"],
+  [/failed to save vmcore in (.*)$/, "vmcore-save-failed", "error"],
+  [/^(mkdumprd|mkfadumprd): failed to make (?:kdump|fadump) initrd$/, "initrd-build-failed", "error"],
+  [/^(?:dracut: )?(?:dracut-install: )?.*\bfailed to make kdump initrd\b/, "initrd-build-failed", "error"],
+  [/No space left on device/, "no-space", "error"],
+  [/^Failed to detect kdump kernel location$/, "kernel-location-unknown", "error"],
+  [/^failed to prepare for kdump bootinfo\.?$/, "bootinfo-failed", "error"],
+  [/^No kdump initial ramdisk found\.?$/, "initrd-not-found", "warning"],
+  [/does not have write permission\. Can ?not rebuild (.*)$/, "initrd-no-write-permission", "error"],
+  [/^ima: impossible to appraise a kernel image/, "ima-appraisal", "error"],
+  [
+    /op="?appraise_data"? cause="?(IMA-signature-required|invalid-signature|missing-hash|invalid-hash|[\w-]+)"?.*comm="?kexec"?/,
+    "ima-appraisal",
+    "error",
+  ],
+  [/avc: {1,2}denied .*comm="kexec"/, "selinux-denied", "error"],
+  [/(?:^|: )(kdump-config|kdumpctl|kdumptool|kexec): (?:command )?not found$/, "tools-not-found", "error"],
+  [/^Unit (kdump(?:-tools)?\.service) (?:could not be found|not found)\.?$/, "unit-not-found", "error"],
+  [/^Failed to start (kdump(?:-tools)?\.service): Unit \S+ not found\.?$/, "unit-not-found", "error"],
+  [/^Dump mode is fadump$/, "fadump-mode", "info"],
+  [
+    /^(?:Dump target is invalid|raw partition (.*) not found|failed to create (.*)|Could not create (.*))$/,
+    "dump-target-invalid",
+    "error",
+  ],
+  [
+    /^(?:Error: No kdump config file found!|Invalid kdump config (?:value for )?option.*|More than one dump targets specified)$/,
+    "config-invalid",
+    "error",
+  ],
+];

@@ -1,0 +1,51 @@
+/**
+ * Evidence is the host's own words (issue 11 §5): on EVERY capture of test/captures, each evidence
+ * line `check --json` shows occurs verbatim in the text the agent read for the source it names
+ * (`collect --root`, the same collector). A source that was not read has no text, so it can never
+ * be cited: absence belongs in a check's summary, not in an invented evidence line.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { collectSnapshot, runAgent } from "./support/agents.ts";
+import { capturesDir as CAPTURES } from "./support/server-process.ts";
+
+interface Judged {
+  checks: { id: string; status: string; summary: string; evidence: { source: string; text: string }[] }[];
+}
+
+const names = readdirSync(CAPTURES, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(CAPTURES, d.name, "expected.json")))
+  .map((d) => d.name)
+  .sort();
+
+describe("every evidence line is text that occurs in its source", () => {
+  test("the property is checked over all captures", () => {
+    expect(names.length).toBeGreaterThanOrEqual(50);
+  });
+
+  test.each(names)("%s", (name) => {
+    const root = join(CAPTURES, name);
+    const snapshot = collectSnapshot(root);
+    const run = runAgent(["check", "--root", root, "--json"]);
+    const judged = JSON.parse(run.stdout) as Judged;
+    const invented: string[] = [];
+    let lines = 0;
+    for (const check of judged.checks) {
+      for (const e of check.evidence) {
+        lines++;
+        const source = (snapshot.sources as Record<string, { ok: boolean; text?: string } | undefined>)[
+          e.source
+        ];
+        const text = source?.ok ? (source.text ?? "") : null;
+        if (e.text.trim() === "" || text === null || !text.includes(e.text)) {
+          invented.push(
+            `${check.id} cites ${e.source} (${text === null ? "not read" : "read"}): ${JSON.stringify(e.text).slice(0, 160)}`,
+          );
+        }
+      }
+    }
+    expect(invented, `${name}: evidence not found verbatim in its source`).toEqual([]);
+    expect(lines, `${name}: a judged host shows some evidence`).toBeGreaterThan(0);
+  });
+});
