@@ -1,12 +1,4 @@
 export { canonicalJson } from "./canonical-json.ts";
-export type { ExportValue, HostExportColumnName, HostExportRow } from "./host-export.ts";
-export {
-  HOST_CSV_COLUMNS,
-  HOST_EXPORT_COLUMNS,
-  HostExportRowSchema,
-  HostExportSchema,
-  hostExportRow,
-} from "./host-export.ts";
 export type {
   AlertCounts,
   AlertFilter,
@@ -59,6 +51,14 @@ export {
   HostsAtQuerySchema,
   HostsAtSchema,
 } from "./fleet-ops.ts";
+export type { ExportValue, HostExportColumnName, HostExportRow } from "./host-export.ts";
+export {
+  HOST_CSV_COLUMNS,
+  HOST_EXPORT_COLUMNS,
+  HostExportRowSchema,
+  HostExportSchema,
+  hostExportRow,
+} from "./host-export.ts";
 export type {
   Alert,
   AlertList,
