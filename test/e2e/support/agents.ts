@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SnapshotPayload } from "@kdumpwatch/protocol";
 import { agentBundle, capturesDir, requireBuilt, tempDir } from "./server-process.ts";
@@ -33,6 +33,8 @@ export function readExpected(capture: string): Expected {
 export function copyCapture(capture: string, hostname: string, machineId: string): string {
   const root = tempDir(`kdw-cap-${hostname}-`);
   cpSync(join(capturesDir, capture), root, { recursive: true });
+  // a support bundle (supportconfig) keeps its files flat: it has no etc/ of its own
+  mkdirSync(join(root, "etc"), { recursive: true });
   writeFileSync(join(root, "etc/machine-id"), `${machineId}\n`);
   writeFileSync(join(root, "etc/hostname"), `${hostname}\n`);
   return root;
