@@ -40,7 +40,8 @@ function ensurePnpm() {
   return ["npx", "-y", `pnpm@${PNPM_VERSION}`];
 }
 
-/** Debian packages the end-to-end tests drive for real: the dashboard's browser, the Ansible role's check. */
+/** Debian packages the end-to-end tests drive for real: the dashboard's browser, the
+ * packaging and Ansible checks, promtool and Alertmanager for the monitoring files, HAProxy for scale-out. */
 const TEST_TOOLS = [
   { bin: "/usr/bin/chromium", pkg: "chromium" },
   { bin: "/usr/bin/ansible-playbook", pkg: "ansible" },
@@ -49,6 +50,10 @@ const TEST_TOOLS = [
   { bin: "/usr/bin/dh", pkg: "debhelper" },
   { bin: "/usr/bin/rpmbuild", pkg: "rpm" },
   { bin: "/usr/bin/rpmlint", pkg: "rpmlint" },
+  { bin: "/usr/bin/promtool", pkg: "prometheus" },
+  { bin: "/usr/bin/prometheus-alertmanager", pkg: "prometheus-alertmanager" },
+  { bin: "/usr/bin/systemd-analyze", pkg: "systemd" },
+  { bin: "/usr/sbin/haproxy", pkg: "haproxy" },
 ];
 
 function ensureTestTools() {
