@@ -1,4 +1,4 @@
-import { type ByteCount, toByteCount } from "../byte-count.ts";
+import type { ByteCount } from "../byte-count.ts";
 import {
   type KdumpLink,
   type KdumpToolsMessageCode,
@@ -220,12 +220,12 @@ export function buildKdump(
   let suggestedUnknownReason: string | null = null;
   const suggestedEvidence: Evidence[] = [];
   if (show?.suggestedSize) {
-    suggestedBytes = toByteCount(show.suggestedSize.value.bytes);
+    suggestedBytes = show.suggestedSize.value.bytes;
     suggestedUnknownReason = show.suggestedSize.value.unknownReason;
     suggestedEvidence.push(ev("kdump_config_show", show.suggestedSize.text));
   }
   if (suggestedBytes === null && estimate?.recommended) {
-    suggestedBytes = toByteCount(estimate.recommended.value);
+    suggestedBytes = estimate.recommended.value;
     suggestedEvidence.push(ev("kdumpctl_estimate", estimate.recommended.text));
   }
   if (suggestedBytes === null && calibrate?.suggestedBytes != null && mode.mode !== "fadump") {
