@@ -128,6 +128,8 @@ export function buildKdump(
       },
     ],
     [cfgStatus?.state != null, "kdump-tools", () => ev("kdump_config_status", cfgStatus!.state!.text)],
+    // `kdump-config test` printing its settings is kdump-tools answering (KT kdump_test)
+    [cfgTest?.useKdump != null, "kdump-tools", () => ev("kdump_config_test", cfgTest!.useKdump!.text)],
     [showmem?.reserved != null, "kdumpctl", () => ev("kdumpctl_showmem", showmem!.reserved!.text)],
     [
       calibrate?.values.Low != null,
