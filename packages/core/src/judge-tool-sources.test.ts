@@ -112,3 +112,34 @@ test.each(CASES)("%s feeds %s", (source, check, base, text, line, status) => {
   const w = without.checks.find((x) => x.id === check)!;
   expect(w.evidence.some((e) => e.source === source)).toBe(false);
 });
+
+/** Issue 11 §3: truncated tool output is "collection incomplete", never silently complete. */
+test.each<[string, SourceId, Partial<Record<SourceId, string>>, Snapshot["sources"][SourceId]]>([
+  [
+    "kdumpctl estimate cut after `Reserved crashkernel:`",
+    "kdumpctl_estimate",
+    ROCKY,
+    { ok: true, text: "Reserved crashkernel:    256M\n" },
+  ],
+  [
+    "kdump-config test cut before `kexec command to be used:`",
+    "kdump_config_test",
+    UBUNTU,
+    { ok: true, text: "USE_KDUMP:\t\t1\nKDUMP_COREDIR:\t\t/var/crash\ncrashkernel addr\t\t0x5f000000\n" },
+  ],
+  [
+    "a tool output the agent cut at its size cap",
+    "kdumptool_calibrate",
+    SLES,
+    { ok: true, text: "Total: 7936\nLow: 72\n", truncated: true },
+  ],
+])("%s: collection incomplete", (_name, source, base, result) => {
+  const sources: Snapshot["sources"] = {};
+  for (const [id, t] of Object.entries(base) as [SourceId, string][]) sources[id] = { ok: true, text: t };
+  sources[source] = result;
+  const j = judgeSnapshot({ sources, collectedAt: NOW.toISOString() }, NOW);
+  const c = j.checks.find((x) => x.id === "collection.complete")!;
+  expect(c.status, c.summary).toBe("warn");
+  expect(c.summary).toMatch(new RegExp(`^Collection incomplete: .*${source}`));
+  expect(j.verdict, "an incomplete collection is never ready").not.toBe("ready");
+});
