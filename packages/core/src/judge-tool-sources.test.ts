@@ -13,22 +13,28 @@ const NOW = new Date("2025-01-12T12:00:00Z");
 
 const UBUNTU: Partial<Record<SourceId, string>> = {
   os_release: 'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nID_LIKE=debian\n',
-  uname: "Linux web01 6.8.0-45-generic #45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux\n",
-  cmdline: "BOOT_IMAGE=/boot/vmlinuz-6.8.0-45-generic root=/dev/mapper/vg0-root ro crashkernel=2G-4G:320M,4G-32G:512M,32G-:1G\n",
+  uname:
+    "Linux web01 6.8.0-45-generic #45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux\n",
+  cmdline:
+    "BOOT_IMAGE=/boot/vmlinuz-6.8.0-45-generic root=/dev/mapper/vg0-root ro crashkernel=2G-4G:320M,4G-32G:512M,32G-:1G\n",
   meminfo: "MemTotal:       16303444 kB\n",
   etc_default_kdump_tools: "USE_KDUMP=1\n",
 };
 const ROCKY: Partial<Record<SourceId, string>> = {
   os_release: 'NAME="Rocky Linux"\nVERSION_ID="9.4"\nID="rocky"\nID_LIKE="rhel centos fedora"\n',
-  uname: "Linux db02 5.14.0-427.13.1.el9_4.x86_64 #1 SMP PREEMPT_DYNAMIC Wed May 1 19:11:28 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux\n",
-  cmdline: "BOOT_IMAGE=(hd0,gpt2)/vmlinuz-5.14.0-427.13.1.el9_4.x86_64 root=/dev/mapper/rl-root ro crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M\n",
+  uname:
+    "Linux db02 5.14.0-427.13.1.el9_4.x86_64 #1 SMP PREEMPT_DYNAMIC Wed May 1 19:11:28 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux\n",
+  cmdline:
+    "BOOT_IMAGE=(hd0,gpt2)/vmlinuz-5.14.0-427.13.1.el9_4.x86_64 root=/dev/mapper/rl-root ro crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M\n",
   meminfo: "MemTotal:       16206028 kB\n",
   kdump_conf: "path /var/crash\ncore_collector makedumpfile -l --message-level 7 -d 31\n",
 };
 const SLES: Partial<Record<SourceId, string>> = {
   os_release: 'NAME="SLES"\nVERSION_ID="15.6"\nID="sles"\nID_LIKE="suse"\n',
-  uname: "Linux s15 6.4.0-150600.23.25-default #1 SMP PREEMPT_DYNAMIC Tue Oct 15 08:00:00 UTC 2024 (1c5a1a5) x86_64 x86_64 x86_64 GNU/Linux\n",
-  cmdline: "BOOT_IMAGE=/boot/vmlinuz-6.4.0-150600.23.25-default root=UUID=1 crashkernel=242M,high crashkernel=72M,low\n",
+  uname:
+    "Linux s15 6.4.0-150600.23.25-default #1 SMP PREEMPT_DYNAMIC Tue Oct 15 08:00:00 UTC 2024 (1c5a1a5) x86_64 x86_64 x86_64 GNU/Linux\n",
+  cmdline:
+    "BOOT_IMAGE=/boot/vmlinuz-6.4.0-150600.23.25-default root=UUID=1 crashkernel=242M,high crashkernel=72M,low\n",
   meminfo: "MemTotal:        8129876 kB\n",
   kexec_crash_size: "329252864\n",
   kexec_crash_loaded: "1\n",
