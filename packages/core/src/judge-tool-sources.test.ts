@@ -7,7 +7,7 @@
 import { expect, test } from "vitest";
 import type { CheckId } from "./checks/check.ts";
 import { judgeSnapshot } from "./judge.ts";
-import type { Snapshot, SourceId } from "./sources.ts";
+import type { Snapshot, SourceId, SourceResult } from "./sources.ts";
 
 const NOW = new Date("2025-01-12T12:00:00Z");
 
@@ -120,7 +120,7 @@ test.each(CASES)("%s feeds %s", (source, check, base, text, line, status) => {
 });
 
 /** Issue 11 §3: truncated tool output is "collection incomplete", never silently complete. */
-test.each<[string, SourceId, Partial<Record<SourceId, string>>, Snapshot["sources"][SourceId]]>([
+test.each<[string, SourceId, Partial<Record<SourceId, string>>, SourceResult]>([
   [
     "kdumpctl estimate cut after `Reserved crashkernel:`",
     "kdumpctl_estimate",
