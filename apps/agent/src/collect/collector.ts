@@ -138,6 +138,7 @@ class SourceReader {
               label: reader.path,
               maxBytes,
               ...(reader.select ? { select: reader.select } : {}),
+              ...(reader.keep ? { keep: reader.keep } : {}),
             }),
             p,
           ),

@@ -1,4 +1,5 @@
 import type { SourceResult } from "@kdumpwatch/core";
+import type { Keep } from "../sources/reader.ts";
 import { type LogPick, selectLogLines } from "./log-select.ts";
 import { readFileCapped } from "./read-file.ts";
 import { failure } from "./source-error.ts";
@@ -47,21 +48,24 @@ export function narrowLog(result: SourceResult, pick: LogPick | undefined, maxBy
 export async function readSection(
   path: string,
   name: SectionName,
-  options: { label: string; maxBytes: number; select?: LogPick },
+  options: { label: string; maxBytes: number; select?: LogPick; keep?: Keep },
 ): Promise<SourceResult> {
   const whole = await readFileCapped(path, { maxBytes: RAW_LOG_MAX_BYTES, label: options.label });
   if (!whole.ok) return whole;
   const found = extractSection(whole.text, name);
   if (found === null) return failure("missing", `${options.label}: no "${name.name}" section`);
+  if (found.notFound) return failure("not-found", `${options.label}: ${name.name}: command not found`);
   const result: SourceResult =
     found.truncated || whole.truncated
       ? { ok: true, text: found.text, truncated: true }
       : { ok: true, text: found.text };
   if (options.select) return narrowLog(result, options.select, options.maxBytes);
   if (Buffer.byteLength(result.text) <= options.maxBytes) return result;
-  return {
-    ok: true,
-    text: Buffer.from(result.text).subarray(0, options.maxBytes).toString("utf8"),
-    truncated: true,
-  };
+  const bytes = Buffer.from(result.text);
+  if (options.keep === "tail") {
+    // a log is kept from its end, from a whole line on (like readFileCapped's "tail")
+    const tail = bytes.subarray(-options.maxBytes);
+    return { ok: true, text: tail.subarray(tail.indexOf(0x0a) + 1).toString("utf8"), truncated: true };
+  }
+  return { ok: true, text: bytes.subarray(0, options.maxBytes).toString("utf8"), truncated: true };
 }

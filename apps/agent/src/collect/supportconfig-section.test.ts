@@ -56,6 +56,31 @@ describe("extractSection reads one supportconfig section", () => {
     ).toEqual({ text: "x\n", truncated: true });
   });
 
+  test("journalctl's own `--lines N` (messages.txt on a journal-only host) is marked truncated", () => {
+    const messages =
+      "#==[ Command ]=====#\n# /usr/bin/journalctl --no-pager --output=short-iso --lines 200000\nx\n";
+    expect(
+      extractSection(messages, { kind: "command", name: "journalctl --no-pager --output=short-iso" }),
+    ).toEqual({ text: "x\n", truncated: true });
+  });
+
+  test("a command _log_cmd could not find is marked not found (the header keeps its bare argv)", () => {
+    const crash =
+      "#==[ Command ]=====#\n# kdumptool calibrate\nERROR: Command not found or not executable\n\n";
+    expect(extractSection(crash, { kind: "command", name: "kdumptool calibrate" })).toEqual({
+      text: "ERROR: Command not found or not executable\n",
+      truncated: false,
+      notFound: true,
+    });
+  });
+
+  test("systemd_info's quoted unit name is matched as written", () => {
+    const status = "#==[ Command ]=====#\n# /usr/bin/systemctl status 'kdump.service'\n● kdump.service\n";
+    expect(extractSection(status, { kind: "command", name: "systemctl status 'kdump.service'" })?.text).toBe(
+      "● kdump.service\n",
+    );
+  });
+
   test("a name that is not there is null", () => {
     expect(extractSection(CRASH_TXT, { kind: "command", name: "kdumptool calibrate" })).toBeNull();
   });

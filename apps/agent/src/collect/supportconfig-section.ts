@@ -12,7 +12,8 @@
  *
  * A command is named by its argv with the program's path resolved (`# /usr/bin/systemctl …`), a
  * file by its path, a tailed log as `# /var/log/messages - Last 2500 Lines`, an absent file as
- * `# /etc/kdump.conf - File not found`. `conf_files` drops comment and blank lines (unless run with
+ * `# /etc/kdump.conf - File not found`, a command that is not installed by its bare argv followed by
+ * `ERROR: Command not found or not executable` (`_log_cmd`). `conf_files` drops comment and blank lines (unless run with
  * `-l`) — the text is what supportconfig kept, not the whole file.
  */
 export interface SectionName {
@@ -23,11 +24,15 @@ export interface SectionName {
 
 export interface Section {
   text: string;
+  /** `_log_cmd` found no such program: the tool is not installed */
+  notFound?: true;
   /** the section holds only the last lines of the file or command output */
   truncated: boolean;
 }
 
 const BANNER = /^#==\[ .* \]=+#\s*$/;
+/** what `_log_cmd` prints instead of the output of a program it cannot find (supportconfig.rc) */
+const NOT_FOUND = "ERROR: Command not found or not executable";
 
 /** The last section of `text` with that name; null when there is none or it says "File not found". */
 export function extractSection(text: string, wanted: SectionName): Section | null {
@@ -44,7 +49,13 @@ export function extractSection(text: string, wanted: SectionName): Section | nul
     const body = lines.slice(i + 2, end);
     while (body.length > 0 && (body[body.length - 1] ?? "").trim() === "") body.pop();
     found =
-      named === "missing" ? null : { text: body.map((l) => `${l}\n`).join(""), truncated: named === "tail" };
+      named === "missing"
+        ? null
+        : {
+            text: body.map((l) => `${l}\n`).join(""),
+            truncated: named === "tail",
+            ...(wanted.kind === "command" && body[0] === NOT_FOUND ? { notFound: true as const } : {}),
+          };
     i = end - 1;
   }
   return found;
@@ -62,7 +73,10 @@ function matchHeader(header: string, wanted: SectionName): "whole" | "tail" | "m
   const program = (argv[0] ?? "").replace(/^.*\//, "");
   const command = [program, ...argv.slice(1)].join(" ");
   if (command === wanted.name) return "whole";
+  // `… | tail -n N` (boot_info's journal) and journalctl's own `--lines N` (messages_file without
+  // /var/log/messages) keep only the last lines
   if (command.startsWith(`${wanted.name} | tail -n `)) return "tail";
+  if (new RegExp(`^${escapeRegExp(wanted.name)} --lines \\d+$`).test(command)) return "tail";
   return null;
 }
 

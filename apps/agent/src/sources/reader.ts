@@ -29,6 +29,8 @@ export interface SectionReader {
   path: string;
   section: SectionName;
   select?: LogPick;
+  /** which end of an over-long section to keep (default "head") */
+  keep?: Keep;
 }
 
 /**
@@ -110,6 +112,14 @@ export const section = (
   select === undefined
     ? { kind: "section", path, section: { kind, name } }
     : { kind: "section", path, section: { kind, name }, select };
+
+/** A supportconfig section of a log, kept from its end when it is over the size cap. */
+export const sectionTail = (path: string, kind: SectionName["kind"], name: string): SectionReader => ({
+  kind: "section",
+  path,
+  section: { kind, name },
+  keep: "tail",
+});
 
 export const command = (
   argv: readonly [string, ...string[]],

@@ -6,8 +6,10 @@ import {
   supportconfigCommand,
   supportconfigFile,
   supportconfigLogs,
+  supportconfigServiceStatus,
+  supportconfigSystemLog,
 } from "./capture-layouts.ts";
-import { command, file, type HostContext, type Reader } from "./reader.ts";
+import { command, file, type HostContext, type Reader, sectionTail } from "./reader.ts";
 
 /**
  * THE sources table (house-style §9, product.md §3): for every source core knows by name, where
@@ -228,13 +230,16 @@ export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
     live: (ctx) => [
       command(["systemctl", "status", "--no-pager", "--full", "--lines=50", ...kdumpUnits(ctx)], SHOW),
     ],
-    capture: () => [file("sos_commands/systemd/systemctl_status_--all")],
+    capture: () => [file("sos_commands/systemd/systemctl_status_--all"), ...supportconfigServiceStatus()],
     maxBytes: 1024 * 1024,
   },
   // kdumpctl's kexec trace (EL 8.4+/9): appended at every load, so its end is what matters
   kdump_log: {
     live: () => [file("/var/log/kdump.log", "tail")],
-    capture: () => [file("/var/log/kdump.log", "tail")],
+    capture: () => [
+      file("/var/log/kdump.log", "tail"),
+      sectionTail("crash.txt", "file", "/var/log/kdump.log"),
+    ],
     maxBytes: JOURNAL_MAX_BYTES,
   },
   // only the kdump lines leave the host (core's filterKdumpLog); a rotated file keeps its tail,
@@ -246,6 +251,7 @@ export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
       file("sos_commands/logs/journalctl_--no-pager_--catalog_--boot", "head"),
       file("/var/log/messages", "tail"),
       file("/var/log/syslog", "tail"),
+      ...supportconfigSystemLog(),
     ],
     filter: "kdump-log",
   },
@@ -264,7 +270,10 @@ export const SOURCE_TABLE: Readonly<Record<SourceId, SourceSpec>> = {
   ),
   kdumptool_calibrate: {
     live: (ctx) => (ctx.family === "unknown" ? [command(["kdumptool", "calibrate"], SHOW)] : []),
-    capture: () => [file("sos_commands/kdump/kdumptool_calibrate")],
+    capture: () => [
+      file("sos_commands/kdump/kdumptool_calibrate"),
+      ...supportconfigCommand("kdumptool calibrate", "crash.txt"),
+    ],
   },
   installed_packages: {
     live: (ctx) => (ctx.family === "el" ? [RPM_QUERY, DPKG_QUERY] : [DPKG_QUERY, RPM_QUERY]),

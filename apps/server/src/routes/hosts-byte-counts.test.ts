@@ -75,4 +75,32 @@ describe.each(testDrivers())("byte counts through the API on $name", (driver) =>
       await real.dispose();
     }
   });
+
+  test("tool-printed sizes beyond 2^53 (df, kdumpctl estimate) are judged and served exactly", async () => {
+    const real = await createHarness(driver, { judge: judgeSnapshot });
+    try {
+      const agent = await real.kdw.services.agents.authenticate(hello({ machineId: "huge-tools" }), null);
+      if (!agent.ok) throw new Error("enrollment failed");
+      await real.kdw.services.agents.ingest(
+        agent.hostId,
+        snapshotFrame("BOOT_IMAGE=/vmlinuz ro crashkernel=512M", 1, {
+          kdump_conf: "path /var/crash\n",
+          // 2^53 + 1 1K-blocks: 9223372036854776832 bytes, which no double holds
+          df_dump_dir:
+            "Filesystem 1K-blocks Used Available Use% Mounted on\nbig:/c 9007199254740993 0 9007199254740993 0% /var/crash\n",
+          kdumpctl_estimate: "Reserved crashkernel:    512M\nRecommended crashkernel: 9007199254740993\n",
+        }),
+      );
+      const res = await real.request(`/api/hosts/${agent.hostId}`);
+      expect(res.status, await res.clone().text()).toBe(200);
+      const facts = HostDetailSchema.parse(await res.json()).facts as {
+        dumpTarget: { freeBytes: unknown };
+        kdump: { suggestedBytes: unknown };
+      } | null;
+      expect(facts?.dumpTarget.freeBytes).toBe("9223372036854776832");
+      expect(facts?.kdump.suggestedBytes).toBe("9007199254740993");
+    } finally {
+      await real.dispose();
+    }
+  });
 });

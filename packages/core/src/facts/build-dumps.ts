@@ -73,8 +73,8 @@ export function buildDumpTarget(ctx: SourceContext, kdump: KdumpFacts): DumpTarg
   return {
     coredir,
     remote,
-    freeBytes: toByteCount(fs?.availableBytes),
-    sizeBytes: toByteCount(fs?.sizeBytes),
+    freeBytes: fs?.availableBytes ?? null,
+    sizeBytes: fs?.sizeBytes ?? null,
     mount: fs?.mount ?? null,
     numDumps: !el && defaults !== null ? defaults.numDumpsCount : suseKeep,
     evidence,

@@ -1,4 +1,4 @@
-import { type ByteCount, toByteCount } from "../byte-count.ts";
+import type { ByteCount } from "../byte-count.ts";
 import {
   type KdumpLink,
   type KdumpToolsMessageCode,
@@ -128,6 +128,8 @@ export function buildKdump(
       },
     ],
     [cfgStatus?.state != null, "kdump-tools", () => ev("kdump_config_status", cfgStatus!.state!.text)],
+    // `kdump-config test` printing its settings is kdump-tools answering (KT kdump_test)
+    [cfgTest?.useKdump != null, "kdump-tools", () => ev("kdump_config_test", cfgTest!.useKdump!.text)],
     [showmem?.reserved != null, "kdumpctl", () => ev("kdumpctl_showmem", showmem!.reserved!.text)],
     [
       calibrate?.values.Low != null,
@@ -220,12 +222,12 @@ export function buildKdump(
   let suggestedUnknownReason: string | null = null;
   const suggestedEvidence: Evidence[] = [];
   if (show?.suggestedSize) {
-    suggestedBytes = toByteCount(show.suggestedSize.value.bytes);
+    suggestedBytes = show.suggestedSize.value.bytes;
     suggestedUnknownReason = show.suggestedSize.value.unknownReason;
     suggestedEvidence.push(ev("kdump_config_show", show.suggestedSize.text));
   }
   if (suggestedBytes === null && estimate?.recommended) {
-    suggestedBytes = toByteCount(estimate.recommended.value);
+    suggestedBytes = estimate.recommended.value;
     suggestedEvidence.push(ev("kdumpctl_estimate", estimate.recommended.text));
   }
   if (suggestedBytes === null && calibrate?.suggestedBytes != null && mode.mode !== "fadump") {

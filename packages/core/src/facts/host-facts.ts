@@ -240,7 +240,7 @@ export interface KdumpFacts {
   /** kdump configuration files present on the host */
   configFiles: SourceId[];
   /** `kdumpctl showmem`: bytes reserved as kdumpctl reads them (kexec_crash_size or fadump mem_reserved) */
-  showmemBytes: number | null;
+  showmemBytes: ByteCount | null;
   showmemEvidence: Evidence[];
   /** EL: last vmcore creation test result from `kdumpctl status` */
   lastTest: {

@@ -4,6 +4,7 @@
  * kernel or tool behaviour it rests on; each applies only when its conclusion is not already
  * known first-hand, and records itself in `facts.implications` with the evidence it used.
  */
+import { byteCountToBigInt } from "../byte-count.ts";
 import type { Evidence, HostFacts, Implication, ImplicationId } from "./host-facts.ts";
 
 interface Rule {
@@ -27,15 +28,14 @@ const RULES: readonly Rule[] = [
     apply(f, evidence) {
       const bytes = f.kdump.showmemBytes ?? 0;
       f.reservation.bytes = bytes;
-      if (bytes > 0) {
+      const some = byteCountToBigInt(bytes) > 0n;
+      if (some) {
         f.reservation.reservedSeen = true;
         f.reservation.noneSeen = false;
         f.reservation.indirect = false;
       } else if (!f.reservation.reservedSeen) f.reservation.noneSeen = true;
       f.reservation.evidence.push(...evidence);
-      return bytes > 0
-        ? "kdumpctl showmem reports the reservation"
-        : "kdumpctl showmem reports no reservation";
+      return some ? "kdumpctl showmem reports the reservation" : "kdumpctl showmem reports no reservation";
     },
   },
   {

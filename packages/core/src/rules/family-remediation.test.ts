@@ -4,7 +4,7 @@
  * is never told to run kdump-config), and the key checks name the family's own command.
  */
 import { describe, expect, test } from "vitest";
-import type { CheckId } from "../checks/check.ts";
+import { CHECK_IDS, type CheckId } from "../checks/check.ts";
 import type { DistroFamily, HostFacts } from "../facts/host-facts.ts";
 import { RULES } from "./rules.ts";
 import { type DeepPartial, readyRhel, readyUbuntu } from "./test-hosts.ts";
@@ -151,8 +151,32 @@ const BREAK: ReadonlyArray<[CheckId, DeepPartial<HostFacts>]> = [
     },
   ],
   ["kdump.service-state", { ...FAILURE("initramfs") }],
+  [
+    "kdump.kernel-links",
+    {
+      kdump: {
+        linkProblems: [
+          { source: "kdump_config_show", text: "KDUMP_KERNEL does not exist: /var/lib/kdump/vmlinuz" },
+        ],
+      },
+    },
+  ],
   ["collection.complete", { collection: { permission: ["iomem"] } }],
 ];
+
+/** Checks that never fail or warn: they carry no remediation at all (R12: kernel.sysrq is info). */
+const INFO_ONLY: readonly CheckId[] = ["sysrq.keyboard-crash"];
+
+/** Checks that are another family's business: "info", not applicable, without remediation. */
+const NOT_APPLICABLE: Partial<Record<CheckId, readonly Family[]>> = {
+  // /var/lib/kdump links are kdump-tools'; kdumpctl and SUSE's kdump build their own initramfs
+  "kdump.kernel-links": ["el", "suse", "azurelinux"],
+};
+
+test("every check of the catalogue is broken on every family here, or never remediates", () => {
+  const covered = new Set<CheckId>([...BREAK.map(([id]) => id), ...INFO_ONLY]);
+  expect(CHECK_IDS.filter((id) => !covered.has(id))).toEqual([]);
+});
 
 /** The family's own command for the checks every operator meets first. */
 const OWN: Partial<Record<CheckId, Record<Family, RegExp>>> = {
@@ -183,6 +207,17 @@ const OWN: Partial<Record<CheckId, Record<Family, RegExp>>> = {
 };
 
 describe.each(Object.keys(HOSTS) as Family[])("%s", (family) => {
+  test.each(INFO_ONLY.map((id) => [id]))("%s is info, without remediation", (id) => {
+    for (const value of [0, 1, 16, 176]) {
+      const facts = mergeFacts(HOSTS[family](), { sysrq: { value, keyboardCrash: null } });
+      const r = Object.values(RULES)
+        .map((rule) => rule(facts, NOW))
+        .find((x) => x.id === id)!;
+      expect(r.status, r.summary).toBe("info");
+      expect(r.remediation ?? []).toEqual([]);
+    }
+  });
+
   test.each(BREAK.map(([id, patch], i) => [`${id} #${i}`, id, patch] as const))(
     "%s: every step is a %s command",
     (_name, id, patch) => {
@@ -190,7 +225,10 @@ describe.each(Object.keys(HOSTS) as Family[])("%s", (family) => {
       const facts = mergeFacts(base, patch);
       const results = Object.values(RULES).map((rule) => rule(facts, NOW));
       const target = results.find((r) => r.id === id)!;
-      expect(["fail", "warn"], `${id}: ${target.summary}`).toContain(target.status);
+      if (NOT_APPLICABLE[id]?.includes(family)) {
+        expect(target.status, `${family} ${id}: ${target.summary}`).toBe("info");
+        expect(target.remediation ?? [], `${family} ${id}`).toEqual([]);
+      } else expect(["fail", "warn"], `${id}: ${target.summary}`).toContain(target.status);
       for (const r of results) {
         for (const step of r.remediation ?? []) {
           expect(step, `${family} ${r.id}: ${step}`).not.toMatch(FORBIDDEN[family]);

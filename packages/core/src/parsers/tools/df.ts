@@ -1,12 +1,16 @@
+import { type ByteCount, toByteCount } from "../../byte-count.ts";
 import { type ParseIssue, type ParseResult, parseIssue } from "../issue.ts";
 import { splitLines, type ToolLine } from "./text-lines.ts";
 
 export interface DfEntry {
   filesystem: string;
-  /** bytes (blocks × the header's block size); null for `-` (pseudo filesystems with -a) */
-  sizeBytes: number | null;
-  usedBytes: number | null;
-  availableBytes: number | null;
+  /**
+   * bytes (blocks × the header's block size) as exact ByteCounts (byte-count.ts: a 10 PiB target
+   * in 1K-blocks passes 2^53); null for `-` (pseudo filesystems with -a) or beyond 2^64 − 1
+   */
+  sizeBytes: ByteCount | null;
+  usedBytes: ByteCount | null;
+  availableBytes: ByteCount | null;
   /** Capacity / Use% as printed, without `%`; null for `-` */
   usePercent: number | null;
   mount: string;
@@ -24,10 +28,10 @@ export interface Df {
   blockBytes: number;
 }
 
-const HEADER = /^Filesystem\s+(?:(\d+)([KMG]?)-blocks|Size)\s/i;
-const ROW = /^(\S+)\s+(\d+|-)\s+(\d+|-)\s+(\d+|-)\s+(\d+%|-)\s+(\/.*)$/;
+const HEADER = /^Filesystem\s+(?:(\d{1,12})([KMG]?)-blocks|Size)\s/i;
+const ROW = /^(\S+)\s+(\d{1,30}|-)\s+(\d{1,30}|-)\s+(\d{1,30}|-)\s+(\d+%|-)\s+(\/.*)$/;
 /** The numbers of a wrapped row (device name alone on the line before). */
-const WRAPPED = /^()(\d+|-)\s+(\d+|-)\s+(\d+|-)\s+(\d+%|-)\s+(\/.*)$/;
+const WRAPPED = /^()(\d{1,30}|-)\s+(\d{1,30}|-)\s+(\d{1,30}|-)\s+(\d+%|-)\s+(\/.*)$/;
 
 /**
  * Parses `df -P -k <dir>` and sos report's `df -al -x autofs` (1K-blocks; long device names wrap the
@@ -84,7 +88,8 @@ export function parseDf(text: string, dir: string): ParseResult<Df> {
 }
 
 function entryOf(fsName: string, row: RegExpExecArray, line: number, text: string, block: number): DfEntry {
-  const n = (v: string | undefined) => (v === undefined || v === "-" ? null : Number(v) * block);
+  const n = (v: string | undefined) =>
+    v === undefined || v === "-" ? null : toByteCount(BigInt(v) * BigInt(block));
   const pct = row[5] === "-" ? null : Number(row[5]!.replace("%", ""));
   return {
     filesystem: fsName,

@@ -1,3 +1,4 @@
+import type { ByteCount } from "../../byte-count.ts";
 import { type ParseIssue, parseIssue } from "../issue.ts";
 import { parseSizeText } from "./parse-size-text.ts";
 import { fieldOf, type ToolField, type ToolLine } from "./text-lines.ts";
@@ -30,7 +31,7 @@ export interface DumpState {
 
 export interface SuggestedSize {
   /** the suggestion in bytes; null when "Unknown (…)" */
-  bytes: number | null;
+  bytes: ByteCount | null;
   /** the reason inside "Unknown (…)", e.g. "can't find decompressed initrd size" */
   unknownReason: string | null;
 }

@@ -1,29 +1,30 @@
+import { type ByteCount, toByteCount } from "../../byte-count.ts";
 import { type ParseIssue, type ParseResult, parseIssue } from "../issue.ts";
 import { parseSizeText } from "./parse-size-text.ts";
 import { fieldOf, splitLines, type ToolField, type ToolLine } from "./text-lines.ts";
 
 export interface LargeModule extends ToolLine {
   name: string;
-  bytes: number;
+  bytes: ByteCount;
 }
 
-/** Sizes in bytes, each with its line. */
+/** Sizes in bytes as exact ByteCounts (byte-count.ts), each with its line. */
 export interface KdumpctlEstimate {
   /** `Reserved crashkernel:` — what is reserved now */
-  reserved: ToolField<number> | null;
+  reserved: ToolField<ByteCount> | null;
   /** `Recommended crashkernel:` — max(arch baseline, estimate) */
-  recommended: ToolField<number> | null;
-  kernelImage: ToolField<number> | null;
-  kernelModules: ToolField<number> | null;
-  initramfs: ToolField<number> | null;
-  runtime: ToolField<number> | null;
+  recommended: ToolField<ByteCount> | null;
+  kernelImage: ToolField<ByteCount> | null;
+  kernelModules: ToolField<ByteCount> | null;
+  initramfs: ToolField<ByteCount> | null;
+  runtime: ToolField<ByteCount> | null;
   /** `LUKS required size:` — only with an encrypted dump target */
-  luks: ToolField<number> | null;
+  luks: ToolField<ByteCount> | null;
   /** `Encrypted kdump target requires extra memory, …` */
   encryptedTarget: ToolLine | null;
   largeModules: LargeModule[];
   /** `WARNING: Current crashkernel size is lower than recommended size <N>M.` (value = N in bytes) */
-  warning: ToolField<number | null> | null;
+  warning: ToolField<ByteCount | null> | null;
 }
 
 type SizeKey =
@@ -82,9 +83,11 @@ export function parseKdumpctlEstimate(text: string): ParseResult<KdumpctlEstimat
       const m = /recommended size (\S+?)\.?$/.exec(s);
       out.warning = fieldOf(src, m ? parseSizeText(m[1]!) : null);
     } else if (/^Encrypted kdump target requires extra memory/.test(s)) out.encryptedTarget = src;
-    else if (inModules && /^\S+: \d+$/.test(s)) {
-      const [name, bytes] = s.split(": ");
-      out.largeModules.push({ line: src.line, text: src.text, name: name!, bytes: Number(bytes) });
+    else if (inModules && /^\S+: \d{1,30}$/.test(s)) {
+      const [name, size] = s.split(": ");
+      const bytes = toByteCount(BigInt(size!));
+      if (bytes === null) issues.push(parseIssue("bad-size", `Unreadable size: ${s}`, src.line));
+      else out.largeModules.push({ line: src.line, text: src.text, name: name!, bytes });
     } else issues.push(parseIssue("unknown-line", `Unrecognised line: ${s.slice(0, 80)}`, src.line));
   }
   if (!out.reserved && !out.recommended)

@@ -1,9 +1,10 @@
+import { type ByteCount, toByteCount } from "../../byte-count.ts";
 import { type ParseIssue, type ParseResult, parseIssue } from "../issue.ts";
 import { fieldOf, splitLines, type ToolField } from "./text-lines.ts";
 
 export interface KdumpctlShowmem {
   /** `Reserved <N>MB memory for crash kernel` in bytes (kexec_crash_size, or fadump mem_reserved) */
-  reserved: ToolField<number> | null;
+  reserved: ToolField<ByteCount> | null;
 }
 
 /**
@@ -15,12 +16,15 @@ export interface KdumpctlShowmem {
  */
 export function parseKdumpctlShowmem(text: string): ParseResult<KdumpctlShowmem> {
   const issues: ParseIssue[] = [];
-  let reserved: ToolField<number> | null = null;
+  let reserved: ToolField<ByteCount> | null = null;
   for (const src of splitLines(text)) {
-    const m = /^(?:kdump: )?Reserved (\d+)\s*MB? memory for crash kernel/i.exec(
+    const m = /^(?:kdump: )?Reserved (\d{1,30})\s*MB? memory for crash kernel/i.exec(
       src.text.trim().slice(0, 200),
     );
-    if (m) reserved = fieldOf(src, Number(m[1]) * 1024 * 1024);
+    // exact in integers: the MB count × 2^20 may pass 2^53 (byte-count.ts)
+    const bytes = m ? toByteCount(BigInt(m[1]!) << 20n) : null;
+    if (bytes !== null) reserved = fieldOf(src, bytes);
+    else if (m) issues.push(parseIssue("bad-size", `Size beyond 2^64 bytes: ${m[1]}MB`, src.line));
   }
   if (!reserved) issues.push(parseIssue("no-reservation-line", "No `Reserved <N>MB memory` line"));
   return { value: { reserved }, issues };
