@@ -292,7 +292,8 @@ interface FirstRun {
 /**
  * The installed role applied (once) to three "hosts", all this machine over the local connection,
  * each with its own kdumpwatch_root and PATH for the tasks: `localhost` as it is, `old` with a node
- * that says v10.18.1 first on PATH, `none` without node (neither of those two may install one).
+ * that says v10.18.1 first on PATH, `none` without node (neither of those two may install one), and
+ * `stale` with that old node and `coreutils` as the package that should provide a newer one.
  */
 let firstRun: Promise<FirstRun> | undefined;
 function applyRole(): Promise<FirstRun> {
@@ -316,6 +317,9 @@ function applyRole(): Promise<FirstRun> {
         `localhost ${local} kdw_path=${process.env.PATH}`,
         `old ${local} kdw_path=${old}:/usr/bin:/bin kdumpwatch_install_nodejs=false`,
         `none ${local} kdw_path=${tempDir("kdw-no-node-")} kdumpwatch_install_nodejs=false`,
+        // may "install" only a package that is surely there already (a no-op): the install path runs,
+        // node is read again and is still too old
+        `stale ${local} kdw_path=${old}:/usr/bin:/bin:/usr/sbin:/sbin kdumpwatch_nodejs_packages='["coreutils"]'`,
         "",
       ].join("\n"),
     );
@@ -446,7 +450,7 @@ describe("the installed role, run against this machine", () => {
     );
   }, 240_000);
 
-  test("refuses a Node.js older than 10.19, or none, naming what it found and the minimum", async () => {
+  test("refuses a Node.js older than 10.19, or none, also after installing packages, naming what it found and the minimum", async () => {
     const { roots, out } = await applyRole();
     expect(out.status, "a failed host fails the run").toBe(2);
     const hosts = recap(out.stdout);
@@ -458,6 +462,11 @@ describe("the installed role, run against this machine", () => {
     );
     expect(taskResult(out.stdout, task, "none")).toContain(
       '"msg": "there is no node on PATH on none: the kdumpwatch agent needs Node.js >= 10.19.0 (kdumpwatch_install_nodejs is false;',
+    );
+    expect(hosts.stale, out.stdout).toMatchObject({ failed: 1, changed: 0 });
+    expect(taskResult(out.stdout, "Install Node.js from the distribution", "stale")).toMatch(/^ok:/);
+    expect(taskResult(out.stdout, task, "stale")).toContain(
+      '"msg": "Node.js v10.18.1 is too old on stale: the kdumpwatch agent needs Node.js >= 10.19.0 (the packages coreutils did not provide one;',
     );
     expect(readdirSync(roots).sort(), "nothing installed on a host that was refused").toEqual(["localhost"]);
   }, 240_000);
