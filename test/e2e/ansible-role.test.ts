@@ -23,10 +23,11 @@ import {
   writeFileSync,
 } from "node:fs";
 import { hostname } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { VERDICTS } from "@kdumpwatch/core";
 import { HostListSchema } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ansibleEnv, fileTree, holdLock, parseYaml, playRecap, taskLines } from "./support/ansible.ts";
 import {
   agentBundle,
   killAllServers,
@@ -55,58 +56,9 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?:
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", all: `${r.stdout}${r.stderr}` };
 }
 const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8).padStart(4, "0");
-/** YAML parsed by the PyYAML that ansible itself runs on. */
-function yamlToJson(text: string): unknown {
-  const r = spawnSync(
-    "python3",
-    ["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"],
-    {
-      encoding: "utf8",
-      input: text,
-    },
-  );
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
-const yamlFile = (path: string) => yamlToJson(readFileSync(path, "utf8"));
-
-/** Ansible's environment: no colours, no cows; pipelining saves a temp file per task. */
-function ansibleEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    ANSIBLE_NOCOLOR: "1",
-    ANSIBLE_NOCOWS: "1",
-    ANSIBLE_LOCALHOST_WARNING: "false",
-    ANSIBLE_PIPELINING: "1",
-    ...extra,
-  };
-}
-
-/** `localhost : ok=14 changed=5 …` of the PLAY RECAP, as numbers, per host. */
-function recap(output: string): Record<string, Record<string, number>> {
-  const tail = output.slice(output.lastIndexOf("PLAY RECAP"));
-  const hosts: Record<string, Record<string, number>> = {};
-  for (const m of tail.matchAll(/^(\S+)\s+:\s+(.+)$/gm)) {
-    hosts[m[1] as string] = Object.fromEntries(
-      [...(m[2] as string).matchAll(/(\w+)=(\d+)/g)].map((p) => [p[1], Number(p[2])]),
-    );
-  }
-  return hosts;
-}
-
-/** Every file below `dir` (relative path → content), but ansible-galaxy's install-info. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name !== ".galaxy_install_info") out[relative(dir, p)] = readFileSync(p, "latin1");
-    }
-  };
-  walk(dir);
-  return out;
-}
+const yamlFile = (path: string) => parseYaml(readFileSync(path, "utf8"));
+/** The installed role's files, without ansible-galaxy's install date. */
+const roleTree = (dir: string) => fileTree(dir, [".galaxy_install_info"]);
 
 /** What the README shows as `# requirements.yml (WHICH)`, parsed. */
 function readmeRequirements(which: string): Array<Record<string, string>> {
@@ -115,7 +67,7 @@ function readmeRequirements(which: string): Array<Record<string, string>> {
     .map((m) => m[1] as string)
     .find((b) => b.startsWith(`# requirements.yml (${which})`));
   expect(block, `the README shows a requirements.yml (${which})`).toBeDefined();
-  return yamlToJson(block as string) as Array<Record<string, string>>;
+  return parseYaml(block as string) as Array<Record<string, string>>;
 }
 
 function snapshotSystemPaths(): string[] {
@@ -128,15 +80,7 @@ let systemBefore: string[] = [];
 
 beforeAll(async () => {
   requireBundles();
-  // hold the packaging lock for the whole file, in ONE process (the shell becomes `sleep` with the
-  // locked descriptor), so that killing it releases the lock; it prints once it has the lock
-  lock = spawn("sh", ["-c", `exec 9>>${LOCK} && flock -w 170 9 && echo held && exec sleep 3600`], {
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  await new Promise<void>((res, rej) => {
-    lock?.stdout?.once("data", () => res());
-    lock?.once("exit", (code) => rej(new Error(`flock ${LOCK} gave up (exit ${code})`)));
-  });
+  lock = await holdLock(LOCK, 170);
   systemBefore = snapshotSystemPaths();
   const out = tempDir("kdw-role-out-");
   const built = run("sh", [join(repo, "infra/ansible/package-role.sh")], {
@@ -178,6 +122,7 @@ describe("the role's own checks", () => {
     );
     expect([...rows.keys()].sort()).toEqual(Object.keys(options).sort());
     for (const [name, option] of Object.entries(options)) {
+      if ("default" in option) expect(defaults[name], `${name} in defaults/main.yml`).toEqual(option.default);
       if (option.required) expect(rows.get(name), name).toBe("(required)");
       else if ("default" in option)
         expect(rows.get(name), name).toBe(`\`${JSON.stringify(option.default)}\``);
@@ -202,8 +147,8 @@ describe("installing the role with ansible-galaxy", () => {
     expect(defaults.kdumpwatch_agent_unit).toBe("{{ role_path }}/files/kdumpwatch-agent.service");
     expect(defaults.kdumpwatch_agent_start).toBe("{{ role_path }}/files/kdumpwatch-agent-start");
     // everything else is the role as it is in the repository
-    const installed = tree(role);
-    for (const [path, text] of Object.entries(tree(roleDir))) {
+    const installed = roleTree(role);
+    for (const [path, text] of Object.entries(roleTree(roleDir))) {
       if (path !== "defaults/main.yml") expect(installed[path], path).toBe(text);
     }
     const list = run("ansible-galaxy", ["role", "list", "-p", fromPath], { env: ansibleEnv() });
@@ -252,7 +197,9 @@ describe("installing the role with ansible-galaxy", () => {
       const r = run("ansible-galaxy", ["role", "install", "-r", req, "-p", roles], { env: ansibleEnv() });
       expect(r.status, r.all).toBe(0);
       expect(r.stdout).toContain("kdumpwatch_agent");
-      expect(tree(join(roles, "kdumpwatch_agent")), name).toEqual(tree(join(fromPath, "kdumpwatch_agent")));
+      expect(roleTree(join(roles, "kdumpwatch_agent")), name).toEqual(
+        roleTree(join(fromPath, "kdumpwatch_agent")),
+      );
     }
     const list = run("ansible-galaxy", ["role", "list", "-p", join(work, "roles-git")], {
       env: ansibleEnv(),
@@ -356,23 +303,18 @@ function applyRole(): Promise<FirstRun> {
   return firstRun;
 }
 
-/** The lines ansible printed for `host` under the task named `task`. */
+/** The lines of the role's task named `task` for `host`; the task must have run. */
 function taskResult(output: string, task: string, host: string): string {
-  const at = output.indexOf(`TASK [kdumpwatch_agent : ${task}]`);
-  expect(at, `task "${task}" ran`).toBeGreaterThanOrEqual(0);
-  const body = output.slice(output.indexOf("\n", at) + 1);
-  const end = body.search(/^(TASK|RUNNING HANDLER|PLAY RECAP) /m);
-  return (end < 0 ? body : body.slice(0, end))
-    .split(/\n(?=\S)/)
-    .filter((l) => l.includes(`[${host}]`))
-    .join("\n");
+  const lines = taskLines(output, `kdumpwatch_agent : ${task}`, host);
+  expect(lines, `task "${task}" ran on ${host}`).not.toBe("");
+  return lines;
 }
 
 describe("the installed role, run against this machine", () => {
   test("installs the agent, which reports to a real server; a second run changes nothing", async () => {
     const { server, url, roots, apply, out: first } = await applyRole();
     const root = join(roots, "localhost");
-    const localhost = recap(first.stdout).localhost;
+    const localhost = playRecap(first.stdout).localhost;
     expect(localhost, first.all).toMatchObject({ failed: 0, unreachable: 0 });
     expect(localhost?.changed, first.stdout).toBeGreaterThan(0);
     // this machine's node (>= 10.19) is kept: no package manager is asked for anything
@@ -441,7 +383,7 @@ describe("the installed role, run against this machine", () => {
     // idempotent: the second run (after the agent wrote its credential) changes nothing
     const second = apply(["--limit", "localhost"]);
     expect(second.status, second.all).toBe(0);
-    expect(recap(second.stdout).localhost, second.stdout).toMatchObject({ changed: 0, failed: 0 });
+    expect(playRecap(second.stdout).localhost, second.stdout).toMatchObject({ changed: 0, failed: 0 });
 
     expect(snapshotSystemPaths(), "nothing written outside kdumpwatch_root").toEqual(systemBefore);
     const pid1 = run("ps", ["-p", "1", "-o", "comm="]).stdout.trim();
@@ -453,7 +395,7 @@ describe("the installed role, run against this machine", () => {
   test("refuses a Node.js older than 10.19, or none, also after installing packages, naming what it found and the minimum", async () => {
     const { roots, out } = await applyRole();
     expect(out.status, "a failed host fails the run").toBe(2);
-    const hosts = recap(out.stdout);
+    const hosts = playRecap(out.stdout);
     expect(hosts.old, out.stdout).toMatchObject({ failed: 1, changed: 0 });
     expect(hosts.none, out.stdout).toMatchObject({ failed: 1, changed: 0 });
     const task = "Refuse a host without Node.js >= 10.19.0";
