@@ -237,7 +237,7 @@ interface FirstRun {
 }
 
 /**
- * The installed role applied (once) to three "hosts", all this machine over the local connection,
+ * The installed role applied (once) to four "hosts", all this machine over the local connection,
  * each with its own kdumpwatch_root and PATH for the tasks: `localhost` as it is, `old` with a node
  * that says v10.18.1 first on PATH, `none` without node (neither of those two may install one), and
  * `stale` with that old node and `coreutils` as the package that should provide a newer one.
