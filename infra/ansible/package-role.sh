@@ -7,6 +7,10 @@
 # files/ and its defaults point there.
 #   KDUMPWATCH_SKIP_BUILD=1     package the existing bundle instead of building it first
 #   KDUMPWATCH_ROLE_OUT=DIR     where to write the archive (default: <repo>/dist)
+#   KDUMPWATCH_ROLE_TAG=REPO    also commit the packaged role, at the root of a commit of its own (no
+#                               parent), to the git repository REPO and tag it kdumpwatch_agent-v<version>:
+#                               pushed with the release, ansible-galaxy installs the role from this
+#                               repository's URL at that tag. Neither REPO's work tree nor its index changes.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,3 +52,15 @@ mtime="@${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null ||
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" -C "$work" -cf - kdumpwatch_agent |
   gzip -9n >"$archive"
 echo "built $archive ($(($(wc -c <"$archive") / 1000)) kB)"
+
+if [ -n "${KDUMPWATCH_ROLE_TAG:-}" ]; then
+  tag="kdumpwatch_agent-v$version"
+  git_role() { GIT_INDEX_FILE="$work/index" git -C "$KDUMPWATCH_ROLE_TAG" --work-tree="$role" "$@"; }
+  git_role add -A -f .
+  tree=$(git_role write-tree)
+  commit=$(git_role -c user.name="${GIT_AUTHOR_NAME:-kdumpwatch release}" \
+    -c user.email="${GIT_AUTHOR_EMAIL:-release@kdumpwatch.invalid}" \
+    commit-tree "$tree" -m "kdumpwatch_agent $version: the Ansible role, packaged (pnpm package:ansible-role)")
+  git -C "$KDUMPWATCH_ROLE_TAG" tag "$tag" "$commit"
+  echo "tagged $tag ($commit) in $KDUMPWATCH_ROLE_TAG"
+fi

@@ -1,6 +1,7 @@
 /**
  * The Ansible role as a user gets it and runs it. `pnpm package:ansible-role` builds the role
- * archive; ansible-galaxy installs it from its path, from a `file://` URL and from a git repository
+ * archive (and, with KDUMPWATCH_ROLE_TAG, a tagged commit of the packaged role); ansible-galaxy
+ * installs it from its path, from a `file://` URL and from a clone of this repository at that tag
  * (the README's requirements files, their `src` pointed at copies made here); ansible-playbook runs
  * the installed role against this machine (`-i localhost, -c local`) twice.
  *
@@ -13,15 +14,7 @@
  * without a root are the same before and after, under the packaging tests' lock.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { VERDICTS } from "@kdumpwatch/core";
@@ -155,7 +148,7 @@ describe("installing the role with ansible-galaxy", () => {
     expect(list.stdout).toContain(`- kdumpwatch_agent, v${version}`);
   });
 
-  test("with the README's requirements.yml, from the archive's URL and from git: the same role", () => {
+  test("with the README's requirements.yml, from the archive's URL and from this repository's git at the role's tag: the same role", () => {
     const fromPath = installRole();
     const work = tempDir("kdw-roles-req-");
 
@@ -165,29 +158,32 @@ describe("installing the role with ansible-galaxy", () => {
     const urlReq = join(work, "url.yml");
     writeFileSync(urlReq, JSON.stringify([{ ...byUrl, src: `file://${archive}` }]));
 
-    // git: the unpacked archive committed at the root of a repository of its own and tagged, as the
-    // README says; served from a bare clone through git+file://
+    // git: a clone of this repository, given the role's tag by `KDUMPWATCH_ROLE_TAG=REPO pnpm
+    // package:ansible-role` as the README says, installed through git+file:// at that tag
     const [byGit] = readmeRequirements("git");
-    expect(byGit?.src).toMatch(/^git\+https:\/\//);
+    expect(byGit?.src).toMatch(/^git\+https:\/\/.+\/kdumpwatch\.git$/);
     expect(byGit?.scm).toBe("git");
-    const src = join(work, "src");
-    mkdirSync(src);
-    const git = (args: string[], cwd: string) => {
-      const r = run("git", ["-c", "user.name=kdw", "-c", "user.email=kdw@example.net", ...args], { cwd });
-      expect(r.status, `git ${args.join(" ")}: ${r.all}`).toBe(0);
-    };
-    expect(run("tar", ["-xzf", archive, "-C", src]).status).toBe(0);
-    const roleRepo = join(src, "kdumpwatch_agent");
-    git(["init", "-q", "-b", "main"], roleRepo);
-    git(["add", "-A"], roleRepo);
-    git(["commit", "-q", "-m", `kdumpwatch_agent ${version}`], roleRepo);
-    git(["tag", byGit?.version as string], roleRepo);
-    git(["clone", "-q", "--bare", roleRepo, join(work, "kdumpwatch_agent.git")], work);
-    const gitReq = join(work, "git.yml");
-    writeFileSync(
-      gitReq,
-      JSON.stringify([{ ...byGit, src: `git+file://${join(work, "kdumpwatch_agent.git")}` }]),
+    expect(byGit?.version).toBe(`kdumpwatch_agent-v${version}`);
+    const clone = join(work, "kdumpwatch");
+    const cloned = run("git", ["clone", "-q", repo, clone]);
+    expect(cloned.status, cloned.all).toBe(0);
+    const head = run("git", ["-C", clone, "rev-parse", "HEAD"]).stdout;
+    const tagged = run("sh", [join(repo, "infra/ansible/package-role.sh")], {
+      env: {
+        ...process.env,
+        KDUMPWATCH_SKIP_BUILD: "1",
+        KDUMPWATCH_ROLE_OUT: join(work, "out"),
+        KDUMPWATCH_ROLE_TAG: clone,
+      },
+    });
+    expect(tagged.status, tagged.all).toBe(0);
+    expect(tagged.stdout).toContain(`tagged kdumpwatch_agent-v${version}`);
+    expect(run("git", ["-C", clone, "rev-parse", "HEAD"]).stdout, "the clone's branch is untouched").toBe(
+      head,
     );
+    expect(run("git", ["-C", clone, "status", "--porcelain"]).stdout, "and its work tree").toBe("");
+    const gitReq = join(work, "git.yml");
+    writeFileSync(gitReq, JSON.stringify([{ ...byGit, src: `git+file://${clone}` }]));
 
     for (const [req, name] of [
       [urlReq, "url"],
