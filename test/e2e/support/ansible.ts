@@ -1,0 +1,97 @@
+/**
+ * Running Ansible's own tools from end-to-end tests and reading what they print (not a test file):
+ * the environment they run in, the PLAY RECAP and one task's lines per host, YAML parsed by the
+ * PyYAML ansible runs on, a directory as a comparable tree, and an exclusive machine lock.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+
+/** Ansible's environment: no colours, no cows; pipelining saves a temp file per task. */
+export function ansibleEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ANSIBLE_NOCOLOR: "1",
+    ANSIBLE_NOCOWS: "1",
+    ANSIBLE_LOCALHOST_WARNING: "false",
+    ANSIBLE_PIPELINING: "1",
+    ...extra,
+  };
+}
+
+/** `localhost : ok=14 changed=5 …` lines of the last PLAY RECAP, as numbers, per host. */
+export function playRecap(output: string): Record<string, Record<string, number>> {
+  const tail = output.slice(output.lastIndexOf("PLAY RECAP"));
+  const hosts: Record<string, Record<string, number>> = {};
+  for (const m of tail.matchAll(/^(\S+)\s+:\s+(.+)$/gm)) {
+    hosts[m[1] as string] = Object.fromEntries(
+      [...(m[2] as string).matchAll(/(\w+)=(\d+)/g)].map((p) => [p[1], Number(p[2])]),
+    );
+  }
+  return hosts;
+}
+
+/**
+ * The lines ansible-playbook printed for `host` under the first task named `task` (e.g.
+ * `kdumpwatch_agent : Install the agent bundle`): `ok: [host] …`, `skipping: [host]`, `fatal: …`;
+ * "" when the task did not run.
+ */
+export function taskLines(output: string, task: string, host: string): string {
+  const at = output.indexOf(`TASK [${task}]`);
+  if (at < 0) return "";
+  const body = output.slice(output.indexOf("\n", at) + 1);
+  const end = body.search(/^(TASK|RUNNING HANDLER|PLAY RECAP) /m);
+  return (end < 0 ? body : body.slice(0, end))
+    .split(/\n(?=\S)/)
+    .filter((l) => l.includes(`[${host}]`))
+    .join("\n");
+}
+
+/** YAML parsed by the PyYAML that ansible itself runs on; throws with its error. */
+export function parseYaml(text: string): unknown {
+  const r = spawnSync(
+    "python3",
+    ["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"],
+    {
+      encoding: "utf8",
+      input: text,
+    },
+  );
+  if (r.status !== 0) throw new Error(`PyYAML could not parse:\n${text}\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Every file below `dir` (relative path → content), without the names in `except`. */
+export function fileTree(dir: string, except: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!except.includes(e.name)) out[relative(dir, p)] = readFileSync(p, "latin1");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * Holds an flock on `path` until the returned process is killed. One process (the shell becomes
+ * `sleep` with the locked descriptor), so killing it releases the lock; resolves once it is held.
+ */
+export async function holdLock(path: string, waitSeconds: number): Promise<ChildProcess> {
+  const holder = spawn(
+    "sh",
+    ["-c", `exec 9>>${path} && flock -w ${waitSeconds} 9 && echo held && exec sleep 3600`],
+    {
+      stdio: ["ignore", "pipe", "ignore"],
+    },
+  );
+  await new Promise<void>((res, rej) => {
+    holder.stdout?.once("data", () => res());
+    holder.once("exit", (code) =>
+      rej(new Error(`flock ${path}: not held within ${waitSeconds} s (exit ${code})`)),
+    );
+  });
+  return holder;
+}
