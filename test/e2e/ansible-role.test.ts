@@ -20,7 +20,8 @@ import { join } from "node:path";
 import { VERDICTS } from "@kdumpwatch/core";
 import { HostListSchema } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ansibleEnv, fileTree, holdLock, parseYaml, playRecap, taskLines } from "./support/ansible.ts";
+import { ansibleEnv, fileTree, parseYaml, playRecap, taskLines } from "./support/ansible.ts";
+import { holdLock, PACKAGING_LOCK } from "./support/machine-lock.ts";
 import {
   agentBundle,
   killAllServers,
@@ -35,7 +36,6 @@ const version: string = JSON.parse(readFileSync(join(repo, "apps/agent/package.j
 const roleDir = join(repo, "infra/ansible/roles/kdumpwatch_agent");
 const systemd = join(repo, "infra/systemd");
 /** The same lock as packaging-deb.test.ts: one run at a time may touch these paths on this machine. */
-const LOCK = "/run/lock/kdumpwatch-deb-test.lock";
 /** Where the role writes when kdumpwatch_root is empty: must not change while it runs into a root. */
 const SYSTEM_PATHS = [
   "/usr/lib/kdumpwatch",
@@ -73,7 +73,7 @@ let systemBefore: string[] = [];
 
 beforeAll(async () => {
   requireBundles();
-  lock = await holdLock(LOCK, 170);
+  lock = await holdLock(PACKAGING_LOCK, 170);
   systemBefore = snapshotSystemPaths();
   const out = tempDir("kdw-role-out-");
   const built = run("sh", [join(repo, "infra/ansible/package-role.sh")], {

@@ -15,10 +15,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { holdLock, PACKAGING_LOCK } from "./support/machine-lock.ts";
 import { killAllServers, removeTempDirs, repo, ServerProcess, tempDir } from "./support/server-process.ts";
 
 const version: string = JSON.parse(readFileSync(join(repo, "apps/agent/package.json"), "utf8")).version;
-const LOCK = "/run/lock/kdumpwatch-deb-test.lock";
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(cmd, args, { encoding: "utf8", env, cwd: repo });
@@ -45,10 +45,7 @@ let lockFd: ReturnType<typeof spawn> | null = null;
 
 beforeAll(async () => {
   // one packaging run at a time on this machine: hold an flock for the whole file
-  lockFd = spawn("flock", [LOCK, "sleep", "3600"], { stdio: "ignore" });
-  for (let i = 0; i < 600 && run("flock", ["-n", LOCK, "true"]).status === 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  lockFd = await holdLock(PACKAGING_LOCK, 170);
   if (installed().includes("installed")) run("dpkg", ["--purge", "kdumpwatch-agent"]); // a crashed earlier run
   const out = tempDir("kdw-deb-out-");
   const built = run("sh", [join(repo, "infra/deb/build-deb.sh")], {

@@ -74,24 +74,3 @@ export function fileTree(dir: string, except: readonly string[] = []): Record<st
   walk(dir);
   return out;
 }
-
-/**
- * Holds an flock on `path` until the returned process is killed. One process (the shell becomes
- * `sleep` with the locked descriptor), so killing it releases the lock; resolves once it is held.
- */
-export async function holdLock(path: string, waitSeconds: number): Promise<ChildProcess> {
-  const holder = spawn(
-    "sh",
-    ["-c", `exec 9>>${path} && flock -w ${waitSeconds} 9 && echo held && exec sleep 3600`],
-    {
-      stdio: ["ignore", "pipe", "ignore"],
-    },
-  );
-  await new Promise<void>((res, rej) => {
-    holder.stdout?.once("data", () => res());
-    holder.once("exit", (code) =>
-      rej(new Error(`flock ${path}: not held within ${waitSeconds} s (exit ${code})`)),
-    );
-  });
-  return holder;
-}
