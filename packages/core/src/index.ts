@@ -10,6 +10,7 @@ export {
 } from "./byte-count.ts";
 export type { CheckId, CheckResult, CheckStatus, Evidence, Verdict } from "./checks/check.ts";
 export { CHECK_IDS, CHECK_STATUSES, CRITICAL_CHECKS, VERDICTS } from "./checks/check.ts";
+export { CHECK_EVIDENCE } from "./checks/check-evidence.ts";
 export * from "./judge-exports.ts";
 export * from "./parsers/kernel/index.ts";
 export * from "./parsers/tools/index.ts";
