@@ -96,6 +96,7 @@ describe("the reference checker", () => {
       plant({
         "apps/x/src/a.ts": ok,
         "docs/guide.md": "[domain](domain.md#traps) and [up](../docs/house-style.md)",
+        "packages/core/README.md": "the judge, `src/judge.ts`",
       }),
     ).toEqual([]);
   });
@@ -111,6 +112,7 @@ describe("the reference checker", () => {
     ["a missing trap in a list", "traps 1, 2 and 7", "1: traps 1, 2 and 7"],
     ["a missing backticked file", "in `packages/core/src/gone.ts`", "1: `packages/core/src/gone.ts`"],
     ["a missing plain doc", "read docs/missing.md first", "1: docs/missing.md"],
+    ["a missing path of the package itself", "see `src/gone.ts`", "1: `src/gone.ts`"],
     ["a path beside the repository", `copied from ../${"shared"}/fixtures`, `1: ../${"shared"}`],
     ["an absolute path on the build machine", `see /${"work"}/x`, `1: /${"work"}/`],
   ])("finds %s", (_name, text, expected) => {

@@ -223,8 +223,9 @@ function pathCitations({ file, line, exists }: LineInput): Problem[] {
       missing(joinPath(dirOf(file), decodeURI(target)), m[0]);
     }
   }
+  const pkg = /^(?:packages|apps)\/[^/]+\//.exec(file)?.[0] ?? null;
   for (const m of line.matchAll(BACKTICKED)) {
-    const path = repoPath(m[1]!);
+    const path = repoPath(m[1]!) ?? (pkg ? packagePath(pkg, m[1]!) : null);
     if (path) missing(path, m[0]);
   }
   for (const m of line.matchAll(PLAIN_DOC)) missing(m[0], m[0]);
@@ -243,6 +244,13 @@ function repoPath(text: string): string | null {
   if (segments.includes("dist") || segments.includes("node_modules")) return null;
   if (/[*<>{}$|?[\]()…]|\.\.\./.test(path)) return null;
   return path.replace(/\/$/, "");
+}
+
+/** Inside a package, a backticked `src/…` path is the package's own. */
+function packagePath(pkg: string, text: string): string | null {
+  if (!text.startsWith("src/")) return null;
+  const path = repoPath(`packages/${text}`);
+  return path === null ? null : `${pkg}${path.slice("packages/".length)}`;
 }
 
 function dirOf(path: string): string {
