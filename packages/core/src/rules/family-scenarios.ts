@@ -1,7 +1,8 @@
 /**
  * One host of each distro family and one way to make each check fail or warn: the scenarios the
- * family-remediation test and the generated check catalogue (docs/checks.md) both run every rule
- * over. Test and documentation support only (never imported by shipped code).
+ * generated check catalogue (docs/checks.md) runs every rule over to list each family's fixes.
+ * Documentation support only (never imported by shipped code). The same hosts and breaks as
+ * family-remediation.test.ts, which keeps its own copy until that test imports these.
  */
 import type { CheckId } from "../checks/check.ts";
 import type { DistroFamily, HostFacts } from "../facts/host-facts.ts";
