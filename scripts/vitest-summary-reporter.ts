@@ -1,6 +1,6 @@
-// Prints the closing line CI reads: "N passed, N failed, N skipped" (docs/stack.md §9 of the
-// shared docs). A file that fails to import, or a suite whose hook throws, has no failed test of
-// its own; it is counted once so that a broken file can never look green.
+// Prints the closing line CI reads: "N passed, N failed, N skipped" (docs/stack.md §9). A file
+// that fails to import, or a suite whose hook throws, has no failed test of its own; it is counted
+// once so that a broken file can never look green.
 import type { Reporter, TestModule, TestSuite } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {

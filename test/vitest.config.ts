@@ -4,7 +4,7 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   test: {
     name: "e2e",
-    include: ["e2e/**/*.test.ts", "sim/**/*.test.ts"],
+    include: ["e2e/**/*.test.ts", "sim/**/*.test.ts", "repo/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,

@@ -10,7 +10,7 @@ function input(
   return {
     argv,
     env,
-    cwd: "/work",
+    cwd: "/srv/kdw",
     readFile: async (path) => {
       const body = files[path];
       if (body === undefined) throw Object.assign(new Error(`ENOENT ${path}`), { code: "ENOENT" });
@@ -117,8 +117,8 @@ describe("loadRunConfig", () => {
     );
     expect(r.ok && r.config).toMatchObject({
       server: "https://x",
-      stateDir: "/work/state",
-      root: "/work/cap",
+      stateDir: "/srv/kdw/state",
+      root: "/srv/kdw/cap",
       once: true,
     });
   });

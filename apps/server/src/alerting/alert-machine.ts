@@ -1,7 +1,7 @@
 /**
  * The alert state machine: pure. One alert's state, one observation and the time in; the next state
  * and at most one notification to enqueue out. Nothing here reads a clock or a database, so every
- * rule of docs/alerting.md §Semantics is unit-tested with a fake clock (alert-machine.test.ts).
+ * rule of docs/alerting.md §Lifecycle is unit-tested with a fake clock (alert-machine.test.ts).
  *
  *   (none) ──condition──▶ pending ──held `hold`──▶ firing ──clear──▶ clearing ──clear `hold`──▶ resolved
  *              ▲            │ clears: forgotten,        ▲   reminders     │ condition back:

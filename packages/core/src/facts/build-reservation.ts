@@ -1,10 +1,4 @@
-import {
-  type ByteCount,
-  byteCountToBigInt,
-  compareByteCounts,
-  sumByteCounts,
-  toByteCount,
-} from "../byte-count.ts";
+import { byteCountToBigInt, sumByteCounts, toByteCount } from "../byte-count.ts";
 import {
   type DmesgReservation,
   parseDmesg,
@@ -15,14 +9,10 @@ import {
 import { parseKdumpConfigShow, parseKdumpServiceJournal } from "../parsers/tools/index.ts";
 import type { Evidence, KdumpFacts, ReservationFacts, ReservedRegion } from "./host-facts.ts";
 import { readValue } from "./read-value.ts";
+import { type Located, type ReservationInputs, totalReserved } from "./reservation-total.ts";
 import { ev, type SourceContext } from "./source-context.ts";
 
 const FOUR_GIB = 4 * 1024 * 1024 * 1024;
-
-function sumBytes(regions: readonly ReservedRegion[]): ByteCount | null {
-  if (regions.length === 0) return null;
-  return sumByteCounts(regions.map((r) => r.bytes));
-}
 
 function fromDmesg(r: DmesgReservation): ReservedRegion {
   return {
@@ -45,22 +35,59 @@ function fromDmesg(r: DmesgReservation): ReservedRegion {
  * alone, the low region is added.
  */
 export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): ReservationFacts {
+  const inputs = readInputs(ctx, kdump);
+  const boot = bootLogLines(inputs);
+  const located = locateRegions(inputs);
+  const totals = totalReserved(inputs, located, boot.dmesgHasBootLines);
+  const indirect =
+    totals.indirect ||
+    (totals.reservedSeen &&
+      totals.regions.length > 0 &&
+      totals.regions.every((r) => r.bytes === null && r.start === null) &&
+      totals.bytes === null);
+  return {
+    bytes: totals.bytes,
+    regions: totals.regions,
+    indirect,
+    reservedSeen: totals.reservedSeen,
+    noneSeen: totals.noneSeen,
+    failures: boot.failures,
+    dmesgHasBootLines: boot.dmesgHasBootLines,
+    evidence: [...totals.first, ...boot.evidence, ...located.evidence, ...totals.last],
+  };
+}
+
+function readInputs(ctx: SourceContext, kdump: KdumpFacts): ReservationInputs {
   const fadump = kdump.mode === "fadump";
-  const crashSize = readValue(ctx, "kexec_crash_size", parseKexecCrashSize, (v) => v.bytes);
-  const fadumpBytes = readValue(ctx, "fadump_mem_reserved", parseFadumpMemReserved, (v) => v.bytes);
-  const iomem = ctx.parse("iomem", parseIomem);
   const dmesg = ctx.parse("dmesg", parseDmesg);
   const show = ctx.parse("kdump_config_show", parseKdumpConfigShow);
-  const journal = ctx.parse("kdump_service_journal", parseKdumpServiceJournal);
+  const booted = (dmesg?.reservations ?? []).filter((r) => r.cancelledBy === null);
+  return {
+    fadump,
+    crashSize: readValue(ctx, "kexec_crash_size", parseKexecCrashSize, (v) => v.bytes),
+    fadumpBytes: readValue(ctx, "fadump_mem_reserved", parseFadumpMemReserved, (v) => v.bytes),
+    iomem: ctx.parse("iomem", parseIomem),
+    dmesg,
+    show,
+    journal: ctx.parse("kdump_service_journal", parseKdumpServiceJournal),
+    bootMain: booted.filter((r) =>
+      fadump ? r.region === "fadump" : r.region === "main" || r.region === "low",
+    ),
+    addr: fadump ? null : (show?.crashkernelAddr ?? null),
+  };
+}
+
+/** The boot log's reservation lines, and every line that says a reservation failed. */
+function bootLogLines({ fadump, dmesg, journal, show }: ReservationInputs): {
+  evidence: Evidence[];
+  failures: Evidence[];
+  dmesgHasBootLines: boolean;
+} {
   const evidence: Evidence[] = [];
   const failures: Evidence[] = [];
-
-  // --- boot log
-  const booted = (dmesg?.reservations ?? []).filter((r) => r.cancelledBy === null);
-  const bootMain = booted.filter((r) =>
-    fadump ? r.region === "fadump" : r.region === "main" || r.region === "low",
-  );
-  for (const r of booted) if (r.region !== "cma" || !fadump) evidence.push(ev("dmesg", r.text));
+  for (const r of dmesg?.reservations ?? []) {
+    if (r.cancelledBy === null && (r.region !== "cma" || !fadump)) evidence.push(ev("dmesg", r.text));
+  }
   for (const f of dmesg?.failures ?? []) failures.push(ev("dmesg", f.text));
   for (const r of dmesg?.reservations ?? [])
     if (r.cancelledBy) failures.push(ev("dmesg", r.cancelledBy.text));
@@ -74,8 +101,12 @@ export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): Reserva
   }
   const dmesgHasBootLines =
     dmesg !== null && (dmesg.commandLine !== null || dmesg.kernelReleaseLine !== null);
+  return { evidence, failures, dmesgHasBootLines };
+}
 
-  // --- regions: iomem (exact) > dmesg (exact, but boot-time) > kdump-config addresses (start only)
+/** The regions: iomem (exact) > dmesg (exact, but boot-time) > kdump-config addresses (start only). */
+function locateRegions({ fadump, iomem, bootMain, addr }: ReservationInputs): Located {
+  const evidence: Evidence[] = [];
   let regions: ReservedRegion[] = [];
   let indirect = false;
   const iomemCrash = iomem?.crashKernel ?? [];
@@ -94,7 +125,6 @@ export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): Reserva
     regions = bootMain.map(fromDmesg);
     indirect = false;
   }
-  const addr = fadump ? null : (show?.crashkernelAddr ?? null);
   if (addr)
     evidence.push(
       ev("kdump_config_show", addr.text),
@@ -112,66 +142,5 @@ export function buildReservation(ctx: SourceContext, kdump: KdumpFacts): Reserva
     }));
     indirect = addr.state === "zeroed";
   }
-
-  // --- total bytes and the verdict inputs
-  let bytes: ByteCount | null = null;
-  let reservedSeen = false;
-  let noneSeen = false;
-  if (fadump) {
-    if (fadumpBytes.text !== null) evidence.push(ev("fadump_mem_reserved", fadumpBytes.text));
-    const fromLog = bootMain.find((r) => r.region === "fadump")?.sizeBytes ?? null;
-    bytes = fadumpBytes.value ?? fromLog;
-    if (fadumpBytes.value === null && fromLog === null) bytes = null;
-    if (regions.length === 0 && bytes !== null && bytes !== 0) {
-      regions = [
-        {
-          kind: "fadump",
-          start: null,
-          end: null,
-          bytes,
-          source: fadumpBytes.value !== null ? "fadump_mem_reserved" : "dmesg",
-        },
-      ];
-    }
-    reservedSeen = bytes !== null && bytes !== 0;
-    noneSeen = bytes === 0 || (bytes === null && dmesgHasBootLines && bootMain.length === 0);
-  } else if (crashSize.value !== null) {
-    evidence.unshift(ev("kexec_crash_size", crashSize.text ?? String(crashSize.value)));
-    bytes = crashSize.value;
-    const main = sumBytes(regions.filter((r) => r.kind === "main"));
-    const low = sumBytes(regions.filter((r) => r.kind === "low"));
-    if (bytes !== 0 && main !== null && low !== null && low !== 0 && compareByteCounts(bytes, main) === 0)
-      bytes = sumByteCounts([bytes, low]);
-    reservedSeen = bytes !== 0;
-    noneSeen = bytes === 0;
-    if (bytes === 0) {
-      regions = [];
-      indirect = false;
-    } else if (indirect) {
-      indirect = false; // kexec_crash_size is exact even when iomem was zeroed
-    }
-  } else if (iomem !== null && !iomem.zeroed) {
-    // /proc/iomem is the current truth; a boot-log reservation it no longer lists was released
-    reservedSeen = iomemCrash.length > 0;
-    noneSeen = !reservedSeen;
-    if (noneSeen) regions = [];
-    bytes = noneSeen ? 0 : (iomem.crashKernelBytes ?? sumBytes(regions));
-  } else if (addr) {
-    reservedSeen = addr.state !== "empty";
-    noneSeen = addr.state === "empty";
-    bytes = noneSeen ? 0 : sumBytes(regions);
-  } else {
-    bytes = sumBytes(regions);
-    reservedSeen = regions.length > 0;
-    noneSeen = regions.length === 0 && dmesgHasBootLines;
-  }
-  if (
-    reservedSeen &&
-    regions.length > 0 &&
-    regions.every((r) => r.bytes === null && r.start === null) &&
-    bytes === null
-  ) {
-    indirect = true;
-  }
-  return { bytes, regions, indirect, reservedSeen, noneSeen, failures, dmesgHasBootLines, evidence };
+  return { regions, indirect, evidence };
 }

@@ -28,15 +28,26 @@ export function checkCollectionComplete(facts: HostFacts): CheckResult {
     problems.push("/proc/cmdline missing");
   const read = Object.values(c.sources).filter((s) => s === "ok" || s === "truncated").length;
   if (problems.length > 0) {
-    return checkResult(ID, "warn", `Collection incomplete: ${problems.join("; ")}`, c.evidence, [
-      "Run the kdumpwatch agent as root (or with CAP_SYS_ADMIN) so every source can be read.",
-      ...(c.timeout.length > 0 || c.truncated.length > 0
-        ? ["Raise the agent's collection timeouts and size caps."]
-        : []),
-    ]);
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `Collection incomplete: ${problems.join("; ")}`,
+      evidence: c.evidence,
+      remediation: [
+        "Run the kdumpwatch agent as root (or with CAP_SYS_ADMIN) so every source can be read.",
+        ...(c.timeout.length > 0 || c.truncated.length > 0
+          ? ["Raise the agent's collection timeouts and size caps."]
+          : []),
+      ],
+    });
   }
   const absent = c.missing.length > 0 ? `; ${c.missing.length} not present on this host` : "";
   const stood = Object.entries(c.standIns).map(([missing, by]) => `${missing} from ${by}`);
   const standIns = stood.length > 0 ? `; stood in: ${stood.join(", ")}` : "";
-  return checkResult(ID, "pass", `${read} sources read completely${absent}${standIns}`, c.evidence);
+  return checkResult({
+    id: ID,
+    status: "pass",
+    summary: `${read} sources read completely${absent}${standIns}`,
+    evidence: c.evidence,
+  });
 }

@@ -35,9 +35,13 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
   const evidence = dumps.evidence;
   const dir = dumpTarget.coredir ?? "/var/crash";
   if (!dumps.listed) {
-    return checkResult(ID, "unknown", `The dump directory ${dir} was not listed`, evidence, [
-      shellCommand("sudo ls -lR", dir),
-    ]);
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: `The dump directory ${dir} was not listed`,
+      evidence,
+      remediation: [shellCommand("sudo ls -lR", dir)],
+    });
   }
   const latest = newest(dumps.entries);
   if (latest === undefined) {
@@ -45,29 +49,29 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
       dumps.apportReports.length > 0
         ? ` (apport report ${dumps.apportReports.join(", ")} without a dump directory)`
         : "";
-    return checkResult(ID, "pass", `No crash dumps in ${dir}${apport}`, evidence);
+    return checkResult({ id: ID, status: "pass", summary: `No crash dumps in ${dir}${apport}`, evidence });
   }
   const when = age(latest.time, now);
   const newestText = `newest ${latest.stamp ?? latest.name}${when ? ` (${when})` : ""}`;
   if (latest.complete === false) {
-    return checkResult(
-      ID,
-      "warn",
-      `The last capture did not finish: ${latest.name} is incomplete (${dumps.entries.length} in ${dir}, ${newestText})`,
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `The last capture did not finish: ${latest.name} is incomplete (${dumps.entries.length} in ${dir}, ${newestText})`,
       evidence,
-      [
+      remediation: [
         `Read the capture's kernel log and console log to see why saving failed: ${shellCommand("sudo ls -l", `${dir}/${latest.name}`)}`,
         "Check dump-target.capacity and crashkernel.size: a full disk or too little reserved memory are the usual causes.",
       ],
-    );
+    });
   }
   if (dumpTarget.numDumps === 0 && dumps.entries.length >= RETENTION_WARN_AT) {
-    return checkResult(
-      ID,
-      "warn",
-      `${dumps.entries.length} dumps kept without a limit (${remediationFamily(facts) === "suse" ? "KDUMP_KEEP_OLD_DUMPS" : "KDUMP_NUM_DUMPS"}=0), ${newestText}`,
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `${dumps.entries.length} dumps kept without a limit (${remediationFamily(facts) === "suse" ? "KDUMP_KEEP_OLD_DUMPS" : "KDUMP_NUM_DUMPS"}=0), ${newestText}`,
       evidence,
-      [
+      remediation: [
         ...forFamily(remediationFamily(facts), {
           debian: ["Set KDUMP_NUM_DUMPS=<n> in /etc/default/kdump-tools so old dumps are purged."],
           el: ["kdump.conf has no retention setting: archive and remove old dumps from the dump directory."],
@@ -78,12 +82,12 @@ export function checkCrashDumps(facts: HostFacts, now: Date): CheckResult {
         }),
         "Analyse and archive old dumps, then remove them from the dump directory.",
       ],
-    );
+    });
   }
-  return checkResult(
-    ID,
-    "info",
-    `${dumps.entries.length} crash dump${dumps.entries.length === 1 ? "" : "s"} in ${dir}, ${newestText}: analyse with crash <vmlinux> <dump>`,
+  return checkResult({
+    id: ID,
+    status: "info",
+    summary: `${dumps.entries.length} crash dump${dumps.entries.length === 1 ? "" : "s"} in ${dir}, ${newestText}: analyse with crash <vmlinux> <dump>`,
     evidence,
-  );
+  });
 }

@@ -37,12 +37,12 @@ export function checkCrashkernelLowRegion(facts: HostFacts): CheckResult {
     ),
   );
   if (facts.kdump.mode === "fadump") {
-    return checkResult(
-      ID,
-      "info",
-      "Not applicable: fadump reserves its memory through the firmware",
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: "Not applicable: fadump reserves its memory through the firmware",
       evidence,
-    );
+    });
   }
   const main = res.regions.filter(
     (r) => r.kind === "main" && r.start !== null && compareByteCounts(r.start, 0) > 0,
@@ -51,56 +51,84 @@ export function checkCrashkernelLowRegion(facts: HostFacts): CheckResult {
   if (main.length > 0) {
     const high = main.some((r) => r.start !== null && compareByteCounts(r.start, 4 * GiB) >= 0);
     if (!high)
-      return checkResult(ID, "pass", "The reservation lies below 4 GiB: no low region needed", evidence);
+      return checkResult({
+        id: ID,
+        status: "pass",
+        summary: "The reservation lies below 4 GiB: no low region needed",
+        evidence,
+      });
     if (low.length > 0)
-      return checkResult(ID, "pass", "High reservation with a low region for DMA", evidence);
-    return checkResult(
-      ID,
-      "warn",
-      "Reservation above 4 GiB without a low region: devices needing DMA memory may fail in the capture kernel",
+      return checkResult({
+        id: ID,
+        status: "pass",
+        summary: "High reservation with a low region for DMA",
+        evidence,
+      });
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary:
+        "Reservation above 4 GiB without a low region: devices needing DMA memory may fail in the capture kernel",
       evidence,
-      fix,
-    );
+      remediation: fix,
+    });
   }
   if (ck.kind === "high" && ck.placement === "below-4g" && low.length === 0) {
     // no RAM at or above 4 GiB: the kernel falls back below 4 GiB and adds no low region
-    return checkResult(
-      ID,
-      "pass",
-      "crashkernel=…,high lands below 4 GiB on this host: no low region needed",
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: "crashkernel=…,high lands below 4 GiB on this host: no low region needed",
       evidence,
-    );
+    });
   }
   if (ck.kind === "high" && ck.lowBytes === 0) {
-    return checkResult(
-      ID,
-      "warn",
-      "crashkernel=…,high with crashkernel=0,low: no low region for DMA",
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: "crashkernel=…,high with crashkernel=0,low: no low region for DMA",
       evidence,
-      fix,
-    );
+      remediation: fix,
+    });
   }
   if (ck.kind === "high") {
     if (low.length > 0)
-      return checkResult(ID, "pass", "High reservation with a low region for DMA", evidence);
-    return checkResult(
-      ID,
-      "unknown",
-      "High reservation requested; region addresses unreadable, low region not confirmed",
+      return checkResult({
+        id: ID,
+        status: "pass",
+        summary: "High reservation with a low region for DMA",
+        evidence,
+      });
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: "High reservation requested; region addresses unreadable, low region not confirmed",
       evidence,
-      [RUN_AS_ROOT],
-    );
+      remediation: [RUN_AS_ROOT],
+    });
   }
   if (ck.kind === "plain") {
-    return checkResult(
-      ID,
-      "pass",
-      "Plain crashkernel=: placed below 4 GiB first, and the kernel adds a low region if it falls back high",
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary:
+        "Plain crashkernel=: placed below 4 GiB first, and the kernel adds a low region if it falls back high",
       evidence,
-    );
+    });
   }
   if (!ck.cmdlineRead) {
-    return checkResult(ID, "unknown", "The kernel command line was not collected", evidence, [RUN_AS_ROOT]);
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: "The kernel command line was not collected",
+      evidence,
+      remediation: [RUN_AS_ROOT],
+    });
   }
-  return checkResult(ID, "info", "Not applicable: no crashkernel reservation requested", evidence);
+  return checkResult({
+    id: ID,
+    status: "info",
+    summary: "Not applicable: no crashkernel reservation requested",
+    evidence,
+  });
 }

@@ -48,9 +48,13 @@ export function checkCrashkernelParam(facts: HostFacts): CheckResult {
   const evidence = ck.evidence;
   const fix = forFamily(remediationFamily(facts), steps(DEFAULT_CRASHKERNEL, REBOOT));
   if (!ck.cmdlineRead) {
-    return checkResult(ID, "unknown", "The kernel command line (/proc/cmdline) was not collected", evidence, [
-      "Make sure the agent can read /proc/cmdline (a capture needs proc/cmdline).",
-    ]);
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: "The kernel command line (/proc/cmdline) was not collected",
+      evidence,
+      remediation: ["Make sure the agent can read /proc/cmdline (a capture needs proc/cmdline)."],
+    });
   }
 
   // fadump sizes its reservation itself when no crashkernel= is given (fadump_reserve_mem=, or a
@@ -58,12 +62,12 @@ export function checkCrashkernelParam(facts: HostFacts): CheckResult {
   // implication "fadump-needs-no-crashkernel" (facts/implications.ts) sets `required`
   const fadump = !ck.required || facts.kdump.mode === "fadump";
   if (fadump && ck.effective === null && ck.problems.every((p) => p === "missing")) {
-    return checkResult(
-      ID,
-      "pass",
-      "No crashkernel=: firmware-assisted dump (fadump) sizes its own reservation",
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: "No crashkernel=: firmware-assisted dump (fadump) sizes its own reservation",
       evidence,
-    );
+    });
   }
   const autoSupported = ck.effective === "auto" ? kernelSupportsAuto(facts) : null;
   // An observed reservation proves the kernel accepted the value: our RAM estimate may be off near a
@@ -96,7 +100,13 @@ export function checkCrashkernelParam(facts: HostFacts): CheckResult {
 
   if (fatal.length > 0 || (ck.effective === null && !fadump)) {
     const why = fatal.length > 0 ? fatal.join("; ") : "no effective crashkernel= value";
-    return checkResult(ID, "fail", `crashkernel= leaves nothing to reserve: ${why}`, evidence, fix);
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `crashkernel= leaves nothing to reserve: ${why}`,
+      evidence,
+      remediation: fix,
+    });
   }
   const value =
     ck.effective !== null
@@ -113,7 +123,13 @@ export function checkCrashkernelParam(facts: HostFacts): CheckResult {
           "Fix or drop the crashkernel= value: fadump works without it (it then reserves its default share of RAM).",
         ]
       : fix;
-    return checkResult(ID, "warn", `${value}${size}${hedge}, but: ${warnings.join("; ")}`, evidence, advice);
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `${value}${size}${hedge}, but: ${warnings.join("; ")}`,
+      evidence,
+      remediation: advice,
+    });
   }
-  return checkResult(ID, "pass", `Effective ${value}${size}${hedge}`, evidence);
+  return checkResult({ id: ID, status: "pass", summary: `Effective ${value}${size}${hedge}`, evidence });
 }

@@ -23,40 +23,40 @@ export function checkCrashkernelPendingReboot(facts: HostFacts): CheckResult {
   const evidence = [...configured.evidence, ...ck.evidence];
   const family = remediationFamily(facts);
   if (!configured.read || !ck.cmdlineRead) {
-    return checkResult(
-      ID,
-      "unknown",
-      configured.read
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: configured.read
         ? "The running command line was not collected"
         : "The GRUB defaults (/etc/default/grub) were not collected",
       evidence,
-      ["Collect /etc/default/grub, /etc/default/grub.d/*.cfg and /proc/cmdline."],
-    );
+      remediation: ["Collect /etc/default/grub, /etc/default/grub.d/*.cfg and /proc/cmdline."],
+    });
   }
   const running = ck.effective;
   if (configured.value === null && family !== "debian" && family !== "azurelinux") {
-    return checkResult(
-      ID,
-      "info",
-      `No crashkernel= in the GRUB defaults; the running kernel has ${show(running)} (kernel arguments may live in the boot entries${family === "el" ? ", see grubby --info=ALL" : ""})`,
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: `No crashkernel= in the GRUB defaults; the running kernel has ${show(running)} (kernel arguments may live in the boot entries${family === "el" ? ", see grubby --info=ALL" : ""})`,
       evidence,
-    );
+    });
   }
   if (configured.value === running) {
-    return checkResult(
-      ID,
-      "pass",
-      `The running kernel already uses the configured ${show(running)}`,
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `The running kernel already uses the configured ${show(running)}`,
       evidence,
-    );
+    });
   }
   const where = configured.file !== null ? ` (${configured.file})` : "";
-  return checkResult(
-    ID,
-    "warn",
-    `Configured ${show(configured.value)}${where} differs from the running ${show(running)}: takes effect after a reboot`,
+  return checkResult({
+    id: ID,
+    status: "warn",
+    summary: `Configured ${show(configured.value)}${where} differs from the running ${show(running)}: takes effect after a reboot`,
     evidence,
-    forFamily(
+    remediation: forFamily(
       family,
       steps(
         {
@@ -68,5 +68,5 @@ export function checkCrashkernelPendingReboot(facts: HostFacts): CheckResult {
         REBOOT,
       ),
     ),
-  );
+  });
 }

@@ -37,43 +37,57 @@ export function checkCrashkernelReserved(facts: HostFacts): CheckResult {
   const fadump = facts.kdump.mode === "fadump" ? " (fadump)" : "";
   const implied = facts.implications.find((i) => i.id === "loaded-implies-reserved");
   if (implied && res.reservedSeen && res.bytes === null && res.regions.length === 0) {
-    return checkResult(ID, "pass", `Memory is reserved: ${implied.conclusion} (size not read)`, [
-      ...implied.evidence,
-      ...evidence,
-    ]);
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `Memory is reserved: ${implied.conclusion} (size not read)`,
+      evidence: [...implied.evidence, ...evidence],
+    });
   }
   if (res.reservedSeen && !res.indirect && res.bytes !== 0) {
     const what = res.regions.length > 0 ? describeRegions(res.regions) : "";
     const size = res.bytes !== null ? formatBytes(res.bytes) : what || "memory";
     const detail = what && what !== size ? ` (${what})` : "";
-    return checkResult(ID, "pass", `${size} reserved for the capture kernel${fadump}${detail}`, evidence);
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `${size} reserved for the capture kernel${fadump}${detail}`,
+      evidence,
+    });
   }
   if (res.reservedSeen && res.indirect) {
-    return checkResult(
-      ID,
-      "warn",
-      "A crash kernel region is listed, but its size and address were unreadable (non-root read)",
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: "A crash kernel region is listed, but its size and address were unreadable (non-root read)",
       evidence,
-      [RUN_AS_ROOT],
-    );
+      remediation: [RUN_AS_ROOT],
+    });
   }
   if (res.failures.length > 0) {
-    return checkResult(
-      ID,
-      "fail",
-      `No memory reserved: the kernel reported a reservation failure (${res.failures[0]?.text.trim()})`,
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `No memory reserved: the kernel reported a reservation failure (${res.failures[0]?.text.trim()})`,
       evidence,
-      FIX,
-    );
+      remediation: FIX,
+    });
   }
   if (res.noneSeen) {
-    return checkResult(ID, "fail", `No memory is reserved for the capture kernel${fadump}`, evidence, FIX);
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `No memory is reserved for the capture kernel${fadump}`,
+      evidence,
+      remediation: FIX,
+    });
   }
-  return checkResult(
-    ID,
-    "unknown",
-    "Could not confirm a reservation: no kexec_crash_size, readable /proc/iomem or boot-time kernel log",
+  return checkResult({
+    id: ID,
+    status: "unknown",
+    summary:
+      "Could not confirm a reservation: no kexec_crash_size, readable /proc/iomem or boot-time kernel log",
     evidence,
-    [RUN_AS_ROOT, "cat /sys/kernel/kexec_crash_size   # > 0 means memory is reserved"],
-  );
+    remediation: [RUN_AS_ROOT, "cat /sys/kernel/kexec_crash_size   # > 0 means memory is reserved"],
+  });
 }

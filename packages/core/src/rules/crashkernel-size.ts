@@ -39,63 +39,72 @@ export function checkCrashkernelSize(facts: HostFacts): CheckResult {
     forFamily(remediationFamily(facts), steps(setCrashkernel(target), REBOOT, CRASH_TEST));
 
   if (reserved === 0 || (reserved === null && facts.reservation.noneSeen)) {
-    return checkResult(
-      ID,
-      "info",
-      "Not applicable: nothing is reserved (see crashkernel.reserved)",
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: "Not applicable: nothing is reserved (see crashkernel.reserved)",
       evidence,
-    );
+    });
   }
   if (reserved === null) {
-    return checkResult(ID, "unknown", "The reserved size is unknown, so it cannot be compared", evidence, [
-      "cat /sys/kernel/kexec_crash_size",
-    ]);
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: "The reserved size is unknown, so it cannot be compared",
+      evidence,
+      remediation: ["cat /sys/kernel/kexec_crash_size"],
+    });
   }
   if (kdump.suggestedBytes !== null) {
     const suggested = formatBytes(kdump.suggestedBytes);
     if (compareByteCounts(reserved, kdump.suggestedBytes) >= 0) {
-      return checkResult(ID, "pass", `${formatBytes(reserved)} reserved ≥ suggested ${suggested}`, evidence);
+      return checkResult({
+        id: ID,
+        status: "pass",
+        summary: `${formatBytes(reserved)} reserved ≥ suggested ${suggested}`,
+        evidence,
+      });
     }
-    return checkResult(
-      ID,
-      "warn",
-      `${formatBytes(reserved)} reserved < suggested ${suggested}: the capture kernel may run out of memory`,
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `${formatBytes(reserved)} reserved < suggested ${suggested}: the capture kernel may run out of memory`,
       evidence,
-      raise(`${Math.ceil(byteCountToNumber(kdump.suggestedBytes) / MiB)}M`),
-    );
+      remediation: raise(`${Math.ceil(byteCountToNumber(kdump.suggestedBytes) / MiB)}M`),
+    });
   }
   if (kdump.mode === "fadump") {
-    return checkResult(
-      ID,
-      "info",
-      `${formatBytes(reserved)} reserved for fadump; no size suggestion for fadump`,
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: `${formatBytes(reserved)} reserved for fadump; no size suggestion for fadump`,
       evidence,
-    );
+    });
   }
   const arch = facts.identity.arch;
   const floor = arch !== null ? FLOOR_BY_ARCH[arch] : undefined;
   const reason = kdump.suggestedUnknownReason ? ` (kdump-config: ${kdump.suggestedUnknownReason})` : "";
   if (floor === undefined) {
-    return checkResult(
-      ID,
-      "info",
-      `${formatBytes(reserved)} reserved; no suggested size${reason} and no baseline for ${arch ?? "an unknown architecture"}`,
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: `${formatBytes(reserved)} reserved; no suggested size${reason} and no baseline for ${arch ?? "an unknown architecture"}`,
       evidence,
-    );
+    });
   }
   if (compareByteCounts(reserved, floor) < 0) {
-    return checkResult(
-      ID,
-      "warn",
-      `${formatBytes(reserved)} reserved < ${formatBytes(floor)} baseline for ${arch}${reason}`,
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `${formatBytes(reserved)} reserved < ${formatBytes(floor)} baseline for ${arch}${reason}`,
       evidence,
-      raise(`${floor / MiB}M`),
-    );
+      remediation: raise(`${floor / MiB}M`),
+    });
   }
-  return checkResult(
-    ID,
-    "pass",
-    `${formatBytes(reserved)} reserved ≥ ${formatBytes(floor)} baseline for ${arch}${reason}`,
+  return checkResult({
+    id: ID,
+    status: "pass",
+    summary: `${formatBytes(reserved)} reserved ≥ ${formatBytes(floor)} baseline for ${arch}${reason}`,
     evidence,
-  );
+  });
 }

@@ -26,16 +26,16 @@ export function checkDumpTargetCapacity(facts: HostFacts): CheckResult {
       suse: ["Check that KDUMP_SAVEDIR's SSH host accepts the key (KDUMP_HOST_KEY in /etc/sysconfig/kdump)"],
       azurelinux: ["sudo kdumpctl propagate   # installs the SSH key on the target"],
     });
-    return checkResult(
-      ID,
-      "warn",
-      `Dumps go to a remote ${kind} target ${where}: space and reachability not verified`,
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `Dumps go to a remote ${kind} target ${where}: space and reachability not verified`,
       evidence,
-      [
+      remediation: [
         ...(kind === "ssh" ? propagate : [`Check free space on ${where} (at least the host's RAM).`]),
         "Test the whole path with a controlled crash in a maintenance window.",
       ],
-    );
+    });
   }
   const fix = [
     `Free space on the filesystem of ${dir}, or move the dump directory to a larger filesystem:`,
@@ -47,31 +47,56 @@ export function checkDumpTargetCapacity(facts: HostFacts): CheckResult {
     }),
   ];
   if (target.freeBytes === null) {
-    return checkResult(ID, "unknown", `Free space of ${dir} was not collected`, evidence, [
-      shellCommand("df -P -k", dir),
-    ]);
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: `Free space of ${dir} was not collected`,
+      evidence,
+      remediation: [shellCommand("df -P -k", dir)],
+    });
   }
   const free = formatBytes(target.freeBytes);
   if (compareByteCounts(target.freeBytes, GiB) < 0) {
-    return checkResult(ID, "fail", `Only ${free} free for dumps in ${dir} (< 1 GiB)`, evidence, fix);
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `Only ${free} free for dumps in ${dir} (< 1 GiB)`,
+      evidence,
+      remediation: fix,
+    });
   }
   if (ram === null) {
-    return checkResult(ID, "unknown", `${free} free in ${dir}, but the RAM size is unknown`, evidence, [
-      "cat /proc/meminfo",
-    ]);
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: `${free} free in ${dir}, but the RAM size is unknown`,
+      evidence,
+      remediation: ["cat /proc/meminfo"],
+    });
   }
   const ramText = formatBytes(ram);
   if (compareByteCounts(target.freeBytes, ram) >= 0) {
-    return checkResult(ID, "pass", `${free} free in ${dir} ≥ RAM ${ramText}`, evidence);
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `${free} free in ${dir} ≥ RAM ${ramText}`,
+      evidence,
+    });
   }
   if (byteCountToBigInt(target.freeBytes) * 10n >= byteCountToBigInt(ram)) {
-    return checkResult(
-      ID,
-      "warn",
-      `${free} free in ${dir} < RAM ${ramText}: a large dump may not fit`,
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `${free} free in ${dir} < RAM ${ramText}: a large dump may not fit`,
       evidence,
-      fix,
-    );
+      remediation: fix,
+    });
   }
-  return checkResult(ID, "fail", `${free} free in ${dir} < 10% of RAM ${ramText}`, evidence, fix);
+  return checkResult({
+    id: ID,
+    status: "fail",
+    summary: `${free} free in ${dir} < 10% of RAM ${ramText}`,
+    evidence,
+    remediation: fix,
+  });
 }

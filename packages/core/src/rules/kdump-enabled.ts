@@ -28,7 +28,12 @@ export function checkKdumpEnabled(facts: HostFacts): CheckResult {
   const enable = forFamily(remediationFamily(facts), ENABLE);
   if (kdump.enabled === true) {
     const how = kdump.useKdump !== null ? `USE_KDUMP=${kdump.useKdump}` : "kdump service enabled";
-    return checkResult(ID, "pass", `kdump is enabled (${how})`, kdump.enabledEvidence);
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `kdump is enabled (${how})`,
+      evidence: kdump.enabledEvidence,
+    });
   }
   if (kdump.enabled === false) {
     const how =
@@ -40,21 +45,27 @@ export function checkKdumpEnabled(facts: HostFacts): CheckResult {
             ? "the kdump service is disabled at boot"
             : "kdump service not enabled";
     if (kdump.state === "ready") {
-      return checkResult(
-        ID,
-        "warn",
-        `A capture kernel is loaded now, but kdump is switched off for the next boot (${how})`,
-        kdump.enabledEvidence,
-        enable,
-      );
+      return checkResult({
+        id: ID,
+        status: "warn",
+        summary: `A capture kernel is loaded now, but kdump is switched off for the next boot (${how})`,
+        evidence: kdump.enabledEvidence,
+        remediation: enable,
+      });
     }
-    return checkResult(ID, "fail", `kdump is disabled (${how})`, kdump.enabledEvidence, enable);
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `kdump is disabled (${how})`,
+      evidence: kdump.enabledEvidence,
+      remediation: enable,
+    });
   }
-  return checkResult(
-    ID,
-    "unknown",
-    "Could not tell whether kdump is enabled (no USE_KDUMP setting or service state collected)",
-    kdump.enabledEvidence,
-    [RUN_AS_ROOT, ...enable.map((s) => `If disabled: ${s}`)],
-  );
+  return checkResult({
+    id: ID,
+    status: "unknown",
+    summary: "Could not tell whether kdump is enabled (no USE_KDUMP setting or service state collected)",
+    evidence: kdump.enabledEvidence,
+    remediation: [RUN_AS_ROOT, ...enable.map((s) => `If disabled: ${s}`)],
+  });
 }

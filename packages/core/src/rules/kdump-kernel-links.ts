@@ -27,7 +27,12 @@ export function checkKdumpKernelLinks(facts: HostFacts): CheckResult {
     kdump.tool === "kdumptool" ||
     (kdump.tool === null && family !== "debian" && family !== "unknown")
   ) {
-    return checkResult(ID, "info", "Not applicable: this tooling builds its own kdump initramfs", evidence);
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: "Not applicable: this tooling builds its own kdump initramfs",
+      evidence,
+    });
   }
   const broken = links.filter((l) => l.broken);
   if (broken.length > 0 || kdump.linkProblems.length > 0) {
@@ -35,58 +40,74 @@ export function checkKdumpKernelLinks(facts: HostFacts): CheckResult {
       broken.length > 0
         ? `broken link ${broken.map((l) => l.path).join(", ")}`
         : "kdump kernel or initrd missing";
-    return checkResult(ID, "fail", `The capture kernel cannot be loaded: ${what}`, evidence, FIX);
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `The capture kernel cannot be loaded: ${what}`,
+      evidence,
+      remediation: FIX,
+    });
   }
   if (kdump.tool === null) {
-    return checkResult(ID, "unknown", "kdump-config show was not collected", evidence, [
-      "sudo kdump-config show",
-    ]);
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: "kdump-config show was not collected",
+      evidence,
+      remediation: ["sudo kdump-config show"],
+    });
   }
   if (!kdump.linksShown || links.length === 0) {
-    return checkResult(
-      ID,
-      "info",
-      "kdump-config show prints no link lines (kdump-tools before 2016)",
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: "kdump-config show prints no link lines (kdump-tools before 2016)",
       evidence,
-    );
+    });
   }
   const running = facts.identity.kernelRelease;
   const versions = links.map((l) => l.version).filter((v): v is string => v !== null);
   const stale = running === null ? [] : links.filter((l) => l.version !== null && l.version !== running);
   if (stale.length > 0) {
-    return checkResult(
-      ID,
-      "warn",
-      `kdump links point at ${stale.map((l) => l.version).join(", ")} but the running kernel is ${running}`,
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `kdump links point at ${stale.map((l) => l.version).join(", ")} but the running kernel is ${running}`,
       evidence,
-      FIX,
-    );
+      remediation: FIX,
+    });
   }
   const reason = kdump.suggestedUnknownReason;
   if (reason !== null && /decompressed initrd size/.test(reason)) {
-    return checkResult(ID, "warn", `The kdump initrd looks unusable: ${reason}`, evidence, FIX);
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `The kdump initrd looks unusable: ${reason}`,
+      evidence,
+      remediation: FIX,
+    });
   }
   if (running === null) {
-    return checkResult(
-      ID,
-      "unknown",
-      "Links resolve, but the running kernel release is unknown (uname not collected)",
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: "Links resolve, but the running kernel release is unknown (uname not collected)",
       evidence,
-      ["uname -r; sudo kdump-config show   # compare the versions"],
-    );
+      remediation: ["uname -r; sudo kdump-config show   # compare the versions"],
+    });
   }
   if (versions.length === 0) {
-    return checkResult(
-      ID,
-      "info",
-      "KDUMP_KERNEL/KDUMP_INITRD are custom paths, not versioned links",
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: "KDUMP_KERNEL/KDUMP_INITRD are custom paths, not versioned links",
       evidence,
-    );
+    });
   }
-  return checkResult(
-    ID,
-    "pass",
-    `kdump kernel and initrd links match the running kernel ${running}`,
+  return checkResult({
+    id: ID,
+    status: "pass",
+    summary: `kdump kernel and initrd links match the running kernel ${running}`,
     evidence,
-  );
+  });
 }

@@ -29,37 +29,53 @@ export function checkKdumpLoaded(facts: HostFacts): CheckResult {
   if (kdump.state === "ready") {
     if (failure?.thisBoot) {
       const armed = mode === "fadump" ? "fadump is registered" : "a capture kernel is loaded";
-      return checkResult(
-        ID,
-        "fail",
-        `Not armed as configured: ${armed}, but the kdump service's last start in this boot failed${failure.causeLine ? ` (${failure.causeLine.trim()})` : ""} — root cause: ${failure.explanation}`,
-        [...kdump.stateEvidence, ...failure.evidence],
-        fix,
-      );
+      return checkResult({
+        id: ID,
+        status: "fail",
+        summary: `Not armed as configured: ${armed}, but the kdump service's last start in this boot failed${failure.causeLine ? ` (${failure.causeLine.trim()})` : ""} — root cause: ${failure.explanation}`,
+        evidence: [...kdump.stateEvidence, ...failure.evidence],
+        remediation: fix,
+      });
     }
-    return checkResult(ID, "pass", `Capture kernel loaded (ready to ${mode})`, kdump.stateEvidence);
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `Capture kernel loaded (ready to ${mode})`,
+      evidence: kdump.stateEvidence,
+    });
   }
   if (kdump.state === "not_ready") {
     const line = failure?.causeLine ?? kdump.loadErrors[0]?.text ?? null;
     const why =
       (line !== null ? `; last load error: ${line.trim()}` : "") +
       (failure ? ` — root cause: ${failure.explanation}` : "");
-    return checkResult(ID, "fail", `Capture kernel not loaded (not ready to ${mode})${why}`, evidence, fix);
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `Capture kernel not loaded (not ready to ${mode})${why}`,
+      evidence,
+      remediation: fix,
+    });
   }
   if (failure?.thisBoot) {
-    return checkResult(
-      ID,
-      "fail",
-      `The kdump service's last start in this boot failed${failure.causeLine ? ` (${failure.causeLine.trim()})` : ""} — root cause: ${failure.explanation}`,
-      failure.evidence,
-      fix,
-    );
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `The kdump service's last start in this boot failed${failure.causeLine ? ` (${failure.causeLine.trim()})` : ""} — root cause: ${failure.explanation}`,
+      evidence: failure.evidence,
+      remediation: fix,
+    });
   }
-  return checkResult(
-    ID,
-    "unknown",
-    "Could not tell whether a capture kernel is loaded (no kexec_crash_loaded, tool state or service log collected)",
+  return checkResult({
+    id: ID,
+    status: "unknown",
+    summary:
+      "Could not tell whether a capture kernel is loaded (no kexec_crash_loaded, tool state or service log collected)",
     evidence,
-    [RUN_AS_ROOT, "cat /sys/kernel/kexec_crash_loaded   # 1 means loaded", ...forFamily(family, SERVICE_LOG)],
-  );
+    remediation: [
+      RUN_AS_ROOT,
+      "cat /sys/kernel/kexec_crash_loaded   # 1 means loaded",
+      ...forFamily(family, SERVICE_LOG),
+    ],
+  });
 }

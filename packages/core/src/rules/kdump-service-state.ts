@@ -21,41 +21,51 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
   const test = "Run a controlled crash test in a maintenance window: echo c | sudo tee /proc/sysrq-trigger";
   const failure = service.failure;
   if (kdump.state === "ready" && failure?.thisBoot) {
-    return checkResult(
-      ID,
-      "fail",
-      `The kdump service's last start in this boot failed although a capture is armed — root cause: ${failure.explanation}`,
-      [...failure.evidence, ...kdump.stateEvidence],
-      [
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `The kdump service's last start in this boot failed although a capture is armed — root cause: ${failure.explanation}`,
+      evidence: [...failure.evidence, ...kdump.stateEvidence],
+      remediation: [
         "Fix the cause named by kdump.loaded, then restart the service and re-check.",
         ...forFamily(remediationFamily(facts), SERVICE_LOG),
       ],
-    );
+    });
   }
   if (kdump.state === "ready") {
     const t = kdump.lastTest;
     if (t === null) {
       return kdump.tool === "kdumpctl"
-        ? checkResult(ID, "info", "Capture kernel loaded; no vmcore creation test recorded", evidence)
-        : checkResult(ID, "pass", "Service and capture kernel agree: loaded", evidence);
+        ? checkResult({
+            id: ID,
+            status: "info",
+            summary: "Capture kernel loaded; no vmcore creation test recorded",
+            evidence,
+          })
+        : checkResult({
+            id: ID,
+            status: "pass",
+            summary: "Service and capture kernel agree: loaded",
+            evidence,
+          });
     }
     const on = t.date !== null ? ` on ${t.date}` : "";
     if (t.result === "success") {
-      return checkResult(
-        ID,
-        "pass",
-        `Capture kernel loaded; last vmcore creation test succeeded${on}`,
+      return checkResult({
+        id: ID,
+        status: "pass",
+        summary: `Capture kernel loaded; last vmcore creation test succeeded${on}`,
         evidence,
-      );
+      });
     }
     const what = t.result === "failed" ? "failed" : "needs a manual check";
-    return checkResult(
-      ID,
-      "warn",
-      `Capture kernel loaded, but the last vmcore creation test ${what}${on}`,
+    return checkResult({
+      id: ID,
+      status: "warn",
+      summary: `Capture kernel loaded, but the last vmcore creation test ${what}${on}`,
       evidence,
-      ["Check the dump directory for the test's vmcore and vmcore-dmesg.txt.", test],
-    );
+      remediation: ["Check the dump directory for the test's vmcore and vmcore-dmesg.txt.", test],
+    });
   }
   if (kdump.state === "not_ready") {
     // kdump-tools' init script exits 0 even when the load failed or was skipped, so its unit is
@@ -77,10 +87,13 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
           : service.lastLoad === "skipped"
             ? "it skipped loading (USE_KDUMP)"
             : "nothing is loaded";
-      return checkResult(ID, "warn", `The kdump service reports success although ${why}`, evidence, [
-        trust,
-        "Fix the causes listed by kdump.loaded, then restart the service and re-check.",
-      ]);
+      return checkResult({
+        id: ID,
+        status: "warn",
+        summary: `The kdump service reports success although ${why}`,
+        evidence,
+        remediation: [trust, "Fix the causes listed by kdump.loaded, then restart the service and re-check."],
+      });
     }
     if (service.read) {
       const failedItself =
@@ -92,15 +105,26 @@ export function checkKdumpServiceState(facts: HostFacts): CheckResult {
             ? "reports the failure itself"
             : "did not start this boot";
       const cause = failure ? ` (root cause: ${failure.explanation})` : "";
-      return checkResult(ID, "info", `The kdump service ${how}${cause}; see kdump.loaded`, evidence);
+      return checkResult({
+        id: ID,
+        status: "info",
+        summary: `The kdump service ${how}${cause}; see kdump.loaded`,
+        evidence,
+      });
     }
-    return checkResult(
-      ID,
-      "unknown",
-      "Capture kernel not loaded; the service journal was not collected",
+    return checkResult({
+      id: ID,
+      status: "unknown",
+      summary: "Capture kernel not loaded; the service journal was not collected",
       evidence,
-      [trust, ...forFamily(remediationFamily(facts), SERVICE_LOG)],
-    );
+      remediation: [trust, ...forFamily(remediationFamily(facts), SERVICE_LOG)],
+    });
   }
-  return checkResult(ID, "unknown", "Whether a capture kernel is loaded is unknown", evidence, [trust]);
+  return checkResult({
+    id: ID,
+    status: "unknown",
+    summary: "Whether a capture kernel is loaded is unknown",
+    evidence,
+    remediation: [trust],
+  });
 }

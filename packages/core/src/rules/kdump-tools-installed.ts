@@ -41,22 +41,28 @@ export function checkKdumpToolsInstalled(facts: HostFacts): CheckResult {
   if (kdump.installed === true) {
     const name = kdump.tool ? TOOL_NAMES[kdump.tool] : "The kdump tooling";
     const which = kdump.packages?.installed.length ? ` (${kdump.packages.installed.join(", ")})` : "";
-    return checkResult(ID, "pass", `${name} is installed${which}`, kdump.installedEvidence);
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `${name} is installed${which}`,
+      evidence: kdump.installedEvidence,
+    });
   }
   if (kdump.installed === false) {
-    return checkResult(
-      ID,
-      "fail",
-      `No kdump tooling found: ${missingReason(facts)}`,
-      kdump.installedEvidence,
-      install,
-    );
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `No kdump tooling found: ${missingReason(facts)}`,
+      evidence: kdump.installedEvidence,
+      remediation: install,
+    });
   }
-  return checkResult(
-    ID,
-    "unknown",
-    "Could not tell whether kdump tooling is installed (no tool output, package list or service status collected)",
-    kdump.installedEvidence,
-    [RUN_AS_ROOT, ...install.map((s) => `If missing: ${s}`)],
-  );
+  return checkResult({
+    id: ID,
+    status: "unknown",
+    summary:
+      "Could not tell whether kdump tooling is installed (no tool output, package list or service status collected)",
+    evidence: kdump.installedEvidence,
+    remediation: [RUN_AS_ROOT, ...install.map((s) => `If missing: ${s}`)],
+  });
 }

@@ -24,37 +24,48 @@ export function checkKexecLoadDisabled(facts: HostFacts): CheckResult {
     kexec.loadDisabled === true ? "kernel.kexec_load_disabled=1" : "kernel.kexec_load_limit_panic=0";
   if (blocked) {
     if (kexec.onlyForReload || kdump.state === "ready") {
-      return checkResult(
-        ID,
-        "warn",
-        `${what}: the loaded capture kernel stays usable, but any reload (kernel update, memory/CPU hotplug) will fail`,
-        kexec.evidence,
-        FIX,
-      );
+      return checkResult({
+        id: ID,
+        status: "warn",
+        summary: `${what}: the loaded capture kernel stays usable, but any reload (kernel update, memory/CPU hotplug) will fail`,
+        evidence: kexec.evidence,
+        remediation: FIX,
+      });
     }
-    return checkResult(ID, "fail", `${what}: no capture kernel can be loaded`, kexec.evidence, FIX);
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `${what}: no capture kernel can be loaded`,
+      evidence: kexec.evidence,
+      remediation: FIX,
+    });
   }
   if (kexec.loadDisabled === false) {
     const limit =
       kexec.limitPanic !== null && kexec.limitPanic > 0 ? `; ${kexec.limitPanic} panic kexec loads left` : "";
-    return checkResult(
-      ID,
-      "pass",
-      `kexec loading is allowed (kexec_load_disabled=0${limit})`,
-      kexec.evidence,
-    );
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `kexec loading is allowed (kexec_load_disabled=0${limit})`,
+      evidence: kexec.evidence,
+    });
   }
   if (kexec.onlyForReload) {
     // a loaded capture kernel stays usable whatever this sysctl says (facts/implications.ts
     // "loaded-makes-load-limits-reload-only"): only the next reload is in question
-    return checkResult(
-      ID,
-      "info",
-      "kernel.kexec_load_disabled was not read, but a capture kernel is loaded: the setting only matters for the next reload",
-      [...kexec.evidence, ...kdump.stateEvidence.slice(0, 1)],
-    );
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary:
+        "kernel.kexec_load_disabled was not read, but a capture kernel is loaded: the setting only matters for the next reload",
+      evidence: [...kexec.evidence, ...kdump.stateEvidence.slice(0, 1)],
+    });
   }
-  return checkResult(ID, "unknown", "kernel.kexec_load_disabled was not collected", kexec.evidence, [
-    "cat /proc/sys/kernel/kexec_load_disabled   # 0 = allowed",
-  ]);
+  return checkResult({
+    id: ID,
+    status: "unknown",
+    summary: "kernel.kexec_load_disabled was not collected",
+    evidence: kexec.evidence,
+    remediation: ["cat /proc/sys/kernel/kexec_load_disabled   # 0 = allowed"],
+  });
 }

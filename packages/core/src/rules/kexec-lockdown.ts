@@ -49,56 +49,65 @@ export function checkKexecLockdown(facts: HostFacts): CheckResult {
   const level = security.lockdown !== null ? `lockdown=${security.lockdown}` : "lockdown active";
 
   if (!loaded && kernelRefusals.length > 0) {
-    return checkResult(
-      ID,
-      "fail",
-      `The kernel refused to kexec the capture kernel under lockdown (${level})`,
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `The kernel refused to kexec the capture kernel under lockdown (${level})`,
       evidence,
-      fix,
-    );
+      remediation: fix,
+    });
   }
   if (!loaded && rejections.length > 0 && lockdownLikely) {
     if (kexec.loadDisabled === true) {
-      return checkResult(
-        ID,
-        "unknown",
-        "kexec load was refused with lockdown on, but kernel.kexec_load_disabled=1 also refuses it (see kexec.load-disabled)",
-        [...evidence, ...kexec.evidence],
-        ["Read the kernel log (dmesg) for a `Lockdown: … kexec` line after the reload below.", ...fix],
-      );
+      return checkResult({
+        id: ID,
+        status: "unknown",
+        summary:
+          "kexec load was refused with lockdown on, but kernel.kexec_load_disabled=1 also refuses it (see kexec.load-disabled)",
+        evidence: [...evidence, ...kexec.evidence],
+        remediation: [
+          "Read the kernel log (dmesg) for a `Lockdown: … kexec` line after the reload below.",
+          ...fix,
+        ],
+      });
     }
     const why = security.lockdownActive === true ? level : "Secure Boot enabled";
-    return checkResult(
-      ID,
-      "fail",
-      `Loading the capture kernel was rejected (${why}): ${rejections[0]?.text.trim()}`,
+    return checkResult({
+      id: ID,
+      status: "fail",
+      summary: `Loading the capture kernel was rejected (${why}): ${rejections[0]?.text.trim()}`,
       evidence,
-      fix,
-    );
+      remediation: fix,
+    });
   }
   if (security.lockdownActive === false) {
-    return checkResult(ID, "pass", "Kernel lockdown is off", evidence);
+    return checkResult({ id: ID, status: "pass", summary: "Kernel lockdown is off", evidence });
   }
   if (loaded) {
     if (lockdownLikely && kdump.tool === "kdump-tools" && kdump.kexecUsesFileLoad === false) {
-      return checkResult(
-        ID,
-        "warn",
-        `Capture kernel loaded under lockdown, but the recorded kexec command lacks -s: a reload with kexec-tools < 2.0.27 would be refused`,
+      return checkResult({
+        id: ID,
+        status: "warn",
+        summary: `Capture kernel loaded under lockdown, but the recorded kexec command lacks -s: a reload with kexec-tools < 2.0.27 would be refused`,
         evidence,
-        [
+        remediation: [
           "Check kexec-tools is ≥ 2.0.27 (`kexec --version`) or add -s to KDUMP_KEXEC_ARGS in /etc/default/kdump-tools.",
           "sudo kdump-config reload",
         ],
-      );
+      });
     }
     const state = lockdownLikely ? `${level}, capture kernel loaded` : "capture kernel loaded";
-    return checkResult(ID, "pass", `Nothing rejected the capture kernel (${state})`, evidence);
+    return checkResult({
+      id: ID,
+      status: "pass",
+      summary: `Nothing rejected the capture kernel (${state})`,
+      evidence,
+    });
   }
-  return checkResult(
-    ID,
-    "unknown",
-    lockdownLikely
+  return checkResult({
+    id: ID,
+    status: "unknown",
+    summary: lockdownLikely
       ? `${security.lockdownActive ? level : "Secure Boot enabled"} and no capture kernel loaded; ${
           facts.service.lastLoad === "failed"
             ? "the last load failed for another reason, so the kernel's signature was never checked"
@@ -106,10 +115,10 @@ export function checkKexecLockdown(facts: HostFacts): CheckResult {
         }`
       : "Lockdown state unknown and no capture kernel loaded",
     evidence,
-    [
+    remediation: [
       "cat /sys/kernel/security/lockdown; mokutil --sb-state",
       ...forFamily(family, RELOAD),
       "`kexec_file_load failed: Operation not permitted` (or Required key not available / Key was rejected) means the kernel image is rejected.",
     ],
-  );
+  });
 }

@@ -3,21 +3,38 @@ import { checkResult, formatBytes, GiB, MAX_EVIDENCE, MiB } from "./rule-kit.ts"
 
 describe("checkResult", () => {
   test("drops remediation on pass and info", () => {
-    expect(checkResult("crash.dumps", "pass", "ok", [], ["x"]).remediation).toBeUndefined();
-    expect(checkResult("crash.dumps", "info", "ok", [], ["x"]).remediation).toBeUndefined();
+    expect(
+      checkResult({ id: "crash.dumps", status: "pass", summary: "ok", evidence: [], remediation: ["x"] })
+        .remediation,
+    ).toBeUndefined();
+    expect(
+      checkResult({ id: "crash.dumps", status: "info", summary: "ok", evidence: [], remediation: ["x"] })
+        .remediation,
+    ).toBeUndefined();
   });
 
   test("keeps remediation on warn, fail and unknown, and never leaves it empty", () => {
-    expect(checkResult("crash.dumps", "warn", "w", [], ["do this"]).remediation).toEqual(["do this"]);
-    expect(checkResult("crash.dumps", "fail", "f", []).remediation?.length).toBe(1);
-    expect(checkResult("crash.dumps", "unknown", "u", []).remediation?.length).toBe(1);
+    expect(
+      checkResult({ id: "crash.dumps", status: "warn", summary: "w", evidence: [], remediation: ["do this"] })
+        .remediation,
+    ).toEqual(["do this"]);
+    expect(
+      checkResult({ id: "crash.dumps", status: "fail", summary: "f", evidence: [] }).remediation?.length,
+    ).toBe(1);
+    expect(
+      checkResult({ id: "crash.dumps", status: "unknown", summary: "u", evidence: [] }).remediation?.length,
+    ).toBe(1);
   });
 
   test("removes duplicate evidence lines and caps their number", () => {
     const same = { source: "dmesg", text: "a" };
-    expect(checkResult("crash.dumps", "pass", "s", [same, same]).evidence).toEqual([same]);
+    expect(
+      checkResult({ id: "crash.dumps", status: "pass", summary: "s", evidence: [same, same] }).evidence,
+    ).toEqual([same]);
     const many = Array.from({ length: 80 }, (_, i) => ({ source: "dmesg", text: `line ${i}` }));
-    expect(checkResult("crash.dumps", "pass", "s", many).evidence).toHaveLength(MAX_EVIDENCE);
+    expect(
+      checkResult({ id: "crash.dumps", status: "pass", summary: "s", evidence: many }).evidence,
+    ).toHaveLength(MAX_EVIDENCE);
   });
 });
 

@@ -12,18 +12,28 @@ export type Rule = (facts: HostFacts, now: Date) => CheckResult;
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
+/** What a rule decided: the check, its status, a one-line summary, the evidence and the steps. */
+export interface CheckResultOptions {
+  id: CheckId;
+  status: CheckStatus;
+  summary: string;
+  evidence: readonly Evidence[];
+  /** kept for warn/fail/unknown, dropped for pass/info */
+  remediation?: readonly string[];
+}
+
 /**
  * Builds a CheckResult. Remediation is kept for warn/fail/unknown and dropped for pass/info, so a
  * rule cannot accidentally ship advice on a passing check or forget it on a failing one (an empty
  * list on a non-passing status is a programming error and gets a generic step).
  */
-export function checkResult(
-  id: CheckId,
-  status: CheckStatus,
-  summary: string,
-  evidence: readonly Evidence[],
-  remediation: readonly string[] = [],
-): CheckResult {
+export function checkResult({
+  id,
+  status,
+  summary,
+  evidence,
+  remediation = [],
+}: CheckResultOptions): CheckResult {
   const result: CheckResult = { id, status, summary, evidence: dedupeEvidence(evidence) };
   if (status === "warn" || status === "fail" || status === "unknown") {
     result.remediation =

@@ -19,11 +19,16 @@ export function sysrqAllowsKeyboardCrash(value: number): boolean {
 export function checkSysrqKeyboardCrash(facts: HostFacts): CheckResult {
   const { sysrq } = facts;
   if (sysrq.value === null) {
-    return checkResult(ID, "info", `kernel.sysrq not collected; ${NOTE}`, sysrq.evidence);
+    return checkResult({
+      id: ID,
+      status: "info",
+      summary: `kernel.sysrq not collected; ${NOTE}`,
+      evidence: sysrq.evidence,
+    });
   }
   const can = sysrq.keyboardCrash ?? sysrqAllowsKeyboardCrash(sysrq.value);
   const summary = can
     ? `kernel.sysrq=${sysrq.value}: console Alt-SysRq-C can trigger a dump; ${NOTE}`
     : `kernel.sysrq=${sysrq.value}: console Alt-SysRq-C is unavailable (needs 1 or bit 8); ${NOTE}`;
-  return checkResult(ID, "info", summary, sysrq.evidence);
+  return checkResult({ id: ID, status: "info", summary, evidence: sysrq.evidence });
 }
