@@ -47,7 +47,7 @@ export async function collectSnapshot(options: CollectOptions = {}): Promise<Sna
   const now = options.now ?? (() => new Date());
   const collectedAt = now().toISOString();
   const resolver = options.root === undefined ? liveResolver() : await captureResolver(options.root);
-  const record = options.root === undefined ? null : await readCaptureRecord(options.root);
+  const record = options.root === undefined ? null : await readCaptureRecord(resolver);
   const reader = new SourceReader(resolver, options);
 
   // Phase 1: the configuration files say where the dump directory is and which tooling applies.
@@ -150,7 +150,12 @@ class SourceReader {
         );
       case "concat":
         return this.withPath(reader.dir, timeoutMs, (p) =>
-          concatDirectory(p, { suffix: reader.suffix, labelDir: reader.dir, maxBytes }),
+          concatDirectory(p, {
+            suffix: reader.suffix,
+            labelDir: reader.dir,
+            maxBytes,
+            ...(this.resolver.live ? {} : { resolve: (file: string) => this.resolver.resolve(file) }),
+          }),
         );
       case "listing":
         return this.withPath(reader.dir, timeoutMs, (p) => listDirectory(p, { label: reader.dir }));
