@@ -12,7 +12,13 @@ import { HostListSchema } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AgentProcess, copyCapture, readExpected, runAgent } from "./support/agents.ts";
 import { RecordingProxy } from "./support/recording-proxy.ts";
-import { killAllServers, removeTempDirs, requireBundles, ServerProcess, tempDir } from "./support/server-process.ts";
+import {
+  killAllServers,
+  removeTempDirs,
+  requireBundles,
+  ServerProcess,
+  tempDir,
+} from "./support/server-process.ts";
 
 const ENROLL = "e2e-secrets-enroll-token-01";
 const ADMIN = "e2e-secrets-admin-token-0001";
@@ -117,23 +123,26 @@ describe("the agent redacts secrets before anything leaves the host", () => {
     expectNoSecret("check", text.stdout + text.stderr);
   });
 
-  test.each(CASES)("collect --root $capture, to stdout and with --out: no secret in the JSON or any written file", (c) => {
-    const root = roots.get(c.hostname)!;
-    const printed = runAgent(["collect", "--root", root]);
-    expect(printed.status, printed.stderr).toBe(0);
-    expectNoSecret("collect", printed.stdout + printed.stderr);
-    expect(printed.stdout, "the redacted value is visible").toContain("<redacted>");
+  test.each(CASES)(
+    "collect --root $capture, to stdout and with --out: no secret in the JSON or any written file",
+    (c) => {
+      const root = roots.get(c.hostname)!;
+      const printed = runAgent(["collect", "--root", root]);
+      expect(printed.status, printed.stderr).toBe(0);
+      expectNoSecret("collect", printed.stdout + printed.stderr);
+      expect(printed.stdout, "the redacted value is visible").toContain("<redacted>");
 
-    const out = join(tempDir("kdw-secrets-out-"), "capture");
-    const written = runAgent(["collect", "--root", root, "--out", out]);
-    expect(written.status, written.stderr).toBe(0);
-    const files = readTree(out);
-    expect(files.length).toBeGreaterThan(3);
-    for (const f of files) expectNoSecret(f.path, f.text);
-    // and the written capture still judges as the original did
-    const again = runAgent(["check", "--root", out, "--json"]);
-    expect((JSON.parse(again.stdout) as { verdict: string }).verdict).toBe(readExpected(c.capture).verdict);
-  });
+      const out = join(tempDir("kdw-secrets-out-"), "capture");
+      const written = runAgent(["collect", "--root", root, "--out", out]);
+      expect(written.status, written.stderr).toBe(0);
+      const files = readTree(out);
+      expect(files.length).toBeGreaterThan(3);
+      for (const f of files) expectNoSecret(f.path, f.text);
+      // and the written capture still judges as the original did
+      const again = runAgent(["check", "--root", out, "--json"]);
+      expect((JSON.parse(again.stdout) as { verdict: string }).verdict).toBe(readExpected(c.capture).verdict);
+    },
+  );
 
   test("run --once through a recording proxy: no secret in the frames sent or in what the server stores", async () => {
     const server = await ServerProcess.started({

@@ -5,7 +5,7 @@
  * secret even when one is sent) and their payloads kept in order. The agent does not negotiate
  * permessage-deflate (apps/agent/src/client/ws-socket.ts), so the payloads are the JSON as sent.
  */
-import { createServer, type Server, type Socket, connect } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 
 export class RecordingProxy {
   /** per connection: the HTTP head(s) and the unmasked WebSocket payloads the client sent */
@@ -99,7 +99,8 @@ function takeFrames(buf: Buffer, out: Buffer[]): Buffer {
     if (masked) offset += 4;
     if (rest.length < offset + length) return rest;
     const payload = Buffer.from(rest.subarray(offset, offset + length));
-    if (masked) for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] ?? 0) ^ (rest[maskAt + (i % 4)] ?? 0);
+    if (masked)
+      for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] ?? 0) ^ (rest[maskAt + (i % 4)] ?? 0);
     if (opcode <= 2) out.push(payload); // continuation, text, binary; not ping/pong/close
     rest = rest.subarray(offset + length);
   }

@@ -55,7 +55,11 @@ describe("capture mode never follows a symlink out of the root", () => {
         link(r, "etc/kdump.conf.2", secretFile);
       },
     ],
-    ["a file picked by the grub.d/*.cfg glob", "etc_default_grub_d", (r) => link(r, "etc/default/grub.d/99-evil.cfg", secretFile)],
+    [
+      "a file picked by the grub.d/*.cfg glob",
+      "etc_default_grub_d",
+      (r) => link(r, "etc/default/grub.d/99-evil.cfg", secretFile),
+    ],
     [
       "the globbed directory itself",
       "etc_default_grub_d",
@@ -72,7 +76,11 @@ describe("capture mode never follows a symlink out of the root", () => {
         link(r, "sys/kernel", outsideDir);
       },
     ],
-    ["a symlinked dump directory (the listing)", "dump_dir_listing", (r) => link(r, "var/crash", join(outsideDir, "crash"))],
+    [
+      "a symlinked dump directory (the listing)",
+      "dump_dir_listing",
+      (r) => link(r, "var/crash", join(outsideDir, "crash")),
+    ],
     [
       "a dangling link that points out (not reported as merely missing)",
       "meminfo",
@@ -105,7 +113,10 @@ describe("capture mode never follows a symlink out of the root", () => {
   test("a kdumpwatch.json leading out of the capture is not read", async () => {
     writeFileSync(
       join(outsideDir, "record.json"),
-      JSON.stringify({ format: "kdumpwatch-capture/1", sources: { cmdline: { error: "permission", detail: SECRET } } }),
+      JSON.stringify({
+        format: "kdumpwatch-capture/1",
+        sources: { cmdline: { error: "permission", detail: SECRET } },
+      }),
     );
     const root = capture((r) => link(r, "kdumpwatch.json", join(outsideDir, "record.json")));
     const snapshot = await collectSnapshot({ root });

@@ -34,7 +34,9 @@ export async function concatDirectory(
       truncated = true;
       break;
     }
-    const resolved = options.resolve ? await options.resolve(`${options.labelDir}/${name}`) : `${dir}/${name}`;
+    const resolved = options.resolve
+      ? await options.resolve(`${options.labelDir}/${name}`)
+      : `${dir}/${name}`;
     if (typeof resolved !== "string") return resolved;
     const part = await readFileCapped(resolved, {
       maxBytes: room,

@@ -15,21 +15,37 @@ const textOf = (r: SourceResult) => (r.ok ? r.text : "");
 describe("redactSource on the kdump configuration files", () => {
   test.each([
     ["etc_default_kdump_tools", 'FTP_PASSWORD="hunter2-secret"\n', 'FTP_PASSWORD="<redacted>"\n'],
-    ["etc_default_kdump_tools", "export FTP_PASSWORD=hunter2-secret # set\n", 'export FTP_PASSWORD="<redacted>" # set\n'],
+    [
+      "etc_default_kdump_tools",
+      "export FTP_PASSWORD=hunter2-secret # set\n",
+      'export FTP_PASSWORD="<redacted>" # set\n',
+    ],
     ["etc_default_kdump_tools", "SSH_KEY=/root/.ssh/kdump_id_rsa\n", 'SSH_KEY="<redacted>"\n'],
     ["etc_default_kdump_tools", "FTP_PASSWORD=\nUSE_KDUMP=1\n", "FTP_PASSWORD=\nUSE_KDUMP=1\n"],
     ["etc_default_kdump_tools", '#FTP_PASSWORD=""\n', '#FTP_PASSWORD=""\n'],
-    ["etc_default_kdump_tools", '# FTP_PASSWORD="old secret" (disabled)\nUSE_KDUMP=1\n', '# FTP_PASSWORD="<redacted>" (disabled)\nUSE_KDUMP=1\n'],
+    [
+      "etc_default_kdump_tools",
+      '# FTP_PASSWORD="old secret" (disabled)\nUSE_KDUMP=1\n',
+      '# FTP_PASSWORD="<redacted>" (disabled)\nUSE_KDUMP=1\n',
+    ],
     ["etc_default_kdump_tools", "#SSH_KEY='unclosed\nUSE_KDUMP=1\n", '#SSH_KEY="<redacted>"\nUSE_KDUMP=1\n'],
     ["sysconfig_kdump", "KDUMP_SMTP_PASSWORD='p w'\n", 'KDUMP_SMTP_PASSWORD="<redacted>"\n'],
-    ["sysconfig_kdump", 'KDUMP_SMTP_PASSWORD="line1\nline2"\nKDUMP_DUMPLEVEL=31\n', 'KDUMP_SMTP_PASSWORD="<redacted>"\nKDUMP_DUMPLEVEL=31\n'],
+    [
+      "sysconfig_kdump",
+      'KDUMP_SMTP_PASSWORD="line1\nline2"\nKDUMP_DUMPLEVEL=31\n',
+      'KDUMP_SMTP_PASSWORD="<redacted>"\nKDUMP_DUMPLEVEL=31\n',
+    ],
     ["sysconfig_kdump", "A=1; my_api_token=abc; B=2\n", 'A=1; my_api_token="<redacted>"; B=2\n'],
     [
       "sysconfig_kdump",
       'KDUMP_SAVEDIR="ftp://dump:hunter2@nas.example/crash"\n',
       'KDUMP_SAVEDIR="ftp://dump:<redacted>@nas.example/crash"\n',
     ],
-    ["kdump_conf", "ssh kdump@10.0.0.5\nsshkey /root/.ssh/kdump_id_rsa   # key\n", "ssh kdump@10.0.0.5\nsshkey <redacted>   # key\n"],
+    [
+      "kdump_conf",
+      "ssh kdump@10.0.0.5\nsshkey /root/.ssh/kdump_id_rsa   # key\n",
+      "ssh kdump@10.0.0.5\nsshkey <redacted>   # key\n",
+    ],
     ["kdump_conf", "path /var/crash\n", "path /var/crash\n"],
     [
       "kdump_conf",
@@ -48,21 +64,33 @@ describe("redactSource on the kdump configuration files", () => {
       via: "sftp://u:topsecret@h/x",
     });
     expect(JSON.stringify(failed)).not.toContain("topsecret");
-    expect(redactText("curl http://host:8080/x and ftp://:pw123@h/")).toBe("curl http://host:8080/x and ftp://:<redacted>@h/");
+    expect(redactText("curl http://host:8080/x and ftp://:pw123@h/")).toBe(
+      "curl http://host:8080/x and ftp://:<redacted>@h/",
+    );
   });
 
   test("judging still sees the dump target: scheme, user and host of a redacted KDUMP_SAVEDIR", () => {
     const text = textOf(
       redactSource("sysconfig_kdump", ok('KDUMP_SAVEDIR="sftp://dump:s3cr3t@backup.example:22/var/crash"\n')),
     );
-    expect(parseSysconfigKdump(text).value.saveDir.value).toBe("sftp://dump:<redacted>@backup.example:22/var/crash");
+    expect(parseSysconfigKdump(text).value.saveDir.value).toBe(
+      "sftp://dump:<redacted>@backup.example:22/var/crash",
+    );
   });
 });
 
 /** Secrets a shell would accept inside double quotes (no `"`, `\`, `$`, backtick); long enough to be unique. */
-const quotedSecret = fc.string({ minLength: 10, maxLength: 40, unit: fc.constantFrom(..."abcXYZ019 !%&()*+,-./:;<=>?@[]^_{|}~#'\n".split("")) });
+const quotedSecret = fc.string({
+  minLength: 10,
+  maxLength: 40,
+  unit: fc.constantFrom(..."abcXYZ019 !%&()*+,-./:;<=>?@[]^_{|}~#'\n".split("")),
+});
 /** Secrets written bare (a shell word) or inside a URL's userinfo. */
-const wordSecret = fc.string({ minLength: 10, maxLength: 40, unit: fc.constantFrom(..."abcXYZ019!%&*+,-.:=[]^_{}~".split("")) });
+const wordSecret = fc.string({
+  minLength: 10,
+  maxLength: 40,
+  unit: fc.constantFrom(..."abcXYZ019!%&*+,-.:=[]^_{}~".split("")),
+});
 const secretName = fc.constantFrom(
   "FTP_PASSWORD",
   "KDUMP_SMTP_PASSWORD",
@@ -73,7 +101,13 @@ const secretName = fc.constantFrom(
   "API_TOKEN",
   "sshkey_path",
 );
-const filler = fc.constantFrom("USE_KDUMP=1", "KDUMP_COREDIR=/var/crash", "# comment", "", 'KDUMP_DUMPLEVEL="31"');
+const filler = fc.constantFrom(
+  "USE_KDUMP=1",
+  "KDUMP_COREDIR=/var/crash",
+  "# comment",
+  "",
+  'KDUMP_DUMPLEVEL="31"',
+);
 
 describe("property: a generated secret never survives redaction", () => {
   test("quoted, bare and exported assignments in kdump-tools and sysconfig", () => {
@@ -99,7 +133,8 @@ describe("property: a generated secret never survives redaction", () => {
           // the file still parses, and the variable reads <redacted>
           const parsed = parseShellAssignments(out).value.vars;
           expect(parsed[name], out).toBe(REDACTED);
-          if (before.includes("USE_KDUMP=1") || after.includes("USE_KDUMP=1")) expect(parsed.USE_KDUMP).toBe("1");
+          if (before.includes("USE_KDUMP=1") || after.includes("USE_KDUMP=1"))
+            expect(parsed.USE_KDUMP).toBe("1");
         },
       ),
       { numRuns: 500 },

@@ -22,7 +22,8 @@ export function liveResolver(): Resolver {
 export async function captureResolver(root: string): Promise<Resolver> {
   const realRoot = await realpath(root);
   const inside = (real: string) => real === realRoot || real.startsWith(realRoot + sep);
-  const outside = (path: string) => failure("failed", `${path}: resolves outside the capture directory, not read`);
+  const outside = (path: string) =>
+    failure("failed", `${path}: resolves outside the capture directory, not read`);
   return {
     live: false,
     resolve: async (path) => {
