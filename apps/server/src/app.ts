@@ -14,6 +14,7 @@ import { createLiveFeed } from "./live-feed.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics } from "./metrics.ts";
 import { requireAdmin } from "./middleware/auth.ts";
+import { hasEncodedNul } from "./middleware/data-exception.ts";
 import { requireMetricsReader } from "./middleware/metrics-auth.ts";
 import { errorBody, notFound, onError } from "./middleware/on-error.ts";
 import { alertRoutes } from "./routes/alerts.ts";
@@ -113,6 +114,11 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  // no value may hold a NUL (PostgreSQL text cannot): refused before any route parses it
+  app.use("/api/*", async (c, next) => {
+    if (hasEncodedNul(c.req.url)) throw new AppError("bad_request", "invalid request: a NUL in the URL");
+    return next();
+  });
   app.get("/api/agent/ws", (c) =>
     c.json(errorBody("bad_request", "WebSocket upgrade required", c.get("requestId")), 426),
   );

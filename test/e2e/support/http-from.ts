@@ -27,6 +27,12 @@ export function httpFrom(
         ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
       },
       (res) => {
+        // a live stream (GET /api/events) never ends: its status and headers are the answer
+        if (String(res.headers["content-type"] ?? "").startsWith("text/event-stream")) {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: "" });
+          req.destroy();
+          return;
+        }
         let body = "";
         res.setEncoding("utf8").on("data", (d: string) => (body += d));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
