@@ -47,7 +47,7 @@ export class RecordingProxy {
     this.sockets.add(client).add(upstream);
     const record = { http: [] as Buffer[], frames: [] as Buffer[] };
     this.connections.push(record);
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     let upgraded = false;
     client.on("data", (chunk: Buffer) => {
       upstream.write(chunk);
