@@ -14,6 +14,7 @@ import { createLiveFeed } from "./live-feed.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics } from "./metrics.ts";
 import { requireAdmin } from "./middleware/auth.ts";
+import { hasEncodedNul } from "./middleware/data-exception.ts";
 import { requireMetricsReader } from "./middleware/metrics-auth.ts";
 import { errorBody, notFound, onError } from "./middleware/on-error.ts";
 import { alertRoutes } from "./routes/alerts.ts";
@@ -27,6 +28,7 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
+import { AuthThrottle } from "./services/auth-throttle.ts";
 import { createFleetOpsServices } from "./services/fleet-ops.ts";
 import { createServices, type JudgeFn } from "./services/index.ts";
 import { createAgentGateway } from "./ws/gateway.ts";
@@ -42,6 +44,23 @@ export interface AppDeps {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The dashboard is one module script and one stylesheet of its own (apps/dashboard/dist/index.html);
+ * it talks only to this origin (fetch, EventSource). Checked in Chromium by test/e2e/security-csp.test.ts.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "data:"],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 
 /**
  * Builds the server from its dependencies and touches no globals (house-style §3): the hono app
@@ -66,11 +85,14 @@ export function createApp(deps: AppDeps) {
   const live = createLiveFeed({ hub, summary: services.summary.shared, log });
   const gateway = createAgentGateway({ agents: services.agents, log, metrics, config });
 
-  const admin = requireAdmin(services);
+  // failed logins and bearers, per client address and per account (docs/security.md)
+  const guard = { throttle: new AuthThrottle(clock, config.authThrottle), log };
+  const admin = requireAdmin(services, guard);
   const app = new Hono<AppEnv>();
   app.use(requestId());
-  // nosniff, frame-ancestors same-origin, no referrer leaks: host-supplied text is shown in the dashboard
-  app.use(secureHeaders());
+  // host-supplied text is shown in the dashboard: a strict Content Security Policy (no inline
+  // script or style, nothing from elsewhere), nosniff, no framing, no referrer (docs/security.md)
+  app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, xFrameOptions: "DENY" }));
   app.onError(onError(log, (err) => metrics.databaseError(err, "http")));
   // no route: 405 with Allow when the path exists with other methods, else 404 (routes read lazily)
   app.notFound(notFound(() => app.routes));
@@ -92,10 +114,15 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  // no value may hold a NUL (PostgreSQL text cannot): refused before any route parses it
+  app.use("/api/*", async (c, next) => {
+    if (hasEncodedNul(c.req.url)) throw new AppError("bad_request", "invalid request: a NUL in the URL");
+    return next();
+  });
   app.get("/api/agent/ws", (c) =>
     c.json(errorBody("bad_request", "WebSocket upgrade required", c.get("requestId")), 426),
   );
-  app.route("/api/session", sessionRoutes(services));
+  app.route("/api/session", sessionRoutes(services, guard));
   app.route("/api", openApiRoutes());
   app.use("/api/*", async (c, next) =>
     c.req.path.startsWith("/api/session") || c.req.path === "/api/openapi.json" ? next() : admin(c, next),

@@ -24,7 +24,7 @@ const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: st
   },
   KDUMPWATCH_ADMIN_TOKEN: {
     value: "TOKEN",
-    help: "bearer for the API and the dashboard; unset: generated and printed once",
+    help: "bearer for the API and the dashboard, at least 16 characters; unset: generated and printed once",
   },
   KDUMPWATCH_STALE_AFTER: {
     value: "SECONDS",
@@ -51,6 +51,26 @@ const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: st
     value: "N",
     default: "256",
     help: "agent sockets per remote address (0: unlimited)",
+  },
+  KDUMPWATCH_AUTH_FAILURES_PER_CLIENT: {
+    value: "N",
+    default: "10",
+    help: "failed logins and bearer attempts from one address per window, then 429",
+  },
+  KDUMPWATCH_AUTH_FAILURES_PER_ACCOUNT: {
+    value: "N",
+    default: "100",
+    help: "failed logins and bearer attempts against one account (the admin) per window, then 429",
+  },
+  KDUMPWATCH_AUTH_FAILURE_WINDOW: {
+    value: "SECONDS",
+    default: "300",
+    help: "the window of the two limits above; Retry-After says when it ends",
+  },
+  KDUMPWATCH_MAX_SILENCE_DAYS: {
+    value: "DAYS",
+    default: "30",
+    help: "the longest silence accepted; a longer one is refused with 400",
   },
   KDUMPWATCH_ALERT_WEBHOOKS: {
     value: "URLS",

@@ -20,6 +20,10 @@ export const CONFIG_VARS = {
   KDUMPWATCH_LOG_LEVEL: "--log-level",
   KDUMPWATCH_HEARTBEAT: "--heartbeat",
   KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: "--max-connections-per-address",
+  KDUMPWATCH_AUTH_FAILURES_PER_CLIENT: "--auth-failures-per-client",
+  KDUMPWATCH_AUTH_FAILURES_PER_ACCOUNT: "--auth-failures-per-account",
+  KDUMPWATCH_AUTH_FAILURE_WINDOW: "--auth-failure-window",
+  KDUMPWATCH_MAX_SILENCE_DAYS: "--max-silence-days",
   // owned by the alerting engine (product.md §6); accepted here so a deployment can set them now
   KDUMPWATCH_ALERT_WEBHOOKS: "--alert-webhooks",
   KDUMPWATCH_WEBHOOK_SECRET: "--webhook-secret",
@@ -51,6 +55,15 @@ const secret = z.preprocess(
   blankAsUnset,
   z.string().min(8, { error: "expected at least 8 characters" }).max(256).optional(),
 );
+/** The admin token guards everything: short, guessable ones are refused at start (docs/security.md). */
+const adminSecret = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .min(16, { error: "expected at least 16 characters (an admin secret must resist guessing)" })
+    .max(256)
+    .optional(),
+);
 const optionalText = z.preprocess(blankAsUnset, z.string().optional());
 
 const EnvSchema = z.object({
@@ -65,7 +78,7 @@ const EnvSchema = z.object({
   ),
   KDUMPWATCH_DATA_DIR: z.preprocess(blankAsUnset, z.string().default("./data")),
   KDUMPWATCH_ENROLL_TOKEN: secret,
-  KDUMPWATCH_ADMIN_TOKEN: secret,
+  KDUMPWATCH_ADMIN_TOKEN: adminSecret,
   KDUMPWATCH_STALE_AFTER: int(10, 30 * 86_400, 180),
   KDUMPWATCH_RECONNECT_GRACE: int(0, 86_400, 300),
   KDUMPWATCH_DASHBOARD_DIR: optionalText,
@@ -75,6 +88,10 @@ const EnvSchema = z.object({
   ),
   KDUMPWATCH_HEARTBEAT: int(5, 3600, 30),
   KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000, 256),
+  KDUMPWATCH_AUTH_FAILURES_PER_CLIENT: int(1, 1_000_000, 10),
+  KDUMPWATCH_AUTH_FAILURES_PER_ACCOUNT: int(1, 1_000_000, 100),
+  KDUMPWATCH_AUTH_FAILURE_WINDOW: int(1, 86_400, 300),
+  KDUMPWATCH_MAX_SILENCE_DAYS: int(1, 3650, 30),
   KDUMPWATCH_ALERT_WEBHOOKS: optionalText,
   KDUMPWATCH_WEBHOOK_SECRET: optionalText,
   KDUMPWATCH_ALERT_HOLD: optionalText,
@@ -104,6 +121,13 @@ export interface Config {
   heartbeatSec: number;
   /** concurrent agent sockets per remote address; 0 = unlimited */
   maxConnectionsPerAddress: number;
+  /**
+   * failed logins and bearer attempts (middleware/auth-throttle.ts): at most `perClient` from one
+   * address and `perAccount` against one account within `windowSec`, then 429 with Retry-After
+   */
+  authThrottle: { perClient: number; perAccount: number; windowSec: number };
+  /** the longest silence accepted (POST /api/silences, /api/silences/bulk); longer is a 400 */
+  maxSilenceMs: number;
   /** frames per socket: bucket size and refill per second (a flood is closed with 4429) */
   frameBurst: number;
   framesPerSec: number;
@@ -166,6 +190,12 @@ export function loadConfig(
     logLevel: e.KDUMPWATCH_LOG_LEVEL,
     heartbeatSec: e.KDUMPWATCH_HEARTBEAT,
     maxConnectionsPerAddress: e.KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS,
+    authThrottle: {
+      perClient: e.KDUMPWATCH_AUTH_FAILURES_PER_CLIENT,
+      perAccount: e.KDUMPWATCH_AUTH_FAILURES_PER_ACCOUNT,
+      windowSec: e.KDUMPWATCH_AUTH_FAILURE_WINDOW,
+    },
+    maxSilenceMs: e.KDUMPWATCH_MAX_SILENCE_DAYS * 86_400_000,
     frameBurst: 30,
     framesPerSec: 5,
     helloTimeoutSec: 10,

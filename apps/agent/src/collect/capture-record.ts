@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { SOURCE_ERRORS, SOURCE_IDS, type SourceError, type SourceId } from "@kdumpwatch/core";
+import type { Resolver } from "./resolver.ts";
 
 /**
  * `kdumpwatch.json` at the root of a capture written by `collect --out`: what the text files cannot
@@ -28,11 +28,16 @@ export interface CaptureRecord {
   sources: Partial<Record<SourceId, CaptureRecordEntry>>;
 }
 
-/** The record of a capture, or null when absent or not one we can trust the shape of. */
-export async function readCaptureRecord(root: string): Promise<CaptureRecord | null> {
+/**
+ * The record of a capture, or null when absent, leading out of the capture (resolver.ts), or not
+ * one we can trust the shape of.
+ */
+export async function readCaptureRecord(resolver: Resolver): Promise<CaptureRecord | null> {
+  const path = await resolver.resolve(CAPTURE_RECORD_FILE);
+  if (typeof path !== "string") return null;
   let raw: unknown;
   try {
-    const text = await readFile(join(root, CAPTURE_RECORD_FILE), "utf8");
+    const text = await readFile(path, "utf8");
     if (text.length > 256 * 1024) return null;
     raw = JSON.parse(text);
   } catch {

@@ -10,6 +10,7 @@ import { concatDirectory } from "./concat-directory.ts";
 import { listDirectory } from "./list-directory.ts";
 import { readFileCapped } from "./read-file.ts";
 import { markTailed, narrowLog, RAW_LOG_MAX_BYTES, readSection } from "./read-log.ts";
+import { redactSource } from "./redact.ts";
 import { captureResolver, liveResolver, type Resolver } from "./resolver.ts";
 import { runCommand } from "./run-command.ts";
 import { failure, mostTelling } from "./source-error.ts";
@@ -38,20 +39,24 @@ const SYSCTL_A_MAX_BYTES = 1024 * 1024;
 /**
  * Reads every source of the table, concurrently, from the live host or from a capture directory
  * (the same code; only the resolver differs), and returns core's Snapshot. Never throws for a
- * source: each ends as `{ ok: true, text }` or `{ ok: false, error, detail }`.
+ * source: each ends as `{ ok: true, text }` or `{ ok: false, error, detail }`, secrets redacted
+ * (redact.ts).
  */
 export async function collectSnapshot(options: CollectOptions = {}): Promise<Snapshot> {
   const table = options.table ?? SOURCE_TABLE;
   const now = options.now ?? (() => new Date());
   const collectedAt = now().toISOString();
   const resolver = options.root === undefined ? liveResolver() : await captureResolver(options.root);
-  const record = options.root === undefined ? null : await readCaptureRecord(options.root);
+  const record = options.root === undefined ? null : await readCaptureRecord(resolver);
   const reader = new SourceReader(resolver, options);
 
   // Phase 1: the configuration files say where the dump directory is and which tooling applies.
   const preliminary = deriveHostContext(null, null);
   const configIds = ["etc_default_kdump_tools", "kdump_conf", "sysconfig_kdump"] as const;
-  const configResults = await Promise.all(configIds.map((id) => reader.read(table[id], preliminary)));
+  // redacted before anything is derived from them: a dump-target URL names the listing and `df` (redact.ts)
+  const configResults = await Promise.all(
+    configIds.map(async (id) => redactSource(id, await reader.read(table[id], preliminary))),
+  );
   const textOf = (r: SourceResult | undefined) => (r?.ok ? r.text : null);
   const ctx = deriveHostContext(textOf(configResults[0]), textOf(configResults[1]), textOf(configResults[2]));
   if (resolver.live) ctx.dfTarget = await nearestExistingDir(ctx.dumpDir);
@@ -67,7 +72,8 @@ export async function collectSnapshot(options: CollectOptions = {}): Promise<Sna
   const sources: Snapshot["sources"] = {};
   for (const id of SOURCE_IDS) {
     const result = byId.get(id);
-    if (result) sources[id] = applyRecord(result, record, id);
+    // every source leaves through redaction: secrets never reach the judgement, a file or the wire
+    if (result) sources[id] = redactSource(id, applyRecord(result, record, id));
   }
   return { sources, collectedAt };
 }
@@ -145,7 +151,12 @@ class SourceReader {
         );
       case "concat":
         return this.withPath(reader.dir, timeoutMs, (p) =>
-          concatDirectory(p, { suffix: reader.suffix, labelDir: reader.dir, maxBytes }),
+          concatDirectory(p, {
+            suffix: reader.suffix,
+            labelDir: reader.dir,
+            maxBytes,
+            ...(this.resolver.live ? {} : { resolve: (file: string) => this.resolver.resolve(file) }),
+          }),
         );
       case "listing":
         return this.withPath(reader.dir, timeoutMs, (p) => listDirectory(p, { label: reader.dir }));

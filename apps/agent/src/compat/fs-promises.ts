@@ -16,6 +16,7 @@ export const mkdir: typeof FsPromises.mkdir = p.mkdir;
 export const open: typeof FsPromises.open = p.open;
 export const readdir: typeof FsPromises.readdir = p.readdir;
 export const readFile: typeof FsPromises.readFile = p.readFile;
+export const readlink: typeof FsPromises.readlink = p.readlink;
 export const realpath: typeof FsPromises.realpath = p.realpath;
 export const rename: typeof FsPromises.rename = p.rename;
 export const stat: typeof FsPromises.stat = p.stat;

@@ -5,6 +5,7 @@
  *   - leaderJobs(): the elected process (jobs/leader.ts) runs the periodic tick and the dispatcher;
  *   - the API verbs behind routes/alerts.ts.
  */
+
 import { alerts, and, type Db, isNotNull, lt, type Tx } from "@kdumpwatch/db";
 import type {
   AlertList,
@@ -24,6 +25,7 @@ import { type AlertingConfig, parseAlertingConfig } from "./alerting-config.ts";
 import type { DeliveryOutcome } from "./deliver.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { outboxDepth, PgOutboxStore, pruneOutbox } from "./outbox-store.ts";
+import { checkSilenceLength, DEFAULT_MAX_SILENCE_MS } from "./silence-limit.ts";
 import { expireSilenceRow, insertSilence, selectActiveSilences, selectAllSilences } from "./silence-store.ts";
 import type { SilenceMatchers } from "./silences.ts";
 
@@ -39,6 +41,8 @@ export interface AlertingDeps {
   config: AlertingConfig;
   /** KDUMPWATCH_STALE_AFTER */
   staleAfterSec: number;
+  /** KDUMPWATCH_MAX_SILENCE_DAYS in ms (default 30 days): a longer silence is a 400 */
+  maxSilenceMs?: number;
   /** where links point when KDUMPWATCH_PUBLIC_URL is unset (replaced by setServerUrl once listening) */
   serverUrl: string;
   /** periodic tick, ms (default 1000) */
@@ -190,6 +194,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       if (expiresAt.getTime() <= now.getTime()) {
         throw new AppError("bad_request", "invalid request: expiresAt: must be in the future");
       }
+      checkSilenceLength({ now, expiresAt, maxMs: deps.maxSilenceMs ?? DEFAULT_MAX_SILENCE_MS });
       const matchers: SilenceMatchers = {};
       if (input.matchers.hostId !== undefined) matchers.hostId = input.matchers.hostId;
       if (input.matchers.check !== undefined) matchers.check = input.matchers.check;
@@ -230,6 +235,7 @@ export function alertingFromConfig(deps: {
     log: deps.log,
     config: parsed.config,
     staleAfterSec: config.staleAfterSec,
+    maxSilenceMs: config.maxSilenceMs,
     serverUrl: `http://${host}:${config.port}`,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });

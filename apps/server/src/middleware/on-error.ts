@@ -5,6 +5,7 @@ import type { AppEnv } from "../env.ts";
 import { AppError, ERROR_STATUS } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { allowedMethods, type RegisteredRoute } from "./allowed-methods.ts";
+import { isDataException } from "./data-exception.ts";
 
 const STATUS_CODE: Record<number, ApiErrorCode> = {
   400: "bad_request",
@@ -61,6 +62,12 @@ export function onError(log: Logger, onUnexpected: (err: Error) => void = () => 
     if (err instanceof HTTPException && err.status < 500) {
       const code = STATUS_CODE[err.status] ?? "bad_request";
       return errorResponse(c, code, GENERIC[code]);
+    }
+    if (isDataException(err)) {
+      // a parameter the database cannot hold (a cursor's number out of range, a NUL): the client's
+      // mistake, logged for the record (data-exception.ts)
+      log.info({ err, requestId, method: c.req.method, path: c.req.path }, "value refused by the database");
+      return errorResponse(c, "bad_request", "invalid request: a value is out of range or not valid text");
     }
     onUnexpected(err);
     log.error({ err, requestId, method: c.req.method, path: c.req.path }, "request failed");

@@ -32,20 +32,35 @@ export async function resetAdminToken(ctx: ServiceContext): Promise<string> {
   return token;
 }
 
-export async function verifyAdminToken(ctx: ServiceContext, token: string): Promise<boolean> {
-  const digest = hashSecret(token);
-  if (ctx.config.adminToken) return sameDigest(digest, hashSecret(ctx.config.adminToken));
+/** The digest of the admin secret in force: the configured one, else the stored one; null when none yet. */
+async function adminDigest(ctx: ServiceContext): Promise<string | null> {
+  if (ctx.config.adminToken) return hashSecret(ctx.config.adminToken);
   const [row] = await ctx.db.select().from(settings).where(eq(settings.key, ADMIN_TOKEN_KEY));
-  return row !== undefined && sameDigest(digest, row.value);
+  return row?.value ?? null;
+}
+
+export async function verifyAdminToken(ctx: ServiceContext, token: string): Promise<boolean> {
+  const current = await adminDigest(ctx);
+  return current !== null && sameDigest(hashSecret(token), current);
+}
+
+/**
+ * What is stored of a session: its id hashed together with the admin secret's digest. A session
+ * is bound to the admin secret that opened it: rotating the secret (a new KDUMPWATCH_ADMIN_TOKEN,
+ * or `admin-token reset`) ends every session opened with the old one, with no list to clean.
+ */
+function sessionDigest(id: string, admin: string): string {
+  return hashSecret(`${admin}:${id}`);
 }
 
 /** A dashboard session for a valid admin token; null otherwise. */
 export async function createSession(ctx: ServiceContext, token: string): Promise<string | null> {
-  if (!(await verifyAdminToken(ctx, token))) return null;
+  const admin = await adminDigest(ctx);
+  if (admin === null || !sameDigest(hashSecret(token), admin)) return null;
   const now = ctx.clock.now();
   const id = newSecret(SECRET_PREFIX.session);
   await ctx.db.insert(sessions).values({
-    idHash: hashSecret(id),
+    idHash: sessionDigest(id, admin),
     createdAt: now,
     expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
   });
@@ -53,15 +68,18 @@ export async function createSession(ctx: ServiceContext, token: string): Promise
 }
 
 export async function verifySession(ctx: ServiceContext, id: string): Promise<boolean> {
+  const admin = await adminDigest(ctx);
+  if (admin === null) return false;
   const [row] = await ctx.db
     .select({ idHash: sessions.idHash })
     .from(sessions)
-    .where(and(eq(sessions.idHash, hashSecret(id)), gt(sessions.expiresAt, ctx.clock.now())));
+    .where(and(eq(sessions.idHash, sessionDigest(id, admin)), gt(sessions.expiresAt, ctx.clock.now())));
   return row !== undefined;
 }
 
 export async function deleteSession(ctx: ServiceContext, id: string): Promise<void> {
-  await ctx.db.delete(sessions).where(eq(sessions.idHash, hashSecret(id)));
+  const admin = await adminDigest(ctx);
+  if (admin !== null) await ctx.db.delete(sessions).where(eq(sessions.idHash, sessionDigest(id, admin)));
 }
 
 export async function purgeExpiredSessions(ctx: ServiceContext): Promise<void> {

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { alertSilences, type Db, hosts, inArray } from "@kdumpwatch/db";
 import type { BulkSilence, BulkSilenceResult } from "@kdumpwatch/protocol";
+import { checkSilenceLength, DEFAULT_MAX_SILENCE_MS } from "../alerting/silence-limit.ts";
 import type { SilenceMatchers } from "../alerting/silences.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
@@ -14,6 +15,8 @@ import { fixGroupHosts } from "./fix-groups.ts";
 export interface BulkSilenceContext {
   db: Db;
   clock: Clock;
+  /** KDUMPWATCH_MAX_SILENCE_DAYS in ms (default 30 days) */
+  maxSilenceMs?: number;
 }
 
 /** rows per INSERT: well under PostgreSQL's 65,535 parameters */
@@ -22,6 +25,7 @@ const CHUNK = 500;
 export async function bulkSilence(ctx: BulkSilenceContext, input: BulkSilence): Promise<BulkSilenceResult> {
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + input.duration);
+  checkSilenceLength({ now, expiresAt, maxMs: ctx.maxSilenceMs ?? DEFAULT_MAX_SILENCE_MS });
   let ids: string[];
   let unknown: string[] = [];
   if (input.group !== undefined) {

@@ -39,7 +39,7 @@ export function createFleetOpsServices(ctx: ServiceContext) {
       script: (query: FixScriptQuery) => fixScript(base, query),
     },
     silences: {
-      bulk: (input: BulkSilence) => bulkSilence(base, input),
+      bulk: (input: BulkSilence) => bulkSilence({ ...base, maxSilenceMs: ctx.config.maxSilenceMs }, input),
     },
   };
 }
