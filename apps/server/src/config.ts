@@ -20,6 +20,8 @@ export const CONFIG_VARS = {
   KDUMPWATCH_LOG_LEVEL: "--log-level",
   KDUMPWATCH_HEARTBEAT: "--heartbeat",
   KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: "--max-connections-per-address",
+  KDUMPWATCH_ENROLL_RATE: "--enroll-rate",
+  KDUMPWATCH_RETENTION: "--retention",
   // owned by the alerting engine (product.md §6); accepted here so a deployment can set them now
   KDUMPWATCH_ALERT_WEBHOOKS: "--alert-webhooks",
   KDUMPWATCH_WEBHOOK_SECRET: "--webhook-secret",
@@ -53,6 +55,20 @@ const secret = z.preprocess(
 );
 const optionalText = z.preprocess(blankAsUnset, z.string().optional());
 
+const RETENTION_UNITS: Record<string, number> = { h: 3_600_000, d: 86_400_000 };
+/** `30d`, `720h` (at least 1 hour, at most 10 years), or `off`: milliseconds, null for off. */
+const retention = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .regex(/^(off|\d{1,6}[hd])$/, { error: "expected a duration like 30d or 720h, or off" })
+    .default("30d")
+    .transform((s) => (s === "off" ? null : Number.parseInt(s, 10) * (RETENTION_UNITS[s.slice(-1)] ?? 0)))
+    .refine((ms) => ms === null || (ms >= 3_600_000 && ms <= 3650 * 86_400_000), {
+      error: "expected between 1h and 3650d, or off",
+    }),
+);
+
 const EnvSchema = z.object({
   PORT: int(0, 65_535, 8080),
   HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
@@ -75,6 +91,8 @@ const EnvSchema = z.object({
   ),
   KDUMPWATCH_HEARTBEAT: int(5, 3600, 30),
   KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000, 256),
+  KDUMPWATCH_ENROLL_RATE: int(0, 1_000_000, 600),
+  KDUMPWATCH_RETENTION: retention,
   KDUMPWATCH_ALERT_WEBHOOKS: optionalText,
   KDUMPWATCH_WEBHOOK_SECRET: optionalText,
   KDUMPWATCH_ALERT_HOLD: optionalText,
@@ -109,6 +127,16 @@ export interface Config {
   framesPerSec: number;
   /** seconds an agent has to send `hello` after connecting */
   helloTimeoutSec: number;
+  /**
+   * enrollments per minute per enrollment token (the bucket holds as many): a leaked token cannot
+   * flood the fleet with records; 0 = unlimited (services/enroll-limits.ts)
+   */
+  enrollPerMinute: number;
+  /**
+   * how long snapshots (except each active host's latest) and decommissioned hosts are kept, in ms;
+   * null = forever (services/retention.ts)
+   */
+  retentionMs: number | null;
   /** raw alerting settings, interpreted by the alerting engine */
   alerting: {
     webhooks: string | undefined;
@@ -169,6 +197,8 @@ export function loadConfig(
     frameBurst: 30,
     framesPerSec: 5,
     helloTimeoutSec: 10,
+    enrollPerMinute: e.KDUMPWATCH_ENROLL_RATE,
+    retentionMs: e.KDUMPWATCH_RETENTION,
     alerting: {
       webhooks: e.KDUMPWATCH_ALERT_WEBHOOKS,
       webhookSecret: e.KDUMPWATCH_WEBHOOK_SECRET,
