@@ -18,9 +18,12 @@ import {
 } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AgentProcess, copyCapture, killAllAgents, machineIdFor } from "./support/agents.ts";
+import { launchChromium, runAxe, SHOTS, seriousOnly, signedIn } from "./support/browser.ts";
 import {
   killAllServers,
   removeTempDirs,
+  repo,
+  requireBuilt,
   requireBundles,
   ServerProcess,
   serverBundle,
@@ -225,4 +228,80 @@ describe("host identity and lifecycle, real server and agents", () => {
     expect(refusals.length, "the refusal is logged with its reason").toBeGreaterThan(0);
     expect(refusals[0], "and the client address").toContain("127.0.0.1");
   }, 120_000);
+
+  test("in Chromium: merge a suspected duplicate from its page, decommission a host from its page and a fix group", async () => {
+    requireBuilt(join(repo, "apps/dashboard/dist/index.html"), "pnpm --filter @kdumpwatch/dashboard build");
+    // a suspected duplicate (same machine-id and hostname, fresh state), and a host to decommission
+    const root = copyCapture("ubuntu-2404-ready", "ui-dup", machineIdFor("life-ui", 1));
+    for (const state of [tempDir("kdw-life-state-"), tempDir("kdw-life-state-")]) {
+      const run = once(root, state, ENROLL);
+      expect((await run.exit).code, run.output).toBe(0);
+    }
+    const [original, dup] = await until("both records", async () => {
+      const found = await hostsNamed("ui-dup");
+      const o = found.find((h) => h.duplicateOf === null);
+      const d = found.find((h) => h.duplicateOf !== null);
+      return o && d ? ([o, d] as const) : undefined;
+    });
+    const retire = once(
+      copyCapture("azurelinux-4-kdump-utils-no-crashkernel-yet", "ui-retire", machineIdFor("life-ui", 2)),
+      tempDir("kdw-life-state-"),
+      ENROLL,
+    );
+    expect((await retire.exit).code, retire.output).toBe(0);
+    const [retired] = await hostsNamed("ui-retire");
+    if (!retired) throw new Error("ui-retire did not report");
+
+    const browser = await launchChromium();
+    try {
+      const context = await signedIn(browser, base, ADMIN);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (err) => errors.push(err.message));
+
+      await page.goto(`${base}/#/hosts/${dup.id}`);
+      await page.locator("[data-testid=suspected-duplicate]").waitFor({ timeout: 20_000 });
+      expect(seriousOnly(await runAxe(page, "host page, suspected duplicate")), "axe").toEqual([]);
+      await page.screenshot({ path: join(SHOTS, "lifecycle-duplicate-1280x800-light.png") });
+      await page.locator("[data-testid=duplicate-merge]").click();
+      await page.locator("[data-testid=lifecycle-confirm]").click();
+      await page.waitForFunction((id) => location.hash === `#/hosts/${id}`, original.id, { timeout: 20_000 });
+      expect(
+        (await hostsNamed("ui-dup")).map((h) => h.id),
+        "merged: one record left",
+      ).toEqual([original.id]);
+
+      await page.goto(`${base}/#/hosts/${retired.id}`);
+      await page.locator("[data-testid=decommission]").click();
+      await page.locator("[data-testid=lifecycle-confirm]").click();
+      await page.locator("[data-testid=decommissioned]").waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: join(SHOTS, "lifecycle-decommissioned-1280x800-light.png") });
+      expect(await hostsNamed("ui-retire"), "out of the list").toEqual([]);
+      expect((await hostsNamed("ui-retire", true)).map((h) => h.id)).toEqual([retired.id]);
+
+      // a fix group's hosts, all at once (mirrors the bulk silence beside it)
+      const groupHost = once(
+        copyCapture("azurelinux-4-kdump-utils-no-crashkernel-yet", "ui-group", machineIdFor("life-ui", 3)),
+        tempDir("kdw-life-state-"),
+        ENROLL,
+      );
+      expect((await groupHost.exit).code, groupHost.output).toBe(0);
+      const fixes = (await server.api("/api/fixes")) as {
+        groups: { check: string; family: string; hosts: number }[];
+      };
+      const group = fixes.groups.find((g) => g.hosts > 0);
+      if (!group) throw new Error("no fix group");
+      await page.goto(`${base}/#/fixes?check=${group.check}&family=${group.family}`);
+      await page.locator("[data-testid=bulk-decommission] button").first().click();
+      await page.locator("[data-testid=bulk-decommission-confirm]").click();
+      // the group empties and leaves the page once its hosts are gone: the result is read as it shows
+      await page
+        .locator("[data-testid=bulk-result]", { hasText: /hosts decommissioned/ })
+        .waitFor({ timeout: 20_000 });
+      expect(await hostsNamed("ui-group"), "the group's host is decommissioned").toEqual([]);
+      expect(errors, "no page errors").toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
 });
