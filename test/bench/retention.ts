@@ -84,8 +84,14 @@ async function main(): Promise<void> {
     const clock = new ManualClock(new Date());
     const start = clock.now().getTime();
     const config = loadConfig({ KDUMPWATCH_RETENTION: `${RETENTION_DAYS}d` });
-    const ctx: ServiceContext = { db, hub: createMemoryHub(silentLogger()), clock, log: silentLogger(), config };
-    let active = [...seeded.ids];
+    const ctx: ServiceContext = {
+      db,
+      hub: createMemoryHub(silentLogger()),
+      clock,
+      log: silentLogger(),
+      config,
+    };
+    const active = [...seeded.ids];
     const rows: DayRow[] = [];
     const random = derivedRandom(2026, 90);
     for (let day = 1; day <= DAYS; day++) {
@@ -170,7 +176,9 @@ async function main(): Promise<void> {
 }
 
 function writeReport(rows: DayRow[]): void {
-  const shown = rows.filter((r) => r.day === 1 || r.day % 10 === 0 || r.day === RETENTION_DAYS + 1 || r.day === rows.length);
+  const shown = rows.filter(
+    (r) => r.day === 1 || r.day % 10 === 0 || r.day === RETENTION_DAYS + 1 || r.day === rows.length,
+  );
   const last = rows.at(-1);
   const plateau = rows.filter((r) => r.day > RETENTION_DAYS + 1);
   const maxDb = Math.max(...rows.map((r) => r.databaseMiB));
