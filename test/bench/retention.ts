@@ -21,12 +21,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { hosts, openDatabase, snapshots, sql } from "@kdumpwatch/db";
-import { ManualClock } from "../../apps/server/src/clock.ts";
-import { loadConfig } from "../../apps/server/src/config.ts";
-import { createMemoryHub } from "../../apps/server/src/hub.ts";
-import { silentLogger } from "../../apps/server/src/log.ts";
-import type { ServiceContext } from "../../apps/server/src/services/context.ts";
-import { runRetention } from "../../apps/server/src/services/retention.ts";
+import {
+  createMemoryHub,
+  loadConfig,
+  ManualClock,
+  runRetention,
+  type ServiceContext,
+  silentLogger,
+} from "@kdumpwatch/server";
 import { derivedRandom } from "../sim/rng.ts";
 import { loadTemplates, type Sources } from "../sim/templates.ts";
 import { dropDatabase, recreateDatabase } from "./lib/database.ts";
@@ -47,7 +49,14 @@ const { values } = parseArgs({
     "change-rate": { type: "string", default: "0.15" },
     churn: { type: "string", default: "5" },
     keep: { type: "boolean", default: false },
+    /**
+     * VACUUM the snapshots after each simulated day: a simulated day lasts seconds, too short for
+     * autovacuum (1 min naptime) to run at all, while over a real day it runs many times
+     * (`--no-vacuum` shows the files growing when it never gets to run).
+     */
+    vacuum: { type: "boolean", default: true },
   },
+  allowNegative: true,
 });
 const HOSTS = Number(values.hosts);
 const DAYS = Number(values.days);
@@ -148,6 +157,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const result = await runRetention(ctx);
       const retentionSeconds = (performance.now() - t0) / 1000;
+      if (values.vacuum) await db.execute(sql`vacuum snapshots`);
       const size = first<{ db: string; snaps: string; n: string }>(
         await db.execute(sql`select pg_database_size(current_database())::text as db,
           pg_total_relation_size('snapshots')::text as snaps, (select count(*) from snapshots)::text as n`),
@@ -188,7 +198,10 @@ function writeReport(rows: DayRow[]): void {
     START,
     `Measured ${new Date().toISOString().slice(0, 10)} with \`pnpm --filter @kdumpwatch/test bench:retention${argv ? ` ${argv}` : ""}\``,
     `(${HOSTS} hosts, ${DAYS} simulated days, KDUMPWATCH_RETENTION=${RETENTION_DAYS}d, each host storing a new snapshot`,
-    `with probability ${CHANGE_RATE} a day, ${CHURN} hosts decommissioned and ${CHURN} enrolled a day; PostgreSQL on this machine).`,
+    `with probability ${CHANGE_RATE} a day, ${CHURN} hosts decommissioned and ${CHURN} enrolled a day; PostgreSQL on this machine;`,
+    values.vacuum
+      ? "`VACUUM snapshots` after each simulated day, standing in for a real day's autovacuum runs)."
+      : "no VACUUM: autovacuum never gets to run in a simulated day of seconds).",
     "",
     "| day | snapshots | stored that day | deleted that day | database (MiB) | snapshots table (MiB) | retention job (s) |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -265,7 +265,11 @@ describe("host identity and lifecycle, real server and agents", () => {
       await page.screenshot({ path: join(SHOTS, "lifecycle-duplicate-1280x800-light.png") });
       await page.locator("[data-testid=duplicate-merge]").click();
       await page.locator("[data-testid=lifecycle-confirm]").click();
-      await page.waitForFunction((id) => location.hash === `#/hosts/${id}`, original.id, { timeout: 20_000 });
+      await page.waitForFunction(
+        (id) => (globalThis as unknown as { location: { hash: string } }).location.hash === `#/hosts/${id}`,
+        original.id,
+        { timeout: 20_000 },
+      );
       expect(
         (await hostsNamed("ui-dup")).map((h) => h.id),
         "merged: one record left",
