@@ -234,7 +234,9 @@ const HOST_COMMAND: CliCommand = {
       summary: "decommission hosts",
       description: ["Decommissions each host given; exits 1 when an id is not a host."],
       options: [JSON_OPTION, ...DATABASE_OPTIONS],
-      arguments: [{ name: "ID...", help: "host ids, as the API and the dashboard show them" }],
+      arguments: [
+        { name: "ID...", help: "host ids, as the API and the dashboard show them", variadic: true },
+      ],
       exits: COMMAND_EXITS,
       examples: [["kdumpwatch-server host decommission 5f0c… 9a1e…", "two retired hosts"]],
     },
