@@ -3,6 +3,7 @@
  * client, state machine and `ws` socket) per host, fed by an injected `collect()` that returns the
  * host's current evidence. Changes and agent restarts are scheduled here at the configured rates.
  */
+import { createHash } from "node:crypto";
 import {
   AgentClient,
   type Credential,
@@ -130,6 +131,8 @@ export class FleetSlice {
         agentVersion: SIM_AGENT_VERSION,
         url: this.#input.wsUrl,
         enrollToken: this.#input.enrollToken,
+        // as the real agent keeps in <stateDir>/enroll-key: a lost welcome re-enrolls into its own record
+        enrollKey: createHash("sha256").update(`enroll-key:${agent.host.plan.machineId}`).digest("hex"),
         collectIntervalMs: this.#input.intervalSec * 1000,
       },
     );

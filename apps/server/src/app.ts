@@ -23,6 +23,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { fleetRoutes } from "./routes/fleet.ts";
 import { fleetOpsRoutes } from "./routes/fleet-ops.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { hostLifecycleRoutes } from "./routes/host-lifecycle.ts";
 import { hostRoutes } from "./routes/hosts.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
@@ -83,7 +84,7 @@ export function createApp(deps: AppDeps) {
   );
   let ready = true;
   const live = createLiveFeed({ hub, summary: services.summary.shared, log });
-  const gateway = createAgentGateway({ agents: services.agents, log, metrics, config });
+  const gateway = createAgentGateway({ agents: services.agents, log, metrics, config, hub });
 
   // failed logins and bearers, per client address and per account (docs/security.md)
   const guard = { throttle: new AuthThrottle(clock, config.authThrottle), log };
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps) {
   // before the routes with parameters (/api/hosts/:id would take /api/hosts/facets)
   app.route("/api", fleetOpsRoutes(createFleetOpsServices({ db, hub, clock, log, config })));
   app.route("/api/fleet", fleetRoutes(services));
+  app.route("/api", hostLifecycleRoutes(services));
   app.route("/api", hostRoutes(services));
   app.route("/api/tokens", tokenRoutes(services));
   app.route("/api", alertRoutes(alerting));

@@ -72,6 +72,16 @@ const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: st
     default: "30",
     help: "the longest silence accepted; a longer one is refused with 400",
   },
+  KDUMPWATCH_ENROLL_RATE: {
+    value: "N",
+    default: "600",
+    help: "enrollments per minute per enrollment token, the fleet token included (0: unlimited)",
+  },
+  KDUMPWATCH_RETENTION: {
+    value: "DURATION",
+    default: "30d",
+    help: "snapshots (but each active host's latest) and decommissioned hosts older than this are deleted: 30d, 720h or off",
+  },
   KDUMPWATCH_ALERT_WEBHOOKS: {
     value: "URLS",
     help: "comma-separated alert receivers (slack+https://, alertmanager+http://)",
@@ -150,12 +160,18 @@ export const TOKEN_COMMAND: CliCommand = {
           help: "how long it is valid: 90s, 30m, 24h, 7d or seconds",
         },
         { name: "label", value: "TEXT", help: "a note for people (rack, team, change ticket)" },
+        {
+          name: "max-hosts",
+          value: "N",
+          help: "at most N active hosts enrolled with it (re-enrollments of its hosts do not count); default: no cap",
+        },
         JSON_OPTION,
         ...DATABASE_OPTIONS,
       ],
       exits: COMMAND_EXITS,
       examples: [
         ["kdumpwatch-server token create --uses 100 --ttl 24h --label rack-12", "a token for a rack"],
+        ["kdumpwatch-server token create --uses 1000 --max-hosts 40 --ttl 7d", "at most 40 hosts"],
       ],
     },
     {
@@ -214,6 +230,53 @@ const LABELS_COMMAND: CliCommand = {
       description: ["Removes the given labels set through the CLI or the API; the agent's own stay."],
       options: [JSON_OPTION, ...DATABASE_OPTIONS],
       arguments: [HOST_ARGUMENT, { name: "NAME[,NAME...]", help: "the labels to remove" }],
+      exits: COMMAND_EXITS,
+    },
+  ],
+};
+
+const HOST_COMMAND: CliCommand = {
+  name: "host",
+  summary: "decommission hosts, merge or reject suspected duplicates",
+  description: [
+    "A decommissioned host's credential is revoked (its agent is closed with code 4410 and stops " +
+      "retrying hard), its open alerts resolve, and it leaves every list, count, metric and export; " +
+      "its history stays until KDUMPWATCH_RETENTION deletes it.",
+    "An agent that enrolls with a machine-id already enrolled, without that host's enroll key, gets a " +
+      "record of its own marked as a suspected duplicate: merge it when it is that host again " +
+      "(reinstalled, state directory lost), reject it otherwise.",
+    TOKEN_NOTE,
+  ],
+  options: [],
+  commands: [
+    {
+      name: "decommission",
+      summary: "decommission hosts",
+      description: ["Decommissions each host given; exits 1 when an id is not a host."],
+      options: [JSON_OPTION, ...DATABASE_OPTIONS],
+      arguments: [
+        { name: "ID...", help: "host ids, as the API and the dashboard show them", variadic: true },
+      ],
+      exits: COMMAND_EXITS,
+      examples: [["kdumpwatch-server host decommission 5f0c… 9a1e…", "two retired hosts"]],
+    },
+    {
+      name: "merge",
+      summary: "merge a suspected duplicate into the host it duplicates",
+      description: [
+        "The duplicate's agent takes over the original record (its credential and enroll key move " +
+          "there, the original's credential is revoked); the duplicate record is decommissioned.",
+      ],
+      options: [JSON_OPTION, ...DATABASE_OPTIONS],
+      arguments: [{ name: "ID", help: "the suspected duplicate's host id" }],
+      exits: COMMAND_EXITS,
+    },
+    {
+      name: "reject",
+      summary: "reject a suspected duplicate",
+      description: ["The duplicate record is decommissioned and its credential revoked."],
+      options: [JSON_OPTION, ...DATABASE_OPTIONS],
+      arguments: [{ name: "ID", help: "the suspected duplicate's host id" }],
       exits: COMMAND_EXITS,
     },
   ],
@@ -292,6 +355,7 @@ export const SERVER_PROGRAM: CliProgram = {
     },
     TOKEN_COMMAND,
     LABELS_COMMAND,
+    HOST_COMMAND,
     API_TOKEN_COMMAND,
     {
       name: "admin-token",

@@ -51,6 +51,60 @@ describe("kdumpwatch-server CLI", () => {
     expect(table.out[1]).toContain("revoked");
   });
 
+  test("host decommission, merge and reject work on the data directory", async () => {
+    const data = join(dir, "hosts");
+    const handle = await openDatabase({ dataDir: data });
+    const at = new Date();
+    const row = (id: string, duplicateOf: string | null = null) => ({
+      id,
+      machineId: id.startsWith("dup") || id === "orig" ? "m-orig" : `m-${id}`,
+      hostname: id,
+      duplicateOf,
+      enrolledAt: at,
+      lastSeenAt: at,
+      verdictSince: at,
+      staleClockAt: at,
+    });
+    try {
+      await handle.db
+        .insert(hosts)
+        .values([row("orig"), row("dup-1", "orig"), row("dup-2", "orig"), row("old")]);
+    } finally {
+      await handle.close();
+    }
+    const env = { KDUMPWATCH_DATA_DIR: data };
+    const retired = io(env);
+    expect(await runCli(["host", "decommission", "old", "nope", "--json"], retired.io)).toBe(EXIT.failed);
+    expect(JSON.parse(retired.out[0] ?? "{}")).toEqual({
+      decommissioned: ["old"],
+      alreadyDecommissioned: [],
+      unknownHostIds: ["nope"],
+    });
+    const rejected = io(env);
+    expect(await runCli(["host", "reject", "dup-1"], rejected.io), rejected.err.join("\n")).toBe(EXIT.ok);
+    expect(rejected.out[0]).toContain("host dup-1 rejected");
+    const merged = io(env);
+    expect(await runCli(["host", "merge", "dup-2", "--json"], merged.io), merged.err.join("\n")).toBe(
+      EXIT.ok,
+    );
+    expect(JSON.parse(merged.out[0] ?? "{}")).toMatchObject({ action: "merge", host: { id: "orig" } });
+    const notDup = io(env);
+    expect(await runCli(["host", "merge", "orig"], notDup.io)).toBe(EXIT.failed);
+    expect(notDup.err.join("")).toContain("not a suspected duplicate");
+    const check = await openDatabase({ dataDir: data });
+    try {
+      const states = (await check.db.select().from(hosts)).map((h) => [h.id, h.decommissionedAt !== null]);
+      expect(states.sort()).toEqual([
+        ["dup-1", true],
+        ["dup-2", true],
+        ["old", true],
+        ["orig", false],
+      ]);
+    } finally {
+      await check.close();
+    }
+  }, 120_000);
+
   test("while a server holds the PGlite directory, token create, list and revoke go through its admin socket", async () => {
     const live = join(dir, "live");
     const server = await startServer({

@@ -2,6 +2,7 @@ import { parseCommandLine, renderHelp } from "@kdumpwatch/cli";
 import { openDatabase } from "@kdumpwatch/db";
 import { type EnrollmentToken, TokenCreateSchema } from "@kdumpwatch/protocol";
 import { callAdminChannel } from "./admin-channel.ts";
+import { hostCommand } from "./cli-hosts.ts";
 import { apiTokenCommand, CommandUsageError, labelsCommand } from "./cli-labels.ts";
 import { SERVER_PROGRAM } from "./cli-program.ts";
 import { systemClock } from "./clock.ts";
@@ -106,6 +107,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           (fn) => withContext(config, log, fn),
           io,
         );
+      case "host decommission":
+      case "host merge":
+      case "host reject":
+        return await hostCommand(
+          path[1] as "decommission" | "merge" | "reject",
+          args,
+          values,
+          (verb) => viaServerOrDatabase(config, log, verb),
+          io,
+        );
       case "admin-token reset":
         return await withContext(config, log, async (ctx) => {
           io.out(`admin token: ${await resetAdminToken(ctx)}`);
@@ -171,16 +182,20 @@ async function withContext<T>(
 
 type Values = Record<string, string | boolean | undefined>;
 
+/** TokenCreate fields named by their flags in messages */
+const FLAG_OF: Record<string, string> = { ttlSeconds: "ttl", maxHosts: "max-hosts" };
+
 async function tokenCreate(values: Values, config: Config, log: Logger, io: CliIo): Promise<number> {
   const input = TokenCreateSchema.safeParse({
     ...(values.uses !== undefined ? { uses: Number(values.uses) } : {}),
     ...(values.ttl !== undefined ? { ttlSeconds: parseDuration(String(values.ttl)) } : {}),
     ...(values.label !== undefined ? { label: String(values.label) } : {}),
+    ...(values["max-hosts"] !== undefined ? { maxHosts: Number(values["max-hosts"]) } : {}),
   });
   if (!input.success) {
     throw new UsageError(
       input.error.issues
-        .map((i) => `--${i.path[0] === "ttlSeconds" ? "ttl" : String(i.path[0])}: ${i.message}`)
+        .map((i) => `--${FLAG_OF[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`)
         .join("; "),
     );
   }
@@ -191,7 +206,8 @@ async function tokenCreate(values: Values, config: Config, log: Logger, io: CliI
   const { token, secret } = created as { token: EnrollmentToken; secret: string };
   if (values.json) io.out(JSON.stringify(created));
   else {
-    io.out(`token ${token.id}: ${token.maxUses} use(s), expires ${token.expiresAt}`);
+    const cap = token.maxHosts === null ? "" : `, at most ${token.maxHosts} host(s)`;
+    io.out(`token ${token.id}: ${token.maxUses} use(s)${cap}, expires ${token.expiresAt}`);
     io.out(secret);
   }
   return EXIT.ok;

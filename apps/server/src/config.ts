@@ -24,6 +24,8 @@ export const CONFIG_VARS = {
   KDUMPWATCH_AUTH_FAILURES_PER_ACCOUNT: "--auth-failures-per-account",
   KDUMPWATCH_AUTH_FAILURE_WINDOW: "--auth-failure-window",
   KDUMPWATCH_MAX_SILENCE_DAYS: "--max-silence-days",
+  KDUMPWATCH_ENROLL_RATE: "--enroll-rate",
+  KDUMPWATCH_RETENTION: "--retention",
   // owned by the alerting engine (product.md §6); accepted here so a deployment can set them now
   KDUMPWATCH_ALERT_WEBHOOKS: "--alert-webhooks",
   KDUMPWATCH_WEBHOOK_SECRET: "--webhook-secret",
@@ -66,6 +68,20 @@ const adminSecret = z.preprocess(
 );
 const optionalText = z.preprocess(blankAsUnset, z.string().optional());
 
+const RETENTION_UNITS: Record<string, number> = { h: 3_600_000, d: 86_400_000 };
+/** `30d`, `720h` (at least 1 hour, at most 10 years), or `off`: milliseconds, null for off. */
+const retention = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .regex(/^(off|\d{1,6}[hd])$/, { error: "expected a duration like 30d or 720h, or off" })
+    .default("30d")
+    .transform((s) => (s === "off" ? null : Number.parseInt(s, 10) * (RETENTION_UNITS[s.slice(-1)] ?? 0)))
+    .refine((ms) => ms === null || (ms >= 3_600_000 && ms <= 3650 * 86_400_000), {
+      error: "expected between 1h and 3650d, or off",
+    }),
+);
+
 const EnvSchema = z.object({
   PORT: int(0, 65_535, 8080),
   HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
@@ -92,6 +108,8 @@ const EnvSchema = z.object({
   KDUMPWATCH_AUTH_FAILURES_PER_ACCOUNT: int(1, 1_000_000, 100),
   KDUMPWATCH_AUTH_FAILURE_WINDOW: int(1, 86_400, 300),
   KDUMPWATCH_MAX_SILENCE_DAYS: int(1, 3650, 30),
+  KDUMPWATCH_ENROLL_RATE: int(0, 1_000_000, 600),
+  KDUMPWATCH_RETENTION: retention,
   KDUMPWATCH_ALERT_WEBHOOKS: optionalText,
   KDUMPWATCH_WEBHOOK_SECRET: optionalText,
   KDUMPWATCH_ALERT_HOLD: optionalText,
@@ -133,6 +151,16 @@ export interface Config {
   framesPerSec: number;
   /** seconds an agent has to send `hello` after connecting */
   helloTimeoutSec: number;
+  /**
+   * enrollments per minute per enrollment token (the bucket holds as many): a leaked token cannot
+   * flood the fleet with records; 0 = unlimited (services/enroll-limits.ts)
+   */
+  enrollPerMinute: number;
+  /**
+   * how long snapshots (except each active host's latest) and decommissioned hosts are kept, in ms;
+   * null = forever (services/retention.ts)
+   */
+  retentionMs: number | null;
   /** raw alerting settings, interpreted by the alerting engine */
   alerting: {
     webhooks: string | undefined;
@@ -199,6 +227,8 @@ export function loadConfig(
     frameBurst: 30,
     framesPerSec: 5,
     helloTimeoutSec: 10,
+    enrollPerMinute: e.KDUMPWATCH_ENROLL_RATE,
+    retentionMs: e.KDUMPWATCH_RETENTION,
     alerting: {
       webhooks: e.KDUMPWATCH_ALERT_WEBHOOKS,
       webhookSecret: e.KDUMPWATCH_WEBHOOK_SECRET,

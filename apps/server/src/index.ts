@@ -5,3 +5,4 @@ export { createDbHub, createMemoryHub, type Hub } from "./hub.ts";
 export { createLogger, type Logger, silentLogger } from "./log.ts";
 export { type RunningServer, type StartOptions, startServer } from "./server.ts";
 export type { ServiceContext } from "./services/context.ts";
+export { type RetentionResult, runRetention } from "./services/retention.ts";

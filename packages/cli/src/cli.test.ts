@@ -41,6 +41,13 @@ const program: CliProgram = {
           options: [],
           arguments: [{ name: "ID", help: "the token id" }],
         },
+        {
+          name: "purge",
+          summary: "purge tokens",
+          description: ["Purges."],
+          options: [],
+          arguments: [{ name: "ID...", help: "token ids", variadic: true }],
+        },
       ],
     },
   ],
@@ -65,6 +72,10 @@ describe("parseCommandLine", () => {
       { ok: true, kind: "command", path: ["token", "revoke"], values: {}, args: ["t1"] },
     ],
     [
+      ["token", "purge", "t1", "t2", "t3"],
+      { ok: true, kind: "command", path: ["token", "purge"], values: {}, args: ["t1", "t2", "t3"] },
+    ],
+    [
       ["token", "revoke", "--", "-t1"],
       { ok: true, kind: "command", path: ["token", "revoke"], values: {}, args: ["-t1"] },
     ],
@@ -78,8 +89,9 @@ describe("parseCommandLine", () => {
   });
 
   test.each([
-    [["token"], "token: expected one of: list, revoke"],
-    [["token", "nope"], "token: unknown command 'nope' (expected one of: list, revoke)"],
+    [["token"], "token: expected one of: list, revoke, purge"],
+    [["token", "nope"], "token: unknown command 'nope' (expected one of: list, revoke, purge)"],
+    [["token", "purge"], "token purge: missing ID..."],
     [["token", "revoke"], "token revoke: missing ID"],
     [["token", "revoke", "a", "b"], "token revoke: unexpected argument 'b'"],
     [["token", "list", "--json=1"], "token list: option '--json' takes no value"],
@@ -108,6 +120,7 @@ describe("help and manual pages come from the same definition", () => {
       "demo-token.8",
       "demo-token-list.8",
       "demo-token-revoke.8",
+      "demo-token-purge.8",
     ]);
     const dir = mkdtempSync(join(tmpdir(), "kdw-man-"));
     try {

@@ -139,7 +139,8 @@ function isOptionLike(word: string): boolean {
 function checkArguments(command: CliCommand, args: readonly string[]): string | null {
   const declared = command.arguments ?? [];
   const required = declared.filter((a) => a.optional !== true).length;
-  if (args.length > declared.length) return `unexpected argument '${args[declared.length]}'`;
+  const variadic = declared.at(-1)?.variadic === true;
+  if (!variadic && args.length > declared.length) return `unexpected argument '${args[declared.length]}'`;
   if (args.length < required) return `missing ${declared[args.length]?.name ?? "argument"}`;
   return null;
 }

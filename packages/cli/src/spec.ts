@@ -26,6 +26,8 @@ export interface CliArgument {
   readonly name: string;
   readonly help: string;
   readonly optional?: boolean;
+  /** the last argument only: takes every remaining word (`ID...`) */
+  readonly variadic?: boolean;
 }
 
 export interface CliExit {

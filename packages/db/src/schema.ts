@@ -67,6 +67,16 @@ export const hosts = pgTable(
     agentLabels: jsonb("agent_labels").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
     apiLabels: jsonb("api_labels").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
     labels: jsonb("labels").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    /**
+     * Lifecycle (docs/security.md "Identity and lifecycle"): sha256 of the agent's enroll key
+     * (`<stateDir>/enroll-key`), which proves on a later enrollment that it is this host again; the
+     * enrollment token that created the record (null for the fleet token), for the token's host cap;
+     * and when the host was decommissioned (null = active). A decommissioned host is kept, out of
+     * every list, count and alert, until retention deletes it.
+     */
+    enrollKeyHash: text("enroll_key_hash"),
+    enrollTokenId: text("enroll_token_id"),
+    decommissionedAt: ts("decommissioned_at"),
   },
   (t) => [
     index("hosts_machine_id_idx").on(t.machineId),
@@ -82,19 +92,31 @@ export const hosts = pgTable(
     index("hosts_duplicate_of_idx").on(t.duplicateOf),
     // `labels @> '{"team":"storage"}'` (the host list's label filter)
     index("hosts_labels_idx").using("gin", t.labels),
+    index("hosts_enroll_key_idx").on(t.enrollKeyHash),
+    index("hosts_enroll_token_idx").on(t.enrollTokenId),
+    index("hosts_decommissioned_idx").on(t.decommissionedAt),
   ],
 );
 
-/** One credential per host, issued at enrollment (product.md §7). */
-export const hostCredentials = pgTable("host_credentials", {
-  hostId: text("host_id")
-    .primaryKey()
-    .references(() => hosts.id, { onDelete: "cascade" }),
-  secretHash: text("secret_hash").notNull(),
-  /** the enrollment token used, null for the fleet token from the environment */
-  tokenId: text("token_id"),
-  createdAt: ts("created_at").notNull(),
-});
+/**
+ * One credential per host, issued at enrollment (product.md §7). Looked up by its secret's hash, so
+ * a merge can move a credential to another host record. `revoked_at` is set when the host is
+ * decommissioned: the row stays so that its agent is told why it is refused.
+ */
+export const hostCredentials = pgTable(
+  "host_credentials",
+  {
+    hostId: text("host_id")
+      .primaryKey()
+      .references(() => hosts.id, { onDelete: "cascade" }),
+    secretHash: text("secret_hash").notNull(),
+    /** the enrollment token used, null for the fleet token from the environment */
+    tokenId: text("token_id"),
+    createdAt: ts("created_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("host_credentials_secret_idx").on(t.secretHash)],
+);
 
 /** The latest judgement of each host, for the detail page. */
 export const hostReports = pgTable("host_reports", {
@@ -122,7 +144,8 @@ export const snapshots = pgTable(
     verdict: text("verdict").notNull(),
     sources: jsonb("sources").notNull(),
   },
-  (t) => [index("snapshots_host_idx").on(t.hostId, t.id)],
+  // received_at: the retention job deletes the oldest snapshots first (services/retention.ts)
+  (t) => [index("snapshots_host_idx").on(t.hostId, t.id), index("snapshots_received_idx").on(t.receivedAt)],
 );
 
 /** Append-only: one row per change of verdict or failing set. */
@@ -148,6 +171,8 @@ export const enrollmentTokens = pgTable("enrollment_tokens", {
   label: text("label"),
   maxUses: integer("max_uses").notNull(),
   uses: integer("uses").notNull().default(0),
+  /** at most this many active (not decommissioned) hosts enrolled with this token; null = no cap */
+  maxHosts: integer("max_hosts"),
   expiresAt: ts("expires_at").notNull(),
   createdAt: ts("created_at").notNull(),
   revokedAt: ts("revoked_at"),

@@ -38,6 +38,7 @@ export const HOST_EXPORT_COLUMNS = [
   { name: "agent_version", value: (h) => h.agentVersion },
   { name: "labels", value: (h) => h.labels },
   { name: "duplicate_of", value: (h) => h.duplicateOf },
+  { name: "decommissioned_at", value: (h) => h.decommissionedAt },
 ] as const satisfies readonly ExportColumn[];
 
 export type HostExportColumnName = (typeof HOST_EXPORT_COLUMNS)[number]["name"];
@@ -73,6 +74,7 @@ export const HostExportRowSchema = z.object({
   agent_version: z.nullable(z.string()),
   labels: z.record(z.string(), z.string()),
   duplicate_of: z.nullable(z.string()),
+  decommissioned_at: z.nullable(iso),
 });
 export type HostExportRow = z.infer<typeof HostExportRowSchema>;
 

@@ -111,6 +111,11 @@ export const HostSummarySchema = z.object({
    * Added after v1: an answer without it (an older server) reads as no labels.
    */
   labels: z._default(z.record(z.string(), z.string()), {}),
+  /**
+   * when the host was decommissioned; null for an active host. Decommissioned hosts are listed only
+   * when asked for (`?decommissioned=true`). Added after v1: absent reads as active.
+   */
+  decommissionedAt: z._default(z.nullable(iso), null),
 });
 export type HostSummary = z.infer<typeof HostSummarySchema>;
 
@@ -157,6 +162,8 @@ export const HostFilterSchema = z.object({
   label: z.optional(LabelFilterSchema),
   /** hosts whose verdict changed (or that first reported) within this duration, e.g. `24h`, `7d` */
   changed: z.optional(DurationSchema),
+  /** `true`: only decommissioned hosts; absent or `false`: only active hosts (the default everywhere) */
+  decommissioned: z.optional(z.stringbool()),
 });
 export type HostFilter = z.infer<typeof HostFilterSchema>;
 
@@ -299,6 +306,8 @@ export const TokenCreateSchema = z.object({
   uses: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000)), 1),
   /** lifetime in seconds, from creation */
   ttlSeconds: z._default(z.number().check(z.int(), z.minimum(60), z.maximum(366 * 86_400)), 86_400),
+  /** at most this many active hosts enrolled with the token (re-enrollments of its hosts do not count) */
+  maxHosts: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000))),
 });
 export type TokenCreate = z.infer<typeof TokenCreateSchema>;
 
@@ -312,6 +321,8 @@ export const EnrollmentTokenSchema = z.object({
   revokedAt: z.nullable(iso),
   /** neither expired, used up nor revoked */
   active: z.boolean(),
+  /** the host cap (added after v1; absent or null = none) */
+  maxHosts: z._default(z.nullable(count), null),
 });
 export type EnrollmentToken = z.infer<typeof EnrollmentTokenSchema>;
 

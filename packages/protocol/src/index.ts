@@ -176,6 +176,21 @@ export {
   sanitizeLabels,
 } from "./labels.ts";
 export type {
+  BulkDecommission,
+  DecommissionResult,
+  DuplicateAction,
+  DuplicateResolution,
+  DuplicateResolved,
+} from "./lifecycle.ts";
+export {
+  BULK_DECOMMISSION_MAX_HOSTS,
+  BulkDecommissionSchema,
+  DecommissionResultSchema,
+  DUPLICATE_ACTIONS,
+  DuplicateResolutionSchema,
+  DuplicateResolvedSchema,
+} from "./lifecycle.ts";
+export type {
   Ack,
   AgentMessage,
   ErrorCode,

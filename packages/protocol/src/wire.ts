@@ -25,8 +25,13 @@ export const CLOSE_CODES = {
   protocolError: 4400,
   /** enrollment token or host credential refused */
   unauthorized: 4401,
-  /** too many frames from one socket */
+  /** too many frames from one socket, or too many enrollments with one token */
   rateLimited: 4429,
+  /**
+   * the host was decommissioned on the server: its credential is revoked. The agent neither enrolls
+   * again nor retries fast (docs/security.md "Identity and lifecycle").
+   */
+  decommissioned: 4410,
 } as const;
 
 const text = (max: number) => z.string().check(z.maxLength(max));
@@ -54,7 +59,17 @@ export const SnapshotSchema = z.object({
 });
 
 const AuthSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("enroll"), token: text(256) }),
+  z.object({
+    kind: z.literal("enroll"),
+    token: text(256),
+    /**
+     * The agent's enroll key (`<stateDir>/enroll-key`, random, mode 0600; added after v1, optional).
+     * The server keeps its sha256 with the host record; presenting it again proves "this is that
+     * host again" (a lost welcome, a lost credential file). Without it, an enrollment with an
+     * enrolled machine-id makes a new record marked as a suspected duplicate, never a takeover.
+     */
+    key: z.optional(text(256)),
+  }),
   z.object({ kind: z.literal("credential"), hostId: text(64), secret: text(256) }),
 ]);
 
@@ -123,6 +138,10 @@ export const ERROR_CODES = [
   "unauthorized",
   "rate_limited",
   "internal",
+  /** added after v1: the host is decommissioned (close 4410) */
+  "decommissioned",
+  /** added after v1: the enrollment token already enrolled its maximum number of hosts (close 4401) */
+  "host_cap_reached",
 ] as const;
 
 export const ErrorMessageSchema = z.object({

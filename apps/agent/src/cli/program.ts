@@ -95,7 +95,7 @@ export const RUN_COMMAND: CliCommand = {
       value: "DIR",
       env: "KDUMPWATCH_STATE_DIR",
       default: "/var/lib/kdumpwatch",
-      help: "where the host credential is kept, mode 0600",
+      help: "where the host credential and enroll key are kept, mode 0600",
     },
     { name: "root", value: "DIR", help: "report a capture directory instead of this host" },
     {

@@ -143,6 +143,66 @@ describe("AgentClient: refused credentials (4401)", () => {
   });
 });
 
+describe("AgentClient: lifecycle refusals", () => {
+  test("a decommissioned host (4410) neither enrolls again nor retries fast, even with a token configured", async () => {
+    const h = startHarness({ credential: { hostId: "h", secret: "revoked" }, options: { policy } });
+    await settle();
+    for (let i = 0; i < 3; i++) {
+      h.socket().serverOpen();
+      h.socket().serverSend({ v: 1, type: "error", code: "decommissioned", message: "decommissioned" });
+      h.socket().serverClose(4410, "decommissioned");
+      const { socket, waitedMs } = await untilNextSocket(h);
+      expect(waitedMs, `retry ${i + 1}`).toBeGreaterThanOrEqual(policy.slowMs / 2);
+      socket.serverOpen();
+      expect(socket.sentOf("hello")[0]?.auth, "keeps presenting its credential, never enrolls").toEqual({
+        kind: "credential",
+        hostId: "h",
+        secret: "revoked",
+      });
+      socket.serverClose(1006);
+      await untilNextSocket(h);
+    }
+    const errors = h.logged(/decommissioned on the server/);
+    expect(errors[0]?.level).toBe("error");
+    expect(errors[0]?.msg).toContain("enroll-key");
+    expect(h.outcome()).toBeNull();
+  });
+
+  test("--once gives up on a decommissioned host with its own reason", async () => {
+    const h = startHarness({ credential: { hostId: "h", secret: "s" }, options: { policy, once: true } });
+    await settle();
+    h.socket().serverOpen();
+    h.socket().serverClose(4410, "decommissioned");
+    await settle();
+    expect(h.outcome()).toMatchObject({ ok: false, reason: "decommissioned" });
+  });
+
+  test("a token at its host cap is an error saying so, retried slowly", async () => {
+    const h = startHarness({ options: { policy } });
+    await settle();
+    h.socket().serverOpen();
+    h.socket().serverSend({ v: 1, type: "error", code: "host_cap_reached", message: "cap" });
+    h.socket().serverClose(4401);
+    expect(h.logged(/maximum number of hosts/)[0]?.level).toBe("error");
+    const { waitedMs } = await untilNextSocket(h);
+    expect(waitedMs).toBeGreaterThanOrEqual(policy.slowMs / 2);
+  });
+
+  test("the enroll key rides in every enrollment hello, never with a credential", async () => {
+    const h = startHarness({ options: { policy, enrollKey: "k".repeat(64) } });
+    await openAndWelcome(h, { hostId: "new", credential: { hostId: "new", secret: "fresh" } });
+    expect(h.socket().sentOf("hello")[0]?.auth).toEqual({
+      kind: "enroll",
+      token: "fleet-token",
+      key: "k".repeat(64),
+    });
+    h.socket().serverClose(1001);
+    const { socket } = await untilNextSocket(h);
+    socket.serverOpen();
+    expect(socket.sentOf("hello")[0]?.auth).toEqual({ kind: "credential", hostId: "new", secret: "fresh" });
+  });
+});
+
 describe("AgentClient: no reconnect storm", () => {
   test("1000 agents dropped in the same instant spread their first reconnects over the whole window", async () => {
     const clock = new FakeClock(0);

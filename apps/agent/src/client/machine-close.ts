@@ -87,6 +87,28 @@ function decide(
   const { conn } = model;
   const auth = conn.kind === "open" || conn.kind === "connecting" ? conn.auth : "enroll";
   const url = env.options.url;
+  if (event.code === CLOSE_CODES.decommissioned || model.serverError === "decommissioned") {
+    // never enroll again by ourselves: that would undo the operator's decision
+    const what =
+      "this host was decommissioned on the server: its credential is revoked; checking again about every " +
+      `${Math.round(env.options.policy.slowMs / 60_000)} min. To enroll it again as a new host, remove the state directory's credential.json and enroll-key`;
+    return {
+      reason: "slow",
+      dropCredential: false,
+      onceFailure: { ok: false, reason: "decommissioned", detail: `${what} (${url})` },
+      message: log("error", what, { url, retry: env.options.once ? "no" : "slow" }),
+    };
+  }
+  if (model.serverError === "host_cap_reached") {
+    const what =
+      "the enrollment token already enrolled its maximum number of hosts: ask for another token (token create --max-hosts)";
+    return {
+      reason: "slow",
+      dropCredential: false,
+      onceFailure: { ok: false, reason: "refused", detail: `${what} (${url})` },
+      message: log("error", what, { url, retry: env.options.once ? "no" : "slow" }),
+    };
+  }
   if (event.code === CLOSE_CODES.unauthorized || model.serverError === "unauthorized") {
     if (auth === "credential" && env.options.enrollToken !== undefined) {
       return {

@@ -19,7 +19,11 @@ export type Connection =
 /** How `run` ended. `--once` maps failures to exit 2; a daemon only ever ends by `stop`. */
 export type Outcome =
   | { ok: true; reason: "acked" | "stopped" }
-  | { ok: false; reason: "refused" | "unreachable" | "timeout" | "collect"; detail: string };
+  | {
+      ok: false;
+      reason: "refused" | "decommissioned" | "unreachable" | "timeout" | "collect";
+      detail: string;
+    };
 
 export interface Identity {
   machineId: string;
@@ -64,6 +68,8 @@ export interface ClientOptions {
   ackTimeoutMs: number;
   /** `--once` only: give up after this long */
   onceTimeoutMs: number;
+  /** `<stateDir>/enroll-key` (enroll-key.ts), sent when enrolling; absent: not sent */
+  enrollKey?: string;
   /** host labels from the configuration, sent in every hello ({} clears the server's copy); absent: not sent */
   labels?: Readonly<Record<string, string>>;
 }

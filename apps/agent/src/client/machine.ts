@@ -107,7 +107,11 @@ function onOpen(model: ClientModel, env: StepEnv): StepResult {
     auth:
       auth === "credential" && credential !== null
         ? { kind: "credential", hostId: credential.hostId, secret: credential.secret }
-        : { kind: "enroll", token: env.options.enrollToken ?? "" },
+        : {
+            kind: "enroll",
+            token: env.options.enrollToken ?? "",
+            ...(env.options.enrollKey === undefined ? {} : { key: env.options.enrollKey }),
+          },
   };
   return {
     model: { ...model, conn: { kind: "open", auth, welcomed: false, awaitingPong: false, heartbeatMs: 0 } },

@@ -12,6 +12,7 @@ import { EXIT } from "../cli/exit-codes.ts";
 import { AGENT_VERSION } from "../cli/version.ts";
 import { AgentClient } from "../client/agent-client.ts";
 import { CredentialFileError, createFileCredentialStore } from "../client/credential-store.ts";
+import { loadOrCreateEnrollKey } from "../client/enroll-key.ts";
 import { createLogfmtLogger } from "../client/logfmt.ts";
 import type { Outcome } from "../client/machine-model.ts";
 import type { Credential, CredentialStore, Logger } from "../client/ports.ts";
@@ -44,6 +45,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (stateProblem !== null) return usage(stateProblem);
   const store = await openCredentialStore(config, log);
   if (!store.ok) return usage(store.message);
+  // proves "this host again" if it ever has to enroll again (docs/security.md "Identity and lifecycle")
+  let enrollKey: string | undefined;
+  if (config.enrollToken !== undefined) {
+    try {
+      enrollKey = await loadOrCreateEnrollKey(config.stateDir);
+    } catch (err) {
+      return usage((err as Error).message);
+    }
+  }
 
   const client = new AgentClient(
     {
@@ -59,6 +69,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       agentVersion: AGENT_VERSION,
       url: config.wsUrl,
       enrollToken: config.enrollToken,
+      ...(enrollKey === undefined ? {} : { enrollKey }),
       once: config.once,
       collectIntervalMs: config.intervalSec * 1000,
       onceTimeoutMs: config.timeoutSec * 1000,

@@ -13,11 +13,17 @@ import {
   AlertPageSchema,
   type AlertStateFilter,
   ApiErrorSchema,
+  type BulkDecommission,
   type BulkSilenceInput,
   type BulkSilenceResult,
   BulkSilenceResultSchema,
   type ChangeFeed,
   ChangeFeedSchema,
+  type DecommissionResult,
+  DecommissionResultSchema,
+  type DuplicateAction,
+  type DuplicateResolved,
+  DuplicateResolvedSchema,
   type FixGroups,
   FixGroupsSchema,
   type FixScript,
@@ -32,6 +38,8 @@ import {
   HostLabelSourcesSchema,
   type HostLabels,
   HostListSchema,
+  type HostSummary,
+  HostSummarySchema,
   type HostsAt,
   HostsAtSchema,
   SessionSchema,
@@ -238,6 +246,23 @@ export class ApiClient {
     });
   }
 
+  // host lifecycle (docs/security.md "Identity and lifecycle")
+
+  decommissionHost(id: string): Promise<HostSummary> {
+    return this.#json(HostSummarySchema, `/api/hosts/${encodeURIComponent(id)}/decommission`, {
+      method: "POST",
+    });
+  }
+
+  /** A suspected duplicate: merge it into the host it duplicates, or reject it. */
+  resolveDuplicate(id: string, action: DuplicateAction): Promise<DuplicateResolved> {
+    return this.#json(DuplicateResolvedSchema, `/api/hosts/${encodeURIComponent(id)}/duplicate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ action }),
+    });
+  }
+
   tokens(): Promise<TokenList> {
     return this.#json(TokenListSchema, "/api/tokens");
   }
@@ -346,6 +371,17 @@ export class FleetOpsApi {
     init?: RequestInit,
   ): Promise<FixScript> {
     return this.#json(FixScriptSchema, `/api/fixes/script${query(q)}`, init);
+  }
+
+  /** Every host of a fix group (or the given ids) decommissioned. */
+  bulkDecommission(
+    input: { ids: string[] } | { group: NonNullable<BulkDecommission["group"]> },
+  ): Promise<DecommissionResult> {
+    return this.#json(DecommissionResultSchema, "/api/hosts/decommission", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(input),
+    });
   }
 
   bulkSilence(input: BulkSilenceInput): Promise<BulkSilenceResult> {

@@ -108,6 +108,26 @@ test("a live host event updates its row at once and refetches the page", async (
   }
 });
 
+test("a live event of a decommissioned host takes its row out at once, unannounced", async () => {
+  vi.useFakeTimers();
+  try {
+    const { api } = fakeServer({
+      "": { hosts: [hostRow({ id: "a" }), hostRow({ id: "b", hostname: "web-02" })], nextCursor: null },
+    });
+    const fleet = new FleetStore(api);
+    fleet.setFilters({ ...DEFAULT_FILTERS });
+    await vi.advanceTimersByTimeAsync(0);
+    fleet.onLiveEvent({
+      type: "host",
+      host: hostRow({ id: "a", verdict: "ready", decommissionedAt: "2026-11-26T10:00:00.000Z" }),
+    });
+    expect(fleet.hosts.map((h) => h.id)).toEqual(["b"]);
+    expect(fleet.flashing.has("a")).toBe(false);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
 test("the readiness history loads the last week; a younger fleet gets closer looks at its part", async () => {
   const grid = (start: string, step: number, n: number, firstHost: number) =>
     Array.from({ length: n }, (_, i) => ({

@@ -215,6 +215,13 @@ export class FleetStore {
       return;
     }
     const i = this.hosts.findIndex((h) => h.id === event.host.id);
+    if (event.host.decommissionedAt !== null) {
+      // decommissioned (or merged into another record): out of the list at once, never announced
+      if (i !== -1) this.hosts = this.hosts.filter((h) => h.id !== event.host.id);
+      this.#refetchList();
+      this.#refetchFacets();
+      return;
+    }
     const before = i === -1 ? null : this.hosts[i];
     if (i !== -1) this.hosts = this.hosts.with(i, event.host);
     // a verdict change: announced (politely) and the row marked for a moment

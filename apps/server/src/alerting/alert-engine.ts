@@ -223,6 +223,21 @@ export class AlertEngine {
     else openChecks.add(obs.key.check);
   }
 
+  /**
+   * The host was decommissioned (services/decommission.ts): each of its open alerts resolves now,
+   * without the hold time, and a receiver that was paged hears "resolved". Nothing opens again: a
+   * decommissioned host is neither judged nor swept stale (services/active-hosts.ts).
+   */
+  async closeHost(tx: Tx, hostId: string, now: Date): Promise<number> {
+    const open = await lockOpenAlerts(tx, hostId);
+    const closing: AlertPolicy = { ...this.#o.policy, holdMs: 0 };
+    for (const row of open) {
+      const obs: Observation = { key: keyOfRow(row), condition: false, description: descriptionOfRow(row) };
+      await this.#apply(tx, obs, row, now, [], null, closing);
+    }
+    return open.length;
+  }
+
   /** One pass of the periodic job; returns how many alerts it looked at. */
   async tick(db: Db, now: Date): Promise<number> {
     let seen = await syncStaleAlerts(db, now, {
@@ -290,6 +305,7 @@ export class AlertEngine {
     now: Date,
     silences: Silence[],
     openChecks: ReadonlySet<string> | null,
+    policy: AlertPolicy = this.#o.policy,
   ): Promise<Applied> {
     const prev = row === null ? null : stateOfRow(row);
     const stored = row === null ? null : descriptionOfRow(row);
@@ -304,12 +320,7 @@ export class AlertEngine {
       openChecks !== null &&
       obs.key.alertname === "KdumpCheckFailing" &&
       inhibitedBy(this.#rules, obs.key.check, openChecks).length > 0;
-    const step = stepAlert(
-      prev,
-      { condition: obs.condition, silenced: silenced || inhibited },
-      now,
-      this.#o.policy,
-    );
+    const step = stepAlert(prev, { condition: obs.condition, silenced: silenced || inhibited }, now, policy);
     const next = step.state;
     if (next === null) {
       if (row !== null) {

@@ -10,6 +10,7 @@ import type {
   AlertState,
   Silence as SilenceDto,
 } from "@kdumpwatch/protocol";
+import { alertOfActiveHost } from "../services/active-hosts.ts";
 import { type AlertRow, descriptionOfRow, keyOfRow } from "./alert-store.ts";
 import { alertLabels, SEVERITY_OF } from "./alert-types.ts";
 import { matchingSilences, type Silence } from "./silences.ts";
@@ -53,7 +54,11 @@ export async function listAlerts(
     isNull(alerts.resolvedAt),
     and(isNotNull(alerts.resolvedAt), gte(alerts.resolvedAt, since)),
   );
-  const where = query.hostId === undefined ? scope : and(scope, eq(alerts.hostId, query.hostId));
+  // the fleet's list leaves decommissioned hosts out; a host's own list (its page) keeps its history
+  const where =
+    query.hostId === undefined
+      ? and(scope, alertOfActiveHost())
+      : and(scope, eq(alerts.hostId, query.hostId));
   const rows = await db
     .select()
     .from(alerts)

@@ -70,6 +70,8 @@ export interface Alerting {
     host: { id: string; hostname: string; duplicateOf: string | null },
     result: JudgementForAlerts,
   ): Promise<void>;
+  /** Inside the decommission transaction: the host's open alerts resolve now (alert-engine.ts closeHost). */
+  closeHost(tx: Tx, hostId: string): Promise<void>;
   /** The periodic work of the elected process: the alert tick and the outbox dispatcher. */
   leaderJobs(): LeaderJob[];
   /** The server's own URL, once it listens (links when KDUMPWATCH_PUBLIC_URL is unset). */
@@ -135,6 +137,10 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       } catch (err) {
         log.error({ err, hostId: host.id }, "alerting: evaluation failed; the report is stored");
       }
+    },
+    async closeHost(tx, hostId) {
+      const closed = await engine.closeHost(tx, hostId, clock.now());
+      if (closed > 0) log.info({ hostId, alerts: closed }, "alerting: decommissioned host's alerts resolved");
     },
     leaderJobs() {
       const counted = async () => {

@@ -4,6 +4,7 @@
  * of hosts that reported again (a heartbeat does not go through ingest) a clearing one.
  */
 import { alerts, and, type Db, eq, hosts, inArray, isNull, lt, sql, type Tx } from "@kdumpwatch/db";
+import { activeHost } from "../services/active-hosts.ts";
 import { type AlertRow, descriptionOfRow, fingerprintOf } from "./alert-store.ts";
 import { type Observation, staleObservation } from "./conditions.ts";
 
@@ -30,6 +31,7 @@ export async function syncStaleAlerts(db: Db, now: Date, o: StaleSyncOptions): P
     .where(
       and(
         lt(hosts.staleClockAt, cutoff),
+        activeHost(),
         sql`not exists (select 1 from ${alerts} a where a.host_id = ${hosts.id}
               and a.alertname = 'KdumpHostStale' and a.resolved_at is null and a.state <> 'clearing')`,
       ),

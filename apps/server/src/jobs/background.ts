@@ -2,6 +2,7 @@ import { type DatabaseHandle, LOCK_KEYS } from "@kdumpwatch/db";
 import { purgeExpiredSessions } from "../services/admin-auth.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { BEAT_INTERVAL_MS, beat, markStopped } from "../services/liveness.ts";
+import { runRetention } from "../services/retention.ts";
 import { sweepStale } from "../services/stale-sweeper.ts";
 import { every } from "./every.ts";
 import { type LeaderJob, startLeaderElection } from "./leader.ts";
@@ -16,6 +17,7 @@ export function startBackgroundJobs(options: {
   instanceId: string;
   extraLeaderJobs?: LeaderJob[];
   sweepEveryMs?: number;
+  retentionEveryMs?: number;
 }) {
   const { ctx, instanceId } = options;
   const beating = every(BEAT_INTERVAL_MS, "liveness-beat", ctx.log, () => beat(ctx, instanceId));
@@ -31,6 +33,18 @@ export function startBackgroundJobs(options: {
         },
       },
       { name: "session-purge", everyMs: 3600_000, run: () => purgeExpiredSessions(ctx) },
+      // KDUMPWATCH_RETENTION (services/retention.ts); hourly, so one pass deletes about an hour's worth
+      ...(ctx.config.retentionMs === null
+        ? []
+        : [
+            {
+              name: "retention",
+              everyMs: options.retentionEveryMs ?? 3600_000,
+              run: async () => {
+                await runRetention(ctx);
+              },
+            },
+          ]),
       ...(options.extraLeaderJobs ?? []),
     ],
   });

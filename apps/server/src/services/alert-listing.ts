@@ -29,6 +29,7 @@ import { toAlertDto } from "../alerting/alert-queries.ts";
 import { selectActiveSilences } from "../alerting/silence-store.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
+import { alertOfActiveHost } from "./active-hosts.ts";
 import { causeKey, causeKeySql } from "./root-cause.ts";
 import { silencedSql } from "./silence-sql.ts";
 
@@ -59,6 +60,7 @@ function filterWhere(f: AlertFilter, now: Date): SQL {
   const since = new Date(now.getTime() - f.resolvedWithin);
   const parts: (SQL | undefined)[] = [
     or(isNull(alerts.resolvedAt), sql`${alerts.resolvedAt} >= ${since.toISOString()}::timestamptz`),
+    alertOfActiveHost(),
   ];
   if (f.check !== undefined) parts.push(sql`${checkExpr} = ${f.check}`);
   if (f.q) parts.push(ilike(sql`${hostnameExpr}`, `%${escapeLike(f.q)}%`));

@@ -8,6 +8,7 @@ import { and, count, type Db, hosts, ilike, inArray, lte, type SQL, sql, transit
 import type { ChangeFeed, ChangeFeedQuery, HostsAt, HostsAtQuery } from "@kdumpwatch/protocol";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
+import { activeHost, activeHostAs } from "./active-hosts.ts";
 import { asVerdict } from "./host-view.ts";
 
 export interface ChangeFeedContext {
@@ -56,6 +57,8 @@ export async function changeFeed(ctx: ChangeFeedContext, q: ChangeFeedQuery): Pr
     lte(transitions.at, until),
     // duplicate records are not hosts of their own (as in the readiness history)
     sql`${hosts.duplicateOf} is null`,
+    // a decommissioned host's moves are history, not the fleet's (services/active-hosts.ts)
+    activeHost(),
   ];
   if (q.kind === "verdict") {
     parts.push(sql`${transitions.fromVerdict} is distinct from ${transitions.toVerdict}`);
@@ -150,7 +153,7 @@ export async function hostsAt(ctx: ChangeFeedContext, q: HostsAtQuery): Promise<
       from ${transitions} t where t.at <= ${at.toISOString()}::timestamptz
       order by t.host_id, t.at desc, t.id desc) s`;
   const base = sql`from ${state} join ${hosts} h on h.id = s.host_id
-      where h.duplicate_of is null and s.to_verdict = ${q.verdict}`;
+      where h.duplicate_of is null and ${activeHostAs("h")} and s.to_verdict = ${q.verdict}`;
   const cursor = q.cursor ? decode(q.cursor, isNameId) : null;
   const after = cursor ? sql` and (h.hostname, h.id) > (${cursor.h}, ${cursor.id})` : sql``;
   const [rows, totals] = await Promise.all([

@@ -1,4 +1,5 @@
-import { hostReports, sql } from "@kdumpwatch/db";
+import { hostReports, hosts, sql } from "@kdumpwatch/db";
+import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
 
 export interface CheckStatusCount {
@@ -17,7 +18,10 @@ export async function checkStatusCounts(ctx: ServiceContext): Promise<CheckStatu
   const status = sql<string>`c->>'status'`;
   const rows = await ctx.db
     .select({ check: check.as("check"), status: status.as("status"), hosts: sql<number>`count(*)::int` })
-    .from(sql`${hostReports} cross join lateral jsonb_array_elements(${hostReports.checks}) as c`)
+    .from(
+      sql`${hostReports} join ${hosts} on ${hosts.id} = ${hostReports.hostId} cross join lateral jsonb_array_elements(${hostReports.checks}) as c`,
+    )
+    .where(activeHost())
     .groupBy(sql`1, 2`)
     .orderBy(sql`1, 2`);
   return rows.map((r) => ({ check: r.check, status: r.status, hosts: Number(r.hosts) }));

@@ -1,4 +1,5 @@
 import { eq, hostCredentials, hostDuplicates, hosts, testDrivers } from "@kdumpwatch/db";
+import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createHarness, FLEET_TOKEN, type Harness, hello } from "../testing/harness.ts";
 
@@ -114,14 +115,18 @@ describe.each(testDrivers())("enrollment on $name", (driver) => {
     ).toEqual([b.hostId]);
   });
 
-  test("the same machine enrolling again before its first report gets a new credential for its own record", async () => {
-    const first = await agents().authenticate(hello(), "10.0.0.1");
-    const second = await agents().authenticate(hello(), "10.0.0.1");
+  const withKey = (key: string, token = FLEET_TOKEN) => ({ auth: { kind: "enroll" as const, token, key } });
+
+  test("the same machine enrolling again with its enroll key (a lost welcome) gets a new credential for its own record", async () => {
+    const first = await agents().authenticate(hello(withKey("key-a")), "10.0.0.1");
+    const second = await agents().authenticate(hello(withKey("key-a")), "10.0.0.1");
     if (!first.ok || !second.ok || !first.credential || !second.credential)
       throw new Error("enrollment failed");
     expect(second.hostId, "no second record for a lost welcome").toBe(first.hostId);
     expect(second.duplicateOf).toBeNull();
     expect(await h.db.db.select().from(hosts)).toHaveLength(1);
+    const [row] = await h.db.db.select().from(hosts);
+    expect(row?.enrollKeyHash, "only the key's digest is stored").toMatch(/^[0-9a-f]{64}$/);
     const old = await agents().authenticate(
       hello({ auth: { kind: "credential", ...first.credential } }),
       null,
@@ -135,26 +140,84 @@ describe.each(testDrivers())("enrollment on $name", (driver) => {
   });
 
   test("a live host's machine-id and hostname enrolling again is a clone, recorded as a duplicate", async () => {
-    const first = await agents().authenticate(hello(), "10.0.0.1");
+    const first = await agents().authenticate(hello(withKey("key-a")), "10.0.0.1");
     if (!first.ok) throw new Error("enrollment failed");
     await h.db.db.update(hosts).set({ judgementHash: "reported" }).where(eq(hosts.id, first.hostId));
-    const clone = await agents().authenticate(hello(), "10.0.0.2");
+    const clone = await agents().authenticate(hello(withKey("key-clone")), "10.0.0.2");
     if (!clone.ok) throw new Error("enrollment failed");
     expect(clone.hostId).not.toBe(first.hostId);
     expect(clone.duplicateOf).toBe(first.hostId);
   });
 
-  test("a host silent for longer than two heartbeats that enrolls again takes back its own record", async () => {
-    const first = await agents().authenticate(hello(), "10.0.0.1");
-    if (!first.ok) throw new Error("enrollment failed");
-    await h.db.db
-      .update(hosts)
-      .set({ judgementHash: "reported", lastSeenAt: new Date(h.clock.now().getTime() - 3_600_000) })
-      .where(eq(hosts.id, first.hostId));
-    const again = await agents().authenticate(hello(), "10.0.0.1");
-    if (!again.ok) throw new Error("enrollment failed");
-    expect(again.hostId).toBe(first.hostId);
-    expect(await h.db.db.select().from(hostDuplicates)).toHaveLength(0);
+  test.each([
+    ["without an enroll key", undefined],
+    ["with another enroll key", "someone-elses-key"],
+  ])(
+    "enrolling again with a silent host's machine-id and hostname %s never takes over its record",
+    async (_, key) => {
+      const first = await agents().authenticate(hello(withKey("key-a")), "10.0.0.1");
+      if (!first.ok || !first.credential) throw new Error("enrollment failed");
+      await h.db.db
+        .update(hosts)
+        .set({ judgementHash: "reported", lastSeenAt: new Date(h.clock.now().getTime() - 3_600_000) })
+        .where(eq(hosts.id, first.hostId));
+      const again = await agents().authenticate(hello(key === undefined ? {} : withKey(key)), "10.6.6.6");
+      if (!again.ok) throw new Error("enrollment failed");
+      expect(again.hostId, "a record of its own").not.toBe(first.hostId);
+      expect(again.duplicateOf, "marked as a suspected duplicate").toBe(first.hostId);
+      const [row] = await h.db.db.select().from(hosts).where(eq(hosts.id, first.hostId));
+      expect(row?.remoteAddress, "the original record is untouched").toBe("10.0.0.1");
+      const original = await agents().authenticate(
+        hello({ auth: { kind: "credential", ...first.credential } }),
+        null,
+      );
+      expect(original, "the original host's credential still works").toMatchObject({
+        ok: true,
+        hostId: first.hostId,
+      });
+    },
+  );
+
+  test("an enroll key proves nothing for another machine-id", async () => {
+    const a = await agents().authenticate(hello(withKey("shared-key")), null);
+    const b = await agents().authenticate(hello({ machineId: "machine-b", ...withKey("shared-key") }), null);
+    if (!a.ok || !b.ok) throw new Error("enrollment failed");
+    expect(b.hostId).not.toBe(a.hostId);
+    expect(b.duplicateOf).toBeNull();
+  });
+
+  test("a token with a host cap enrolls that many hosts; its hosts may enroll again; a decommissioned one frees a place", async () => {
+    const { secret, token } = await h.kdw.services.tokens.create({
+      uses: 100,
+      ttlSeconds: 3600,
+      maxHosts: 2,
+    });
+    expect(token.maxHosts).toBe(2);
+    const enrollAs = (m: string, key = `key-${m}`) =>
+      agents().authenticate(hello({ machineId: m, hostname: m, ...withKey(key, secret) }), "10.1.1.1");
+    const [a, b] = [await enrollAs("m1"), await enrollAs("m2")];
+    const third = await enrollAs("m3");
+    expect(third).toMatchObject({ ok: false, code: "host_cap_reached" });
+    expect(await h.db.db.select().from(hosts), "nothing written for the refused one").toHaveLength(2);
+    expect((await enrollAs("m1")).ok, "a capped token's own host enrolling again with its key").toBe(true);
+    if (!a.ok || !b.ok) throw new Error("enrollment failed");
+    await h.kdw.services.lifecycle.decommission(a.hostId);
+    expect((await enrollAs("m3")).ok, "a place freed by decommissioning").toBe(true);
+    const { tokens } = await h.kdw.services.tokens.list();
+    expect(tokens[0]?.uses, "the refused enrollment used nothing").toBe(4);
+  });
+
+  test("a decommissioned host's agent is refused with its own code, by credential and by enroll key", async () => {
+    const a = await agents().authenticate(hello(withKey("key-a")), null);
+    if (!a.ok || !a.credential) throw new Error("enrollment failed");
+    await h.kdw.services.lifecycle.decommission(a.hostId);
+    expect(
+      await agents().authenticate(hello({ auth: { kind: "credential", ...a.credential } }), null),
+    ).toMatchObject({ ok: false, code: "decommissioned" });
+    expect(await agents().authenticate(hello(withKey("key-a")), null)).toMatchObject({
+      ok: false,
+      code: "decommissioned",
+    });
   });
 
   test("a credential presented with another machine-id is refused and recorded once", async () => {
@@ -170,5 +233,35 @@ describe.each(testDrivers())("enrollment on $name", (driver) => {
       machineId: "machine-z",
       duplicateHostId: null,
     });
+  });
+});
+
+describe("enrollment limits and logs", () => {
+  const driver = testDrivers()[0];
+  if (!driver) throw new Error("no test driver");
+
+  test("enrollments past a token's rate are refused with a retry time and logged with the client address", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    const h = await createHarness(driver, { env: { KDUMPWATCH_ENROLL_RATE: "2" }, log });
+    try {
+      const agents = h.kdw.services.agents;
+      const results = [];
+      for (const m of ["r1", "r2", "r3"]) {
+        results.push(await agents.authenticate(hello({ machineId: m, hostname: m }), "192.0.2.7"));
+      }
+      expect(results.map((r) => r.ok)).toEqual([true, true, false]);
+      expect(results[2]).toMatchObject({ ok: false, code: "rate_limited" });
+      expect(results[2]?.ok === false && results[2].retryAfterMs).toBe(30_000);
+      await agents.authenticate(hello({ auth: { kind: "enroll", token: "not-a-token" } }), "198.51.100.9");
+      const refused = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "enrollment refused");
+      expect(refused.map((l) => [l.code, l.remoteAddress, l.reason])).toEqual([
+        ["rate_limited", "192.0.2.7", "too many enrollments with this token"],
+        ["unauthorized", "198.51.100.9", "unknown enrollment token"],
+      ]);
+      expect(lines.join("\n"), "the token itself is never logged").not.toContain("not-a-token");
+    } finally {
+      await h.dispose();
+    }
   });
 });

@@ -1,120 +1,211 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, hostCredentials, hostDuplicates, hosts, isNull, sql } from "@kdumpwatch/db";
+import {
+  and,
+  count,
+  enrollmentTokens,
+  eq,
+  hostCredentials,
+  hostDuplicates,
+  hosts,
+  isNull,
+  sql,
+  type Tx,
+} from "@kdumpwatch/db";
 import type { Hello } from "@kdumpwatch/protocol";
+import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
+import type { EnrollLimiter } from "./enroll-limits.ts";
 import { agentLabelsOf, writeAgentLabels } from "./host-labels.ts";
 import { publishHost } from "./publish.ts";
 import { hashSecret, newSecret, SECRET_PREFIX, sameDigest } from "./secrets.ts";
 import { consumeToken } from "./tokens.ts";
 
+/** Why a hello was refused; each has its own wire error and close code (ws/agent-connection.ts). */
+export type RefusalCode = "unauthorized" | "rate_limited" | "host_cap_reached" | "decommissioned";
+
 export type AgentAuth =
   | { ok: true; hostId: string; credential?: { hostId: string; secret: string }; duplicateOf: string | null }
-  | { ok: false; message: string };
+  | { ok: false; code: RefusalCode; message: string; retryAfterMs?: number };
 
-const REFUSED: AgentAuth = { ok: false, message: "enrollment token or host credential refused" };
+const REFUSED = "enrollment token or host credential refused";
+
+/** Ends an enrollment transaction without writing anything (the token use is rolled back too). */
+class Refusal extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    /** for the agent */
+    readonly reply: string,
+    /** for the log */
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface AuthenticateInput {
+  hello: Hello;
+  remoteAddress: string | null;
+  limiter: EnrollLimiter;
+}
 
 /**
- * Checks a `hello` (product.md §7). With an enrollment token (the fleet token from
- * KDUMPWATCH_ENROLL_TOKEN or an active token from `token create`) a new host record and its own
- * credential are made; later connections present only that credential. A machine-id that is
- * already enrolled gets a new record marked as its duplicate, never a silent merge.
+ * Checks a `hello` (product.md §7, docs/security.md "Identity and lifecycle"). With an enrollment
+ * token (the fleet token from KDUMPWATCH_ENROLL_TOKEN or an active token from `token create`) a new
+ * host record and its own credential are made; later connections present only that credential.
+ * Enrolling again never takes over an enrolled host's record: only the agent's enroll key proves
+ * "this is that host again"; without it a machine-id that is already enrolled gets a new record
+ * marked as a suspected duplicate, which an admin merges or rejects (services/duplicates.ts).
  */
-export async function authenticateAgent(
-  ctx: ServiceContext,
-  hello: Hello,
-  remoteAddress: string | null,
-): Promise<AgentAuth> {
+export async function authenticateAgent(ctx: ServiceContext, input: AuthenticateInput): Promise<AgentAuth> {
+  const { hello } = input;
   return hello.auth.kind === "enroll"
-    ? enroll(ctx, hello, hello.auth.token, remoteAddress)
-    : reconnect(ctx, hello, hello.auth.hostId, hello.auth.secret, remoteAddress);
+    ? enroll(ctx, input, hello.auth.token, hello.auth.key)
+    : reconnect(ctx, hello, hello.auth.hostId, hello.auth.secret, input.remoteAddress);
+}
+
+interface Enrolled {
+  hostId: string;
+  secret: string;
+  duplicateOf: string | null;
+  tokenId: string | null;
+  reenrolled: boolean;
 }
 
 async function enroll(
   ctx: ServiceContext,
-  hello: Hello,
+  input: AuthenticateInput,
   token: string,
-  remoteAddress: string | null,
+  key: string | undefined,
 ): Promise<AgentAuth> {
+  const { hello, remoteAddress } = input;
   const now = ctx.clock.now();
-  const agentLabels = agentLabelsOf(ctx, hello.hostname, hello.labels);
+  const tokenDigest = hashSecret(token);
+  const failed = (code: RefusalCode, reason: string, extra: Record<string, unknown> = {}) =>
+    // failed enrollments are logged with the client address (docs/operations.md "Enrollment")
+    ctx.log.warn(
+      { remoteAddress, hostname: hello.hostname, machineId: hello.machineId, code, reason, ...extra },
+      "enrollment refused",
+    );
+  const waitMs = input.limiter.take(tokenDigest);
+  if (waitMs > 0) {
+    failed("rate_limited", "too many enrollments with this token", { retryAfterMs: waitMs });
+    return {
+      ok: false,
+      code: "rate_limited",
+      message: "too many enrollments with this token, try again later",
+      retryAfterMs: waitMs,
+    };
+  }
   const fleetToken = ctx.config.enrollToken;
-  const isFleetToken = fleetToken !== undefined && sameDigest(hashSecret(token), hashSecret(fleetToken));
-  const result = await ctx.db.transaction(async (tx) => {
-    let tokenId: string | null = null;
-    if (!isFleetToken) {
-      tokenId = await consumeToken(tx, token, now);
-      if (tokenId === null) return null;
-    }
-    // serialise enrollments of one machine-id, so two clones racing are still told apart
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${hello.machineId}))`);
-    const [original] = await tx
-      .select({
-        id: hosts.id,
-        hostname: hosts.hostname,
-        lastSeenAt: hosts.lastSeenAt,
-        judgementHash: hosts.judgementHash,
-      })
-      .from(hosts)
-      .where(and(eq(hosts.machineId, hello.machineId), isNull(hosts.duplicateOf)))
-      .orderBy(hosts.enrolledAt, hosts.id)
-      .limit(1);
-    const secret = newSecret(SECRET_PREFIX.hostCredential);
-    if (original && isSameMachineAgain(original, hello, now, ctx.config.heartbeatSec)) {
-      // The host lost its credential (a welcome that never arrived, a wiped state directory):
-      // it gets a new one for its own record, the old one stops working.
-      await tx
-        .update(hostCredentials)
-        .set({ secretHash: hashSecret(secret), tokenId, createdAt: now })
-        .where(eq(hostCredentials.hostId, original.id));
-      await tx
-        .update(hosts)
-        .set({ agentVersion: hello.agentVersion, remoteAddress, lastSeenAt: now })
-        .where(eq(hosts.id, original.id));
-      if (agentLabels !== undefined) await writeAgentLabels(tx, original.id, agentLabels);
-      return { hostId: original.id, secret, duplicateOf: null, tokenId, reenrolled: true };
-    }
-    const hostId = randomUUID();
-    await tx.insert(hosts).values({
-      id: hostId,
-      machineId: hello.machineId,
-      hostname: hello.hostname,
-      duplicateOf: original?.id ?? null,
-      agentVersion: hello.agentVersion,
-      remoteAddress,
-      enrolledAt: now,
-      lastSeenAt: now,
-      verdictSince: now,
-      staleClockAt: now,
-      ...(agentLabels === undefined ? {} : { agentLabels, labels: agentLabels }),
-    });
-    await tx
-      .insert(hostCredentials)
-      .values({ hostId, secretHash: hashSecret(secret), tokenId, createdAt: now });
-    if (original) {
-      await tx.insert(hostDuplicates).values({
-        kind: "machine_id",
-        originalHostId: original.id,
-        duplicateHostId: hostId,
+  const isFleetToken = fleetToken !== undefined && sameDigest(tokenDigest, hashSecret(fleetToken));
+  const agentLabels = agentLabelsOf(ctx, hello.hostname, hello.labels);
+  let result: Enrolled;
+  try {
+    result = await ctx.db.transaction(async (tx) => {
+      // serialise enrollments of one machine-id, so two clones racing are still told apart
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${hello.machineId}))`);
+      const secret = newSecret(SECRET_PREFIX.hostCredential);
+      const keyHash = key === undefined ? null : hashSecret(key);
+      const own = keyHash === null ? undefined : await hostWithKey(tx, keyHash, hello.machineId);
+      if (own?.decommissionedAt) {
+        throw new Refusal(
+          "decommissioned",
+          "this host was decommissioned",
+          "enroll key of a decommissioned host",
+        );
+      }
+      let tokenId: string | null = null;
+      let maxHosts: number | null = null;
+      if (!isFleetToken) {
+        tokenId = await consumeToken(tx, token, now);
+        if (tokenId === null)
+          throw new Refusal("unauthorized", REFUSED, await tokenProblem(tx, tokenDigest, now));
+        // the UPDATE above holds the token's row lock until commit: the count below cannot race
+        const [t] = await tx
+          .select({ maxHosts: enrollmentTokens.maxHosts })
+          .from(enrollmentTokens)
+          .where(eq(enrollmentTokens.id, tokenId));
+        maxHosts = t?.maxHosts ?? null;
+      }
+      if (own) {
+        // The agent proved it is this host again (a lost welcome, a lost credential file): a new
+        // credential for its own record; the old one stops working.
+        await issueCredential(tx, { hostId: own.id, secret, tokenId, now });
+        await tx
+          .update(hosts)
+          .set({ agentVersion: hello.agentVersion, remoteAddress, lastSeenAt: now })
+          .where(eq(hosts.id, own.id));
+        if (agentLabels !== undefined) await writeAgentLabels(tx, own.id, agentLabels);
+        return { hostId: own.id, secret, duplicateOf: own.duplicateOf, tokenId, reenrolled: true };
+      }
+      if (tokenId !== null && maxHosts !== null) {
+        const [enrolled] = await tx
+          .select({ n: count() })
+          .from(hosts)
+          .where(and(eq(hosts.enrollTokenId, tokenId), activeHost()));
+        if ((enrolled?.n ?? 0) >= maxHosts) {
+          throw new Refusal(
+            "host_cap_reached",
+            `this enrollment token already enrolled its maximum of ${maxHosts} hosts`,
+            `token ${tokenId} host cap ${maxHosts} reached`,
+          );
+        }
+      }
+      const [original] = await tx
+        .select({ id: hosts.id })
+        .from(hosts)
+        .where(and(eq(hosts.machineId, hello.machineId), isNull(hosts.duplicateOf), activeHost()))
+        .orderBy(hosts.enrolledAt, hosts.id)
+        .limit(1);
+      const hostId = randomUUID();
+      await tx.insert(hosts).values({
+        id: hostId,
         machineId: hello.machineId,
         hostname: hello.hostname,
+        duplicateOf: original?.id ?? null,
+        agentVersion: hello.agentVersion,
         remoteAddress,
-        detectedAt: now,
+        enrolledAt: now,
+        lastSeenAt: now,
+        verdictSince: now,
+        staleClockAt: now,
+        enrollKeyHash: keyHash,
+        enrollTokenId: tokenId,
+        ...(agentLabels === undefined ? {} : { agentLabels, labels: agentLabels }),
       });
-    }
-    return { hostId, secret, duplicateOf: original?.id ?? null, tokenId, reenrolled: false };
-  });
-  if (!result) return REFUSED;
-  ctx.log.info(
+      await issueCredential(tx, { hostId, secret, tokenId, now });
+      if (original) {
+        await tx.insert(hostDuplicates).values({
+          kind: "machine_id",
+          originalHostId: original.id,
+          duplicateHostId: hostId,
+          machineId: hello.machineId,
+          hostname: hello.hostname,
+          remoteAddress,
+          detectedAt: now,
+        });
+      }
+      return { hostId, secret, duplicateOf: original?.id ?? null, tokenId, reenrolled: false };
+    });
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+    failed(err.code, err.reason);
+    return { ok: false, code: err.code, message: err.reply };
+  }
+  const log =
+    result.duplicateOf && !result.reenrolled ? ctx.log.warn.bind(ctx.log) : ctx.log.info.bind(ctx.log);
+  log(
     {
       hostId: result.hostId,
       hostname: hello.hostname,
       tokenId: result.tokenId,
       duplicateOf: result.duplicateOf,
+      remoteAddress,
     },
-    result.duplicateOf
-      ? "host enrolled as a duplicate of an enrolled machine-id"
-      : result.reenrolled
-        ? "host enrolled again: new credential for its existing record"
+    result.reenrolled
+      ? "host enrolled again with its enroll key: new credential for its own record"
+      : result.duplicateOf
+        ? "host enrolled as a suspected duplicate of an enrolled machine-id (merge or reject it)"
         : "host enrolled",
   );
   await publishHost(ctx, result.hostId);
@@ -126,21 +217,36 @@ async function enroll(
   };
 }
 
-/**
- * An enrollment from a machine-id that is already enrolled is the same machine again — not a clone —
- * when the hostname matches and the enrolled record is not in use: it never completed a report (its
- * welcome was lost, so the agent retries), or it has been silent for longer than two heartbeats (the
- * agent was reinstalled). A live record with the same machine-id is a clone: recorded as a duplicate.
- */
-function isSameMachineAgain(
-  original: { hostname: string; lastSeenAt: Date; judgementHash: string | null },
-  hello: Hello,
-  now: Date,
-  heartbeatSec: number,
-): boolean {
-  if (original.hostname !== hello.hostname) return false;
-  if (original.judgementHash === null) return true;
-  return now.getTime() - original.lastSeenAt.getTime() > 2 * heartbeatSec * 1000;
+/** The host whose enroll key this is, on the same machine-id; an active record first. */
+async function hostWithKey(tx: Tx, keyHash: string, machineId: string) {
+  const [row] = await tx
+    .select({ id: hosts.id, duplicateOf: hosts.duplicateOf, decommissionedAt: hosts.decommissionedAt })
+    .from(hosts)
+    .where(and(eq(hosts.enrollKeyHash, keyHash), eq(hosts.machineId, machineId)))
+    .orderBy(sql`${hosts.decommissionedAt} is not null`, hosts.enrolledAt, hosts.id)
+    .limit(1);
+  return row;
+}
+
+/** Why a token was refused, for the log (the agent is told only "refused"). */
+async function tokenProblem(tx: Tx, digest: string, now: Date): Promise<string> {
+  const [t] = await tx.select().from(enrollmentTokens).where(eq(enrollmentTokens.secretHash, digest));
+  if (!t) return "unknown enrollment token";
+  if (t.revokedAt !== null) return `token ${t.id} revoked`;
+  if (t.expiresAt.getTime() <= now.getTime()) return `token ${t.id} expired`;
+  return `token ${t.id} used up (${t.uses} of ${t.maxUses} uses)`;
+}
+
+/** Gives the host this credential, replacing (and so revoking) any it had. */
+async function issueCredential(
+  tx: Tx,
+  o: { hostId: string; secret: string; tokenId: string | null; now: Date },
+): Promise<void> {
+  const values = { secretHash: hashSecret(o.secret), tokenId: o.tokenId, createdAt: o.now, revokedAt: null };
+  await tx
+    .insert(hostCredentials)
+    .values({ hostId: o.hostId, ...values })
+    .onConflictDoUpdate({ target: hostCredentials.hostId, set: values });
 }
 
 async function reconnect(
@@ -151,22 +257,48 @@ async function reconnect(
   remoteAddress: string | null,
 ): Promise<AgentAuth> {
   const now = ctx.clock.now();
+  // by the secret: a merge moves a credential to the record its host took over (services/duplicates.ts)
   const [row] = await ctx.db
     .select({
-      secretHash: hostCredentials.secretHash,
+      hostId: hosts.id,
+      revokedAt: hostCredentials.revokedAt,
+      decommissionedAt: hosts.decommissionedAt,
       machineId: hosts.machineId,
       hostname: hosts.hostname,
       staleSince: hosts.staleSince,
       duplicateOf: hosts.duplicateOf,
       agentLabels: hosts.agentLabels,
     })
-    .from(hosts)
-    .innerJoin(hostCredentials, eq(hostCredentials.hostId, hosts.id))
-    .where(eq(hosts.id, hostId));
-  if (!row || !sameDigest(hashSecret(secret), row.secretHash)) return REFUSED;
+    .from(hostCredentials)
+    .innerJoin(hosts, eq(hostCredentials.hostId, hosts.id))
+    .where(eq(hostCredentials.secretHash, hashSecret(secret)))
+    .limit(1);
+  if (!row) {
+    ctx.log.warn({ hostId, remoteAddress, machineId: hello.machineId }, "host credential refused");
+    return { ok: false, code: "unauthorized", message: REFUSED };
+  }
+  if (row.hostId !== hostId && !(await wasMergedInto(ctx, hostId, row.hostId))) {
+    ctx.log.warn(
+      { hostId, remoteAddress, machineId: hello.machineId },
+      "host credential refused: other host id",
+    );
+    return { ok: false, code: "unauthorized", message: REFUSED };
+  }
+  if (row.revokedAt !== null || row.decommissionedAt !== null) {
+    ctx.log.info({ hostId: row.hostId, remoteAddress }, "decommissioned host's agent refused");
+    return {
+      ok: false,
+      code: "decommissioned",
+      message: "this host was decommissioned on the server; its credential is revoked",
+    };
+  }
   if (row.machineId !== hello.machineId) {
-    await recordCredentialMismatch(ctx, hostId, hello, remoteAddress, now);
-    return { ok: false, message: "this host credential was issued to another machine-id" };
+    await recordCredentialMismatch(ctx, row.hostId, hello, remoteAddress, now);
+    return {
+      ok: false,
+      code: "unauthorized",
+      message: "this host credential was issued to another machine-id",
+    };
   }
   await ctx.db
     .update(hosts)
@@ -178,13 +310,33 @@ async function reconnect(
       staleClockAt: now,
       staleSince: null,
     })
-    .where(eq(hosts.id, hostId));
+    .where(eq(hosts.id, row.hostId));
   // labels from the agent's configuration: written only when they changed (a restart after an edit)
   const agentLabels = agentLabelsOf(ctx, hello.hostname, hello.labels);
   const relabeled = agentLabels !== undefined && !sameLabels(agentLabels, row.agentLabels);
-  if (relabeled) await writeAgentLabels(ctx.db, hostId, agentLabels);
-  if (row.hostname !== hello.hostname || row.staleSince !== null || relabeled) await publishHost(ctx, hostId);
+  if (relabeled) await writeAgentLabels(ctx.db, row.hostId, agentLabels);
+  if (row.hostname !== hello.hostname || row.staleSince !== null || relabeled)
+    await publishHost(ctx, row.hostId);
+  if (row.hostId !== hostId) {
+    // merged: the agent keeps its secret and learns the record it now reports to
+    ctx.log.info({ from: hostId, to: row.hostId }, "merged host's agent moved to the record it took over");
+    return {
+      ok: true,
+      hostId: row.hostId,
+      credential: { hostId: row.hostId, secret },
+      duplicateOf: row.duplicateOf,
+    };
+  }
   return { ok: true, hostId, duplicateOf: row.duplicateOf };
+}
+
+/** `from` is a suspected duplicate that was merged into `into` (its credential moved there). */
+async function wasMergedInto(ctx: ServiceContext, from: string, into: string): Promise<boolean> {
+  const [row] = await ctx.db
+    .select({ duplicateOf: hosts.duplicateOf, decommissionedAt: hosts.decommissionedAt })
+    .from(hosts)
+    .where(eq(hosts.id, from));
+  return row !== undefined && row.duplicateOf === into && row.decommissionedAt !== null;
 }
 
 async function recordCredentialMismatch(

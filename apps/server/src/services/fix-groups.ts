@@ -15,6 +15,7 @@ import {
   type FixScriptQuery,
 } from "@kdumpwatch/protocol";
 import type { Clock } from "../clock.ts";
+import { activeHostAs } from "./active-hosts.ts";
 import { fixRecipe } from "./fix-recipes.ts";
 import { ansiblePlay, partitionHosts, type ScriptHost, shellScript } from "./fix-script.ts";
 import { rootCausesSql } from "./root-cause.ts";
@@ -64,7 +65,7 @@ export async function fixGroups(ctx: FixGroupsContext): Promise<FixGroups> {
     .from(hosts)
     .leftJoin(hostReports, sql`${hostReports.hostId} = ${hosts.id}`)
     .innerJoin(sql`lateral unnest(${rootsExpr}) as r(root)`, sql`true`)
-    .where(sql`${hosts.duplicateOf} is null`)
+    .where(sql`${hosts.duplicateOf} is null and ${activeHostAs("hosts")}`)
     .groupBy(sql`1`, sql`2`);
   const order = (c: string) =>
     (CRITICAL_CHECKS.has(c as CheckId) ? 0 : 100) + CHECK_IDS.indexOf(c as CheckId);
@@ -97,7 +98,9 @@ export async function fixGroupHosts(
     .select({ id: hosts.id, hostname: hosts.hostname })
     .from(hosts)
     .leftJoin(hostReports, sql`${hostReports.hostId} = ${hosts.id}`)
-    .where(sql`${hosts.duplicateOf} is null and ${group.check}::text = any(${rootsExpr}) and ${inFamily}`)
+    .where(
+      sql`${hosts.duplicateOf} is null and ${activeHostAs("hosts")} and ${group.check}::text = any(${rootsExpr}) and ${inFamily}`,
+    )
     .orderBy(hosts.hostname, hosts.id);
 }
 

@@ -11,6 +11,7 @@ import {
   type FleetHistoryQuery,
 } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
+import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
 import { asVerdict } from "./host-view.ts";
 
@@ -75,7 +76,8 @@ export async function fleetHistory(ctx: ServiceContext, query: FleetHistoryQuery
     .where(
       and(
         lte(transitions.at, now),
-        sql`not exists (select 1 from ${hosts} where ${hosts.id} = ${transitions.hostId} and ${hosts.duplicateOf} is not null)`,
+        // duplicates are not hosts of their own; decommissioned hosts leave the history (active-hosts.ts)
+        sql`not exists (select 1 from ${hosts} where ${hosts.id} = ${transitions.hostId} and (${hosts.duplicateOf} is not null or not ${activeHost()}))`,
       ),
     )
     .groupBy(sql`1`, transitions.toVerdict, transitions.fromVerdict);

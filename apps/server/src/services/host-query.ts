@@ -2,6 +2,7 @@ import { isByteCount } from "@kdumpwatch/core";
 import { and, arrayContains, eq, gte, hosts, ilike, inArray, lt, or, type SQL, sql } from "@kdumpwatch/db";
 import type { HostFilter, HostSort, HostSortField } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
+import { activeHost, decommissionedHost } from "./active-hosts.ts";
 import type { HostRow } from "./host-view.ts";
 
 /**
@@ -229,8 +230,9 @@ function escapeLike(text: string): string {
  * The WHERE of a host filter; `cutoff` is the stale threshold (see staleCutoff), `now` the moment
  * `changed` counts back from.
  */
-export function filterWhere(filter: HostFilter, cutoff: Date, now: Date = new Date()): SQL | undefined {
-  const parts: SQL[] = [];
+export function filterWhere(filter: HostFilter, cutoff: Date, now: Date = new Date()): SQL {
+  // active hosts only, unless the filter asks for the decommissioned ones (services/active-hosts.ts)
+  const parts: SQL[] = [filter.decommissioned === true ? decommissionedHost() : activeHost()];
   if (filter.verdict && filter.verdict.length > 0) parts.push(inArray(hosts.verdict, filter.verdict));
   if (filter.check) parts.push(arrayContains(hosts.failing, [filter.check]));
   if (filter.q) parts.push(ilike(hosts.hostname, `%${escapeLike(filter.q)}%`));
@@ -245,5 +247,5 @@ export function filterWhere(filter: HostFilter, cutoff: Date, now: Date = new Da
   if (filter.changed !== undefined) {
     parts.push(gte(hosts.verdictSince, new Date(now.getTime() - filter.changed)));
   }
-  return parts.length > 0 ? and(...parts) : undefined;
+  return and(...parts) as SQL;
 }

@@ -38,5 +38,6 @@ export function toHostSummary(row: HostRow, cutoff: Date): HostSummary {
     labels: Object.fromEntries(
       Object.entries(row.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     ),
+    decommissionedAt: row.decommissionedAt?.toISOString() ?? null,
   };
 }

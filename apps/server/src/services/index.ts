@@ -2,6 +2,8 @@ import { sql } from "@kdumpwatch/db";
 import type {
   ApiTokenCreate,
   ApiTokenScope,
+  BulkDecommission,
+  DuplicateAction,
   FleetHistoryQuery,
   Hello,
   HostFilter,
@@ -15,11 +17,15 @@ import { createSession, deleteSession, verifyAdminToken, verifySession } from ".
 import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from "./api-tokens.ts";
 import { cached, checkStatusCounts } from "./check-status.ts";
 import type { ServiceContext } from "./context.ts";
+import { decommissionHost, decommissionHosts } from "./decommission.ts";
+import { resolveDuplicate } from "./duplicates.ts";
+import { createEnrollLimiter } from "./enroll-limits.ts";
 import { authenticateAgent } from "./enrollment.ts";
 import { fleetHistory } from "./fleet-history.ts";
 import { getHostLabels, patchApiLabels, replaceApiLabels, resolveHostRef } from "./host-labels.ts";
 import { getHost, getHostHistory, iterateHosts, listHosts } from "./hosts.ts";
 import { ingestSnapshot, type JudgeFn, recordHeartbeat } from "./ingest.ts";
+import { runRetention } from "./retention.ts";
 import { cachedSummary, fleetSummary } from "./summary.ts";
 import { createToken, listTokens, revokeToken } from "./tokens.ts";
 
@@ -31,12 +37,20 @@ export type { IngestResult, JudgeFn } from "./ingest.ts";
  * The verbs routes and socket handlers call (house-style §4): only services touch the database.
  */
 export function createServices(ctx: ServiceContext, judge: JudgeFn) {
+  const limiter = createEnrollLimiter({ perMinute: ctx.config.enrollPerMinute, clock: ctx.clock });
   return {
     hosts: {
       list: (query: HostListQuery) => listHosts(ctx, query),
       get: (id: string) => getHost(ctx, id),
       history: (id: string, limit: number) => getHostHistory(ctx, id, limit),
       iterate: (filter: HostFilter, sort?: HostSort) => iterateHosts(ctx, filter, sort),
+    },
+    lifecycle: {
+      decommission: (hostId: string) => decommissionHost(ctx, hostId),
+      decommissionMany: (input: BulkDecommission) => decommissionHosts(ctx, input),
+      resolveDuplicate: (hostId: string, action: DuplicateAction) => resolveDuplicate(ctx, hostId, action),
+      /** one pass of the retention job (jobs/background.ts runs it on the leader) */
+      retention: () => runRetention(ctx),
     },
     labels: {
       get: (hostId: string) => getHostLabels(ctx, hostId),
@@ -77,7 +91,7 @@ export function createServices(ctx: ServiceContext, judge: JudgeFn) {
     },
     agents: {
       authenticate: (hello: Hello, remoteAddress: string | null) =>
-        authenticateAgent(ctx, hello, remoteAddress),
+        authenticateAgent(ctx, { hello, remoteAddress, limiter }),
       ingest: (hostId: string, message: SnapshotMessage) => ingestSnapshot(ctx, judge, hostId, message),
       heartbeat: (hostId: string) => recordHeartbeat(ctx, hostId),
     },

@@ -10,6 +10,7 @@ import {
 import { and, eq, hostReports, hosts, snapshots, transitions } from "@kdumpwatch/db";
 import { canonicalJson, type SnapshotMessage } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
+import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
 import { type HostRow, staleCutoff, toHostSummary } from "./host-view.ts";
 import { sha256Hex } from "./secrets.ts";
@@ -99,6 +100,7 @@ export async function ingestSnapshot(
         eq(hosts.contentHash, contentHash),
         eq(hosts.judgementHash, judgementHash),
         eq(hosts.verdict, judgement.verdict),
+        activeHost(),
       ),
     )
     .returning({ staleSince: hosts.staleSince });
@@ -110,6 +112,7 @@ export async function ingestSnapshot(
   const outcome = await ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(hosts).where(eq(hosts.id, hostId)).for("update");
     if (!before) throw new AppError("not_found", "host no longer enrolled");
+    if (before.decommissionedAt !== null) throw decommissionedError();
     let snapshotId = before.latestSnapshotId;
     const stored = before.contentHash !== contentHash;
     if (stored) {
@@ -194,9 +197,15 @@ export async function recordHeartbeat(ctx: ServiceContext, hostId: string): Prom
   const [row] = await ctx.db
     .update(hosts)
     .set({ lastSeenAt: now, staleClockAt: now })
-    .where(eq(hosts.id, hostId))
+    .where(and(eq(hosts.id, hostId), activeHost()))
     .returning({ staleSince: hosts.staleSince });
-  if (!row) throw new AppError("not_found", "host no longer enrolled");
+  if (!row) {
+    const [gone] = await ctx.db
+      .select({ at: hosts.decommissionedAt })
+      .from(hosts)
+      .where(eq(hosts.id, hostId));
+    throw gone ? decommissionedError() : new AppError("not_found", "host no longer enrolled");
+  }
   if (row.staleSince !== null) await clearStale(ctx, hostId, now);
 }
 
@@ -213,4 +222,9 @@ async function clearStale(ctx: ServiceContext, hostId: string, now: Date): Promi
       host: toHostSummary(after, staleCutoff(now, ctx.config.staleAfterSec)),
     });
   }
+}
+
+/** A decommissioned host's agent is told so and closed with 4410 (ws/agent-connection.ts). */
+export function decommissionedError(): AppError {
+  return new AppError("conflict", "this host was decommissioned");
 }

@@ -1,4 +1,5 @@
 import { and, hosts, isNull, lt } from "@kdumpwatch/db";
+import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
 import { staleCutoff, toHostSummary } from "./host-view.ts";
 
@@ -16,7 +17,7 @@ export async function sweepStale(ctx: ServiceContext): Promise<number> {
   const rows = await ctx.db
     .update(hosts)
     .set({ staleSince: now })
-    .where(and(isNull(hosts.staleSince), lt(hosts.staleClockAt, cutoff)))
+    .where(and(isNull(hosts.staleSince), lt(hosts.staleClockAt, cutoff), activeHost()))
     .returning();
   for (const row of rows.slice(0, MAX_EVENTS_PER_SWEEP)) {
     await ctx.hub.publish({ type: "host_stale", host: toHostSummary(row, cutoff) });

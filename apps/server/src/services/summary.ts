@@ -1,5 +1,6 @@
 import { count, desc, hosts, isNotNull, lt, sql } from "@kdumpwatch/db";
 import type { FleetSummary } from "@kdumpwatch/protocol";
+import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
 import { staleCutoff } from "./host-view.ts";
 
@@ -40,21 +41,25 @@ export async function fleetSummary(ctx: ServiceContext): Promise<FleetSummary> {
         stale: count(sql`case when ${lt(hosts.staleClockAt, cutoff)} then 1 end`),
         duplicates: count(sql`case when ${isNotNull(hosts.duplicateOf)} then 1 end`),
       })
-      .from(hosts),
+      .from(hosts)
+      .where(activeHost()),
     ctx.db
       .select({ check: failing.as("check"), hosts: count() })
       .from(hosts)
+      .where(activeHost())
       .groupBy(sql`1`)
       .orderBy(desc(count()), sql`1`),
     ctx.db
       .select({ value: hosts.os, hosts: count(), ...verdictCounts() })
       .from(hosts)
+      .where(activeHost())
       .groupBy(hosts.os)
       .orderBy(desc(count()), hosts.os)
       .limit(BUCKETS),
     ctx.db
       .select({ value: hosts.kernel, hosts: count(), ...verdictCounts() })
       .from(hosts)
+      .where(activeHost())
       .groupBy(hosts.kernel)
       .orderBy(desc(count()), hosts.kernel)
       .limit(BUCKETS),

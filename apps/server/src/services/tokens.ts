@@ -16,6 +16,7 @@ function toToken(row: TokenRow, now: Date): EnrollmentToken {
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt?.toISOString() ?? null,
     active: row.revokedAt === null && row.uses < row.maxUses && row.expiresAt.getTime() > now.getTime(),
+    maxHosts: row.maxHosts,
   };
 }
 
@@ -30,12 +31,16 @@ export async function createToken(ctx: ServiceContext, input: TokenCreate): Prom
       secretHash: hashSecret(secret),
       label: input.label ?? null,
       maxUses: input.uses,
+      maxHosts: input.maxHosts ?? null,
       expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
       createdAt: now,
     })
     .returning();
   if (!row) throw new Error("token insert returned nothing");
-  ctx.log.info({ tokenId: row.id, uses: row.maxUses, expiresAt: row.expiresAt }, "enrollment token created");
+  ctx.log.info(
+    { tokenId: row.id, uses: row.maxUses, maxHosts: row.maxHosts, expiresAt: row.expiresAt },
+    "enrollment token created",
+  );
   return { token: toToken(row, now), secret };
 }
 

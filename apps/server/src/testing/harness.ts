@@ -10,7 +10,7 @@ import { createApp, type KdumpwatchApp } from "../app.ts";
 import { ManualClock } from "../clock.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { createDbHub, createMemoryHub, type Hub } from "../hub.ts";
-import { silentLogger } from "../log.ts";
+import { type Logger, silentLogger } from "../log.ts";
 import type { ServiceContext } from "../services/context.ts";
 import type { JudgeFn } from "../services/ingest.ts";
 
@@ -47,10 +47,12 @@ export async function createHarness(
     hub?: "memory" | "db";
     /** adjust settings that have no environment variable (frame rate, hello timeout) */
     configure?: (config: Config) => void;
+    /** default: silent */
+    log?: Logger;
   } = {},
 ): Promise<Harness> {
   const db = await driver.open();
-  const log = silentLogger();
+  const log = options.log ?? silentLogger();
   const clock = new ManualClock();
   const config = loadConfig({
     KDUMPWATCH_ADMIN_TOKEN: ADMIN_TOKEN,

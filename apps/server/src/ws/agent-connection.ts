@@ -14,6 +14,7 @@ import type { Services } from "../env.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
+import type { RefusalCode } from "../services/enrollment.ts";
 import { TokenBucket } from "./rate-limit.ts";
 
 export interface ConnectionDeps {
@@ -26,6 +27,14 @@ export interface ConnectionDeps {
 type State = "awaiting_hello" | "authenticating" | "ready" | "draining" | "closed";
 
 const KNOWN_TYPES = new Set<string>(AGENT_MESSAGE_TYPES);
+
+/** A refused hello: the wire error and the close code, which tells the agent what to do next. */
+const REFUSALS: Record<RefusalCode, { error: ErrorCode; close: number }> = {
+  unauthorized: { error: "unauthorized", close: CLOSE_CODES.unauthorized },
+  rate_limited: { error: "rate_limited", close: CLOSE_CODES.rateLimited },
+  host_cap_reached: { error: "host_cap_reached", close: CLOSE_CODES.unauthorized },
+  decommissioned: { error: "decommissioned", close: CLOSE_CODES.decommissioned },
+};
 
 /**
  * One agent socket as an explicit state machine (house-style §16):
@@ -101,6 +110,18 @@ export class AgentConnection {
       this.#sentCloseCode ??= code;
       this.ws.close(code, reason);
     }
+  }
+
+  /**
+   * The host's record was decommissioned or merged into another while this socket was open: the
+   * agent is asked to reconnect at once, and its next hello learns which (a merged host's agent
+   * gets its new host id, a decommissioned one close code 4410).
+   */
+  recordChanged(): void {
+    if (this.#state === "closed") return;
+    this.#log.info({ hostId: this.#hostId }, "host record changed: asking the agent to reconnect");
+    this.#state = "draining";
+    this.close(CLOSE_CODES.goingAway, "host record changed, reconnect");
   }
 
   terminate(): void {
@@ -225,8 +246,12 @@ export class AgentConnection {
     }
     if (!auth.ok) {
       this.#frame("hello", "refused");
-      this.#log.warn({ hostname: hello.hostname, machineId: hello.machineId }, auth.message);
-      this.#fail("unauthorized", auth.message, CLOSE_CODES.unauthorized);
+      this.#log.warn({ hostname: hello.hostname, machineId: hello.machineId, code: auth.code }, auth.message);
+      const refusal = REFUSALS[auth.code];
+      if (auth.retryAfterMs !== undefined) {
+        this.#send({ v: PROTOCOL_VERSION, type: "retry", afterMs: auth.retryAfterMs });
+      }
+      this.#fail(refusal.error, auth.message, refusal.close);
       return;
     }
     this.#hostId = auth.hostId;
@@ -260,6 +285,10 @@ export class AgentConnection {
         this.#fail("unauthorized", "host no longer enrolled", CLOSE_CODES.unauthorized);
         return;
       }
+      if (err instanceof AppError && err.code === "conflict") {
+        this.recordChanged();
+        return;
+      }
       this.deps.metrics.databaseError(err, "agent");
       this.#log.error({ err, hostId, seq: message.seq }, "snapshot not stored");
       this.#error("internal", "snapshot not stored, send it again");
@@ -276,6 +305,10 @@ export class AgentConnection {
       this.#frame("heartbeat", "error");
       if (err instanceof AppError && err.code === "not_found") {
         this.#fail("unauthorized", "host no longer enrolled", CLOSE_CODES.unauthorized);
+        return;
+      }
+      if (err instanceof AppError && err.code === "conflict") {
+        this.recordChanged();
         return;
       }
       this.deps.metrics.databaseError(err, "agent");

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { CLOSE_CODES, MAX_FRAME_BYTES } from "@kdumpwatch/protocol";
 import { WebSocketServer } from "ws";
+import type { Hub } from "../hub.ts";
 import { AgentConnection, type ConnectionDeps } from "./agent-connection.ts";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
@@ -39,7 +40,7 @@ const STATUS_TEXT: Record<number, string> = {
  * Agent WebSockets on a plain `ws` server in noServer mode (docs/stack.md §7): hono never sees an
  * upgrade, so the dashboard's SPA fallback cannot answer one; any other path is a 404.
  */
-export function createAgentGateway(deps: ConnectionDeps): AgentGateway {
+export function createAgentGateway(deps: ConnectionDeps & { hub?: Hub }): AgentGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
   const connections = new Set<AgentConnection>();
   const perAddress = new Map<string, number>();
@@ -53,6 +54,12 @@ export function createAgentGateway(deps: ConnectionDeps): AgentGateway {
     }
   }, PING_EVERY_MS);
   pinger.unref();
+  // a host decommissioned or merged (by any server process): its socket here is closed at once
+  const unsubscribe =
+    deps.hub?.subscribe((event) => {
+      if (event.type !== "host" || event.host.decommissionedAt === null) return;
+      for (const c of connections) if (c.hostId === event.host.id) c.recordChanged();
+    }) ?? (() => {});
 
   return {
     handleUpgrade(req, socket, head) {
@@ -94,6 +101,7 @@ export function createAgentGateway(deps: ConnectionDeps): AgentGateway {
     async shutdown() {
       accepting = false;
       clearInterval(pinger);
+      unsubscribe();
       await Promise.all([...connections].map((c) => c.drain()));
       const closed = [...connections].map(async (c) => {
         c.close(CLOSE_CODES.goingAway, "server shutting down");

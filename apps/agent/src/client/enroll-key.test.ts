@@ -1,0 +1,30 @@
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { ENROLL_KEY_FILE, loadOrCreateEnrollKey } from "./enroll-key.ts";
+
+const tempDir = () => mkdtemp(join(tmpdir(), "kdw-key-"));
+
+describe("enroll key", () => {
+  test("is made once with mode 0600 and read back unchanged", async () => {
+    const dir = join(await tempDir(), "state");
+    const key = await loadOrCreateEnrollKey(dir);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(((await stat(join(dir, ENROLL_KEY_FILE))).mode & 0o777).toString(8)).toBe("600");
+    expect(await loadOrCreateEnrollKey(dir), "the same key on the next start").toBe(key);
+    expect((await readFile(join(dir, ENROLL_KEY_FILE), "utf8")).trim()).toBe(key);
+  });
+
+  test("two agents starting together agree on one key", async () => {
+    const dir = await tempDir();
+    const [a, b] = await Promise.all([loadOrCreateEnrollKey(dir), loadOrCreateEnrollKey(dir)]);
+    expect(a).toBe(b);
+  });
+
+  test("a damaged key file is an error naming the file, never silently replaced", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, ENROLL_KEY_FILE), "not a key\n");
+    await expect(loadOrCreateEnrollKey(dir)).rejects.toThrow(join(dir, ENROLL_KEY_FILE));
+  });
+});
