@@ -75,12 +75,13 @@ async function acksFlow(
   } catch (err) {
     const stats = agents.map((a) => ({
       acked: a.stats.acked.length,
-      ...a.stats,
-      ackTimes: undefined,
-      acked_: undefined,
+      retries: a.stats.retries.length,
+      errors: a.stats.errors.slice(-5),
+      closes: a.stats.closes.slice(-5),
+      refusals: a.stats.refusals.slice(-5),
     }));
     throw new Error(
-      `${(err as Error).message}; server alive: ${server.alive}; agents: ${JSON.stringify(stats.map((s) => ({ acked: s.acked, retries: s.retries.length, errors: s.errors.slice(-5), closes: s.closes.slice(-5), refusals: s.refusals.slice(-5) })))}\nserver output:\n${server.output.slice(-5000)}`,
+      `${(err as Error).message}; server alive: ${server.alive}; agents: ${JSON.stringify(stats)}\nserver output:\n${server.output.slice(-5000)}`,
     );
   }
   return Date.now() - started;

@@ -7,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { alertingFromConfig } from "./alerting/alerting.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { createDatabaseStatus } from "./database-status.ts";
 import type { AppEnv } from "./env.ts";
 import { AppError } from "./errors.ts";
 import type { Hub } from "./hub.ts";
@@ -63,25 +64,32 @@ export function createApp(deps: AppDeps) {
     timedJudge(deps.judge ?? judgeSnapshot, metrics),
   );
   let ready = true;
+  const database = createDatabaseStatus(log, () => clock.now());
   const live = createLiveFeed({ hub, summary: services.summary.shared, log });
-  const gateway = createAgentGateway({ agents: services.agents, log, metrics, config });
+  const gateway = createAgentGateway({ agents: services.agents, log, metrics, config, database });
 
   const admin = requireAdmin(services);
   const app = new Hono<AppEnv>();
   app.use(requestId());
   // nosniff, frame-ancestors same-origin, no referrer leaks: host-supplied text is shown in the dashboard
   app.use(secureHeaders());
-  app.onError(onError(log, (err) => metrics.databaseError(err, "http")));
+  app.onError(
+    onError(log, (err) => {
+      metrics.databaseError(err, "http");
+      database.failed(err);
+    }),
+  );
   // no route: 405 with Allow when the path exists with other methods, else 404 (routes read lazily)
   app.notFound(notFound(() => app.routes));
 
   app.route(
     "/",
-    healthRoutes(
+    healthRoutes({
       services,
-      () => ready,
-      (err) => metrics.databaseError(err, "readiness"),
-    ),
+      isReady: () => ready,
+      database,
+      onDatabaseError: (err) => metrics.databaseError(err, "readiness"),
+    }),
   );
   app.use(
     "/api/*",
@@ -119,6 +127,7 @@ export function createApp(deps: AppDeps) {
     gateway,
     live,
     metrics,
+    database,
     /** /readyz answers 503 from now on (shutdown) */
     setReady(value: boolean) {
       ready = value;

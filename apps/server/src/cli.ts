@@ -143,7 +143,13 @@ async function serve(config: Config, log: Logger, io: CliIo): Promise<number> {
         process.exit(EXIT.internal);
       }
       stopping = true;
-      log.info({ signal }, "signal received");
+      log.info({ signal, graceSec: config.shutdownGraceSec }, "signal received");
+      // a database that is down must not hold the process: past the grace it exits anyway
+      const grace = setTimeout(() => {
+        log.error({ graceSec: config.shutdownGraceSec }, "shutdown grace period over: exiting now");
+        process.exit(EXIT.internal);
+      }, config.shutdownGraceSec * 1000);
+      grace.unref();
       server.close().then(resolve, (err) => {
         log.error({ err }, "shutdown failed");
         resolve();

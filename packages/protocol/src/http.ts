@@ -326,7 +326,11 @@ export type TokenCreated = z.infer<typeof TokenCreatedSchema>;
 // Health
 
 export const HealthSchema = z.object({ status: z.literal("ok") });
-export const ReadySchema = z.object({ status: z.enum(["ready", "not_ready"]) });
+/** `reason` when not ready: shutting_down, or database_<connection|timeout|storage|database> */
+export const ReadySchema = z.object({
+  status: z.enum(["ready", "not_ready"]),
+  reason: z.optional(z.string()),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Live events: `GET /api/events` (server-sent events). The SSE `event:` name equals `type`; `data:`

@@ -1,4 +1,4 @@
-import { sql } from "@kdumpwatch/db";
+import { settings, sql } from "@kdumpwatch/db";
 import type {
   ApiTokenCreate,
   ApiTokenScope,
@@ -26,6 +26,9 @@ import { createToken, listTokens, revokeToken } from "./tokens.ts";
 export type { ServiceContext } from "./context.ts";
 export type { AgentAuth } from "./enrollment.ts";
 export type { IngestResult, JudgeFn } from "./ingest.ts";
+
+/** The settings row /readyz rewrites to prove the database commits. */
+export const READINESS_PROBE_KEY = "readiness.probe";
 
 /**
  * The verbs routes and socket handlers call (house-style §4): only services touch the database.
@@ -85,6 +88,18 @@ export function createServices(ctx: ServiceContext, judge: JudgeFn) {
       /** the database answers */
       ping: async () => {
         await ctx.db.execute(sql`select 1`);
+      },
+      /**
+       * the database commits a write (one settings row, upserted): a read alone passes on a full
+       * disk or a read-only standby, where ingest cannot commit
+       */
+      probe: async () => {
+        const row = {
+          key: READINESS_PROBE_KEY,
+          value: ctx.clock.now().toISOString(),
+          updatedAt: ctx.clock.now(),
+        };
+        await ctx.db.insert(settings).values(row).onConflictDoUpdate({ target: settings.key, set: row });
       },
     },
   };

@@ -10,6 +10,7 @@ import {
 } from "@kdumpwatch/protocol";
 import type { RawData, WebSocket } from "ws";
 import type { Config } from "../config.ts";
+import type { DatabaseStatus } from "../database-status.ts";
 import type { Services } from "../env.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -21,7 +22,18 @@ export interface ConnectionDeps {
   log: Logger;
   metrics: Metrics;
   config: Config;
+  /** database faults seen here are recorded there (readiness, one log line per outage) */
+  database: DatabaseStatus;
+  /** jitter source for retry hints (tests may fix it) */
+  random?: () => number;
 }
+
+/**
+ * How long an agent is asked to stay away when the database cannot commit: long enough for a
+ * restart, jittered so that a fleet does not come back in one wave (the agent honours `retry.afterMs`).
+ */
+export const DATABASE_RETRY_MIN_MS = 5_000;
+export const DATABASE_RETRY_JITTER_MS = 10_000;
 
 type State = "awaiting_hello" | "authenticating" | "ready" | "draining" | "closed";
 
@@ -126,6 +138,18 @@ export class AgentConnection {
     this.close(closeCode, message.slice(0, 120));
   }
 
+  /**
+   * The database cannot commit: tell the agent when to come back (`retry`, which it honours) and
+   * close with 1013 Try Again Later. Nothing unacked is lost: the agent keeps it until an ack.
+   */
+  #backOff(reason: string): void {
+    const random = this.deps.random ?? Math.random;
+    const afterMs = DATABASE_RETRY_MIN_MS + Math.floor(random() * DATABASE_RETRY_JITTER_MS);
+    this.#send({ v: PROTOCOL_VERSION, type: "retry", afterMs });
+    this.#state = "draining";
+    this.close(CLOSE_CODES.tryAgainLater, reason);
+  }
+
   #frame(type: string, outcome: string): void {
     this.deps.metrics.frames.inc({ type, outcome });
   }
@@ -219,10 +243,15 @@ export class AgentConnection {
     } catch (err) {
       this.#frame("hello", "error");
       this.deps.metrics.databaseError(err, "agent");
+      if (this.deps.database.failed(err) !== null) {
+        this.#backOff("database unavailable");
+        return;
+      }
       this.#log.error({ err }, "agent authentication failed");
       this.#fail("internal", "server error, try again later", CLOSE_CODES.tryAgainLater);
       return;
     }
+    this.deps.database.succeeded();
     if (!auth.ok) {
       this.#frame("hello", "refused");
       this.#log.warn({ hostname: hello.hostname, machineId: hello.machineId }, auth.message);
@@ -252,6 +281,7 @@ export class AgentConnection {
       if (result.stored) this.deps.metrics.snapshotsStored.inc();
       if (result.transition) this.deps.metrics.transitions.inc();
       this.#frame("snapshot", "ok");
+      this.deps.database.succeeded();
       // ack only now: the transaction has committed (at-least-once delivery, product.md §5)
       this.#send({ v: PROTOCOL_VERSION, type: "ack", seq: message.seq });
     } catch (err) {
@@ -261,6 +291,15 @@ export class AgentConnection {
         return;
       }
       this.deps.metrics.databaseError(err, "agent");
+      if (this.deps.database.failed(err) !== null) {
+        // not acked, so the agent keeps it and sends it again after the pause (product.md §5)
+        this.#log.info(
+          { hostId, seq: message.seq },
+          "snapshot not stored: database unavailable, agent told to retry",
+        );
+        this.#backOff("database unavailable");
+        return;
+      }
       this.#log.error({ err, hostId, seq: message.seq }, "snapshot not stored");
       this.#error("internal", "snapshot not stored, send it again");
     }
@@ -279,6 +318,10 @@ export class AgentConnection {
         return;
       }
       this.deps.metrics.databaseError(err, "agent");
+      if (this.deps.database.failed(err) !== null) {
+        this.#backOff("database unavailable");
+        return;
+      }
       this.#log.warn({ err, hostId }, "heartbeat not recorded");
     }
   }
