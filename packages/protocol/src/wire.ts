@@ -27,6 +27,10 @@ export const CLOSE_CODES = {
   unauthorized: 4401,
   /** too many frames from one socket */
   rateLimited: 4429,
+  /** the host's credential already holds the most sockets the server allows; this (newest) one is refused */
+  tooManySockets: 4409,
+  /** the socket's queued bytes stayed over the server's limit (it had stopped reading it first) */
+  queueFull: 4413,
 } as const;
 
 const text = (max: number) => z.string().check(z.maxLength(max));

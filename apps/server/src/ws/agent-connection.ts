@@ -16,6 +16,7 @@ import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import { TokenBucket } from "./rate-limit.ts";
+import { type HostSocketLimit, QueueGuard } from "./socket-limits.ts";
 
 export interface ConnectionDeps {
   agents: Services["agents"];
@@ -24,6 +25,8 @@ export interface ConnectionDeps {
   config: Config;
   /** database faults seen here are recorded there (readiness, one log line per outage) */
   database: DatabaseStatus;
+  /** sockets per host credential, shared by every connection of the gateway */
+  hostSockets: HostSocketLimit;
   /** jitter source for retry hints (tests may fix it) */
   random?: () => number;
 }
@@ -55,6 +58,7 @@ export class AgentConnection {
   #hostId: string | null = null;
   #queue: Promise<void> = Promise.resolve();
   readonly #bucket: TokenBucket;
+  readonly #queueGuard: QueueGuard;
   readonly #helloTimer: NodeJS.Timeout;
   readonly #log: Logger;
   alive = true;
@@ -73,6 +77,26 @@ export class AgentConnection {
       this.#fail("hello_required", "no hello received in time", CLOSE_CODES.protocolError);
     }, deps.config.helloTimeoutSec * 1000);
     this.#helloTimer.unref();
+    this.#queueGuard = new QueueGuard({
+      limitBytes: deps.config.socketQueueBytes,
+      graceMs: deps.config.socketQueueGraceMs,
+      outbound: () => ws.bufferedAmount,
+      pause: () => {
+        deps.metrics.socketPauses.inc();
+        this.#log.warn(
+          { hostId: this.#hostId, limitBytes: deps.config.socketQueueBytes },
+          "agent socket over its queue limit: not reading it until it drains",
+        );
+        ws.pause();
+      },
+      resume: () => ws.resume(),
+      overflow: (queued) => {
+        this.#log.warn({ hostId: this.#hostId, queued }, "agent socket stayed over its queue limit, closing");
+        this.#fail("rate_limited", "socket queue over its limit", CLOSE_CODES.queueFull);
+        // read again, or the agent's closing frame is never seen; frames after #fail are dropped unparsed
+        ws.resume();
+      },
+    });
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on("pong", () => {
       this.alive = true;
@@ -90,6 +114,8 @@ export class AgentConnection {
       markClosed();
       this.#state = "closed";
       clearTimeout(this.#helloTimer);
+      this.#queueGuard.dispose();
+      if (this.#hostId !== null) deps.hostSockets.release(this.#hostId, this);
       deps.metrics.closes.inc({ code: String(this.#sentCloseCode ?? code) });
     });
   }
@@ -125,7 +151,9 @@ export class AgentConnection {
   }
 
   #send(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(message));
+    this.#queueGuard.sent();
   }
 
   #error(code: ErrorCode, message: string): void {
@@ -167,6 +195,7 @@ export class AgentConnection {
       this.#error("bad_frame", "binary frames are not part of the protocol");
       return;
     }
+    const bytes = rawDataBytes(data);
     let raw: unknown;
     try {
       raw = JSON.parse(data.toString());
@@ -218,7 +247,7 @@ export class AgentConnection {
       }
       this.#state = "authenticating";
       clearTimeout(this.#helloTimer);
-      this.#enqueue(() => this.#hello(message));
+      this.#enqueue(bytes, () => this.#hello(message));
       return;
     }
     if (this.#state === "awaiting_hello") {
@@ -226,14 +255,19 @@ export class AgentConnection {
       this.#fail("hello_required", "send hello first", CLOSE_CODES.protocolError);
       return;
     }
-    if (message.type === "snapshot") this.#enqueue(() => this.#snapshot(message));
-    else this.#enqueue(() => this.#heartbeat());
+    if (message.type === "snapshot") this.#enqueue(bytes, () => this.#snapshot(message));
+    else this.#enqueue(bytes, () => this.#heartbeat());
   }
 
-  #enqueue(task: () => Promise<void>): void {
-    this.#queue = this.#queue.then(task).catch((err) => {
-      this.#log.error({ err, hostId: this.#hostId }, "agent frame handling failed");
-    });
+  /** queues a frame's work behind the ones before it; its bytes count against the socket's queue limit */
+  #enqueue(bytes: number, task: () => Promise<void>): void {
+    this.#queueGuard.received(bytes);
+    this.#queue = this.#queue
+      .then(task)
+      .catch((err) => {
+        this.#log.error({ err, hostId: this.#hostId }, "agent frame handling failed");
+      })
+      .finally(() => this.#queueGuard.handled(bytes));
   }
 
   async #hello(hello: Hello): Promise<void> {
@@ -256,6 +290,17 @@ export class AgentConnection {
       this.#frame("hello", "refused");
       this.#log.warn({ hostname: hello.hostname, machineId: hello.machineId }, auth.message);
       this.#fail("unauthorized", auth.message, CLOSE_CODES.unauthorized);
+      return;
+    }
+    if (!this.deps.hostSockets.admit(auth.hostId, this)) {
+      const max = this.deps.hostSockets.max;
+      this.#frame("hello", "refused");
+      this.deps.metrics.refused.inc({ reason: "per_host_limit" });
+      this.#log.warn(
+        { hostId: auth.hostId, max },
+        "agent socket refused: the host already holds its sockets",
+      );
+      this.#fail("rate_limited", `this host already has ${max} open socket(s)`, CLOSE_CODES.tooManySockets);
       return;
     }
     this.#hostId = auth.hostId;
@@ -325,4 +370,10 @@ export class AgentConnection {
       this.#log.warn({ err, hostId }, "heartbeat not recorded");
     }
   }
+}
+
+/** Size of a ws message as delivered (a Buffer, fragments, or an ArrayBuffer). */
+function rawDataBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
