@@ -1,4 +1,5 @@
 export { canonicalJson } from "./canonical-json.ts";
+export { cleanWireText, REPLACEMENT_CHARACTER } from "./clean-text.ts";
 export type {
   AlertCounts,
   AlertFilter,
