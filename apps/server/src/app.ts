@@ -56,6 +56,7 @@ export function createApp(deps: AppDeps) {
     summary: () => services.summary.shared(),
     checkStatuses: () => services.summary.checkStatuses(),
     connectedAgents: () => gateway.connected,
+    ingestFailingHosts: () => services.agents.countIngestFailing(),
     outbox: () => alerting.outboxStats(),
   });
   const alerting = alertingFromConfig({ db, clock, log, config, metrics });

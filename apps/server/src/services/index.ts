@@ -8,6 +8,7 @@ import type {
   HostLabels,
   HostListQuery,
   HostSort,
+  IngestFailureReason,
   SnapshotMessage,
   TokenCreate,
 } from "@kdumpwatch/protocol";
@@ -20,6 +21,12 @@ import { fleetHistory } from "./fleet-history.ts";
 import { getHostLabels, patchApiLabels, replaceApiLabels, resolveHostRef } from "./host-labels.ts";
 import { getHost, getHostHistory, iterateHosts, listHosts } from "./hosts.ts";
 import { ingestSnapshot, type JudgeFn, recordHeartbeat } from "./ingest.ts";
+import {
+  clearIngestFailure,
+  countIngestFailing,
+  isIngestFailing,
+  recordIngestFailure,
+} from "./ingest-state.ts";
 import { cachedSummary, fleetSummary } from "./summary.ts";
 import { createToken, listTokens, revokeToken } from "./tokens.ts";
 
@@ -83,6 +90,11 @@ export function createServices(ctx: ServiceContext, judge: JudgeFn) {
         authenticateAgent(ctx, hello, remoteAddress),
       ingest: (hostId: string, message: SnapshotMessage) => ingestSnapshot(ctx, judge, hostId, message),
       heartbeat: (hostId: string) => recordHeartbeat(ctx, hostId),
+      recordIngestFailure: (hostId: string, reason: IngestFailureReason) =>
+        recordIngestFailure(ctx, hostId, reason),
+      clearIngestFailure: (hostId: string) => clearIngestFailure(ctx, hostId),
+      isIngestFailing: (hostId: string) => isIngestFailing(ctx, hostId),
+      countIngestFailing: () => countIngestFailing(ctx),
     },
     health: {
       /** the database answers */

@@ -4,12 +4,14 @@ import {
   CLOSE_CODES,
   type ErrorCode,
   type Hello,
+  type IngestFailureReason,
   PROTOCOL_VERSION,
   type ServerMessage,
   type SnapshotMessage,
 } from "@kdumpwatch/protocol";
 import type { RawData, WebSocket } from "ws";
 import type { Config } from "../config.ts";
+import { databaseUnavailableReason, isDatabaseError } from "../database-errors.ts";
 import type { DatabaseStatus } from "../database-status.ts";
 import type { Services } from "../env.ts";
 import { AppError } from "../errors.ts";
@@ -56,6 +58,8 @@ export class AgentConnection {
   /** the close code the server sent, when it was the server that closed (for the disconnects metric) */
   #sentCloseCode: number | null = null;
   #hostId: string | null = null;
+  /** the host carries the "evidence not stored" mark: the next stored snapshot clears it */
+  #ingestFailing = false;
   #queue: Promise<void> = Promise.resolve();
   readonly #bucket: TokenBucket;
   readonly #queueGuard: QueueGuard;
@@ -304,6 +308,7 @@ export class AgentConnection {
       return;
     }
     this.#hostId = auth.hostId;
+    this.#ingestFailing = await this.deps.agents.isIngestFailing(auth.hostId).catch(() => true);
     this.#log.info({ hostId: auth.hostId, enrolled: auth.credential !== undefined }, "agent connected");
     if (this.#state === "authenticating") this.#state = "ready";
     this.#frame("hello", "ok");
@@ -327,6 +332,13 @@ export class AgentConnection {
       if (result.transition) this.deps.metrics.transitions.inc();
       this.#frame("snapshot", "ok");
       this.deps.database.succeeded();
+      if (this.#ingestFailing) {
+        this.#ingestFailing = false;
+        await this.deps.agents.clearIngestFailure(hostId).catch((err) => {
+          this.#ingestFailing = true;
+          this.#log.warn({ err, hostId }, "could not clear the ingest-failing mark");
+        });
+      }
       // ack only now: the transaction has committed (at-least-once delivery, product.md §5)
       this.#send({ v: PROTOCOL_VERSION, type: "ack", seq: message.seq });
     } catch (err) {
@@ -336,6 +348,13 @@ export class AgentConnection {
         return;
       }
       this.deps.metrics.databaseError(err, "agent");
+      const reason = ingestFailureReason(err);
+      this.deps.metrics.ingestFailures.inc({ reason });
+      // the host shows "evidence not stored" (when the database can still take that much)
+      this.#ingestFailing = true;
+      await this.deps.agents.recordIngestFailure(hostId, reason).catch((markErr) => {
+        this.#log.debug({ err: markErr, hostId }, "could not mark the host as ingest-failing");
+      });
       if (this.deps.database.failed(err) !== null) {
         // not acked, so the agent keeps it and sends it again after the pause (product.md §5)
         this.#log.info(
@@ -376,4 +395,14 @@ export class AgentConnection {
 function rawDataBytes(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
   return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+/** The reason a snapshot was not stored: the database's kind of fault, or the judge (core) threw. */
+export function ingestFailureReason(err: unknown): IngestFailureReason {
+  const unavailable = databaseUnavailableReason(err);
+  if (unavailable === "timeout") return "database_timeout";
+  if (unavailable === "storage") return "database_storage";
+  if (unavailable !== null) return "database_connection";
+  if (isDatabaseError(err)) return "database_rejected";
+  return "judge";
 }
