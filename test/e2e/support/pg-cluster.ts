@@ -5,7 +5,7 @@
  * start it, restart it and terminate its backends under load — which must never happen to the
  * shared server on 5432, so this module refuses that port outright.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -141,6 +141,32 @@ export class PgCluster {
       ],
       `psql ${sqlText.slice(0, 60)}`,
     ).trim();
+  }
+
+  /**
+   * Runs SQL in a psql session of its own without waiting (e.g. a transaction that holds a lock
+   * for a while); resolves with psql's exit status when it ends.
+   */
+  psqlInBackground(sqlText: string, database = "postgres"): Promise<number | null> {
+    const [cmd, ...args] = asPostgres([
+      join(this.bindir, "psql"),
+      "-X",
+      "-q",
+      "-h",
+      this.dir,
+      "-p",
+      String(this.port),
+      "-U",
+      "postgres",
+      "-d",
+      database,
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-c",
+      sqlText,
+    ]) as [string, ...string[]];
+    const child = spawn(cmd, args, { stdio: "ignore" });
+    return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   }
 
   /** pg_terminate_backend on every client backend but psql's own; returns how many were terminated. */

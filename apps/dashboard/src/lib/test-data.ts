@@ -20,6 +20,7 @@ export function hostRow(patch: Partial<HostRow> = {}): HostRow {
     agentVersion: "0.1.0",
     duplicateOf: null,
     labels: {},
+    ingestFailure: null,
     ...patch,
   };
 }

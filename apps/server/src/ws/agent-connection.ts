@@ -353,7 +353,7 @@ export class AgentConnection {
       // the host shows "evidence not stored" (when the database can still take that much)
       this.#ingestFailing = true;
       await this.deps.agents.recordIngestFailure(hostId, reason).catch((markErr) => {
-        this.#log.debug({ err: markErr, hostId }, "could not mark the host as ingest-failing");
+        this.#log.warn({ err: markErr, hostId }, "could not mark the host as ingest-failing");
       });
       if (this.deps.database.failed(err) !== null) {
         // not acked, so the agent keeps it and sends it again after the pause (product.md §5)
