@@ -200,6 +200,7 @@ describe("the database goes away and comes back", () => {
   });
 
   test("the real agent daemon reported after the outage", async () => {
+    expect(daemon.alive, `the agent daemon exited:\n${daemon.output.slice(-2000)}`).toBe(true);
     const hostList = await server.api("/api/hosts?q=daemon-host", HostListSchema);
     const host = hostList.hosts.find((h) => h.hostname === "daemon-host");
     expect(host, "the daemon's host is listed").toBeDefined();

@@ -9,8 +9,10 @@
  */
 
 // a NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // a cheap pre-check (no String#isWellFormed: the agent bundle runs on Node releases older than 20)
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 
 export const REPLACEMENT_CHARACTER = "\uFFFD";
