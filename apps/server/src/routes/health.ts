@@ -14,9 +14,10 @@ export interface HealthDeps {
 }
 
 /**
- * `/healthz`: the process is up. `/readyz`: it can serve — not shutting down, and the database
- * commits a write within READY_PROBE_TIMEOUT_MS (a read alone passes on a full disk). A load
- * balancer stops sending traffic on 503; the body says why (`reason`, no internals).
+ * `/healthz`: the process is up. `/readyz`: it can serve — not shutting down, the database commits
+ * a write within READY_PROBE_TIMEOUT_MS (a read alone passes on a full disk), and no storage fault
+ * was seen lately (database-status.ts). A load balancer stops sending traffic on 503; the body says
+ * why (`reason`, no internals).
  */
 export function healthRoutes(deps: HealthDeps) {
   const { services, isReady, database, onDatabaseError = () => {} } = deps;
@@ -34,6 +35,10 @@ export function healthRoutes(deps: HealthDeps) {
       try {
         await Promise.race([services.health.probe(), timeout]);
         database.succeeded();
+        // a small write passes on a full disk: a storage fault seen lately still counts
+        const down = database.down;
+        if (down !== null)
+          return c.json({ status: "not_ready" as const, reason: `database_${down.reason}` }, 503);
         return c.json({ status: "ready" as const });
       } catch (err) {
         onDatabaseError(err);

@@ -331,7 +331,7 @@ export class AgentConnection {
       if (result.stored) this.deps.metrics.snapshotsStored.inc();
       if (result.transition) this.deps.metrics.transitions.inc();
       this.#frame("snapshot", "ok");
-      this.deps.database.succeeded();
+      this.deps.database.succeeded("snapshot");
       if (this.#ingestFailing) {
         this.#ingestFailing = false;
         await this.deps.agents.clearIngestFailure(hostId).catch((err) => {
