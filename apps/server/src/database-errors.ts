@@ -62,3 +62,10 @@ export function databaseUnavailableReason(err: unknown): string | null {
 export function isDatabaseUnavailable(err: unknown): boolean {
   return databaseUnavailableReason(err) !== null;
 }
+
+/** A postgres.js error for a connection that closed or could not be made (no SQLSTATE: not a query's fault). */
+export function isLostConnection(err: unknown): boolean {
+  if (err === null || typeof err !== "object") return false;
+  const o = err as { code?: unknown; severity?: unknown };
+  return typeof o.code === "string" && o.severity === undefined && CONNECTION_CODES.has(o.code);
+}
