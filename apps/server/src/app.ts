@@ -7,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { alertingFromConfig } from "./alerting/alerting.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { createDatabaseStatus } from "./database-status.ts";
 import type { AppEnv } from "./env.ts";
 import { AppError } from "./errors.ts";
 import type { Hub } from "./hub.ts";
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
     summary: () => services.summary.shared(),
     checkStatuses: () => services.summary.checkStatuses(),
     connectedAgents: () => gateway.connected,
+    ingestFailingHosts: () => services.agents.countIngestFailing(),
     outbox: () => alerting.outboxStats(),
   });
   const alerting = alertingFromConfig({ db, clock, log, config, metrics });
@@ -83,8 +85,9 @@ export function createApp(deps: AppDeps) {
     timedJudge(deps.judge ?? judgeSnapshot, metrics),
   );
   let ready = true;
+  const database = createDatabaseStatus(log, () => clock.now());
   const live = createLiveFeed({ hub, summary: services.summary.shared, log });
-  const gateway = createAgentGateway({ agents: services.agents, log, metrics, config, hub });
+  const gateway = createAgentGateway({ agents: services.agents, log, metrics, config, hub, database });
 
   // failed logins and bearers, per client address and per account (docs/security.md)
   const guard = { throttle: new AuthThrottle(clock, config.authThrottle), log };
@@ -94,17 +97,23 @@ export function createApp(deps: AppDeps) {
   // host-supplied text is shown in the dashboard: a strict Content Security Policy (no inline
   // script or style, nothing from elsewhere), nosniff, no framing, no referrer (docs/security.md)
   app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, xFrameOptions: "DENY" }));
-  app.onError(onError(log, (err) => metrics.databaseError(err, "http")));
+  app.onError(
+    onError(log, (err) => {
+      metrics.databaseError(err, "http");
+      database.failed(err);
+    }),
+  );
   // no route: 405 with Allow when the path exists with other methods, else 404 (routes read lazily)
   app.notFound(notFound(() => app.routes));
 
   app.route(
     "/",
-    healthRoutes(
+    healthRoutes({
       services,
-      () => ready,
-      (err) => metrics.databaseError(err, "readiness"),
-    ),
+      isReady: () => ready,
+      database,
+      onDatabaseError: (err) => metrics.databaseError(err, "readiness"),
+    }),
   );
   app.use(
     "/api/*",
@@ -148,6 +157,7 @@ export function createApp(deps: AppDeps) {
     gateway,
     live,
     metrics,
+    database,
     /** /readyz answers 503 from now on (shutdown) */
     setReady(value: boolean) {
       ready = value;

@@ -82,6 +82,31 @@ const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: st
     default: "30d",
     help: "snapshots (but each active host's latest) and decommissioned hosts older than this are deleted: 30d, 720h or off",
   },
+  KDUMPWATCH_MAX_SOCKETS_PER_HOST: {
+    value: "N",
+    default: "2",
+    help: "agent sockets one host credential may hold; one more is refused (close 4409)",
+  },
+  KDUMPWATCH_SOCKET_QUEUE_BYTES: {
+    value: "BYTES",
+    default: "4194304",
+    help: "bytes queued per agent socket before the server stops reading it (closed with 4413 if it stays over)",
+  },
+  KDUMPWATCH_DB_CONNECT_TIMEOUT: {
+    value: "SECONDS",
+    default: "5",
+    help: "seconds to wait for a PostgreSQL connection before a request answers 503",
+  },
+  KDUMPWATCH_DB_STATEMENT_TIMEOUT: {
+    value: "SECONDS",
+    default: "30",
+    help: "PostgreSQL statement_timeout of the server's sessions (0: none; migrations exempt)",
+  },
+  KDUMPWATCH_SHUTDOWN_GRACE: {
+    value: "SECONDS",
+    default: "20",
+    help: "seconds a graceful shutdown (SIGTERM) may take before the process exits anyway",
+  },
   KDUMPWATCH_ALERT_WEBHOOKS: {
     value: "URLS",
     help: "comma-separated alert receivers (slack+https://, alertmanager+http://)",

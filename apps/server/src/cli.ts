@@ -7,6 +7,7 @@ import { apiTokenCommand, CommandUsageError, labelsCommand } from "./cli-labels.
 import { SERVER_PROGRAM } from "./cli-program.ts";
 import { systemClock } from "./clock.ts";
 import { CONFIG_VARS, type Config, ConfigError, type ConfigVar, loadConfig } from "./config.ts";
+import { isLostConnection } from "./database-errors.ts";
 import { AppError } from "./errors.ts";
 import { createMemoryHub } from "./hub.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -145,6 +146,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function serve(config: Config, log: Logger, io: CliIo): Promise<number> {
+  // postgres.js rejects the queries of a connection that closes; one that no caller awaits any
+  // more (an aborted transaction's next statement) would otherwise end the process. Only those
+  // lost-connection rejections are absorbed here; any other unhandled rejection still crashes.
+  process.on("unhandledRejection", (reason) => {
+    if (!isLostConnection(reason)) throw reason;
+    log.warn({ err: reason }, "a database query on a lost connection had no handler (ignored)");
+  });
   const server = await startServer({ config, log, announce: io.out });
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -154,7 +162,13 @@ async function serve(config: Config, log: Logger, io: CliIo): Promise<number> {
         process.exit(EXIT.internal);
       }
       stopping = true;
-      log.info({ signal }, "signal received");
+      log.info({ signal, graceSec: config.shutdownGraceSec }, "signal received");
+      // a database that is down must not hold the process: past the grace it exits anyway
+      const grace = setTimeout(() => {
+        log.error({ graceSec: config.shutdownGraceSec }, "shutdown grace period over: exiting now");
+        process.exit(EXIT.internal);
+      }, config.shutdownGraceSec * 1000);
+      grace.unref();
       server.close().then(resolve, (err) => {
         log.error({ err }, "shutdown failed");
         resolve();

@@ -26,6 +26,11 @@ export const CONFIG_VARS = {
   KDUMPWATCH_MAX_SILENCE_DAYS: "--max-silence-days",
   KDUMPWATCH_ENROLL_RATE: "--enroll-rate",
   KDUMPWATCH_RETENTION: "--retention",
+  KDUMPWATCH_MAX_SOCKETS_PER_HOST: "--max-sockets-per-host",
+  KDUMPWATCH_SOCKET_QUEUE_BYTES: "--socket-queue-bytes",
+  KDUMPWATCH_DB_CONNECT_TIMEOUT: "--db-connect-timeout",
+  KDUMPWATCH_DB_STATEMENT_TIMEOUT: "--db-statement-timeout",
+  KDUMPWATCH_SHUTDOWN_GRACE: "--shutdown-grace",
   // owned by the alerting engine (product.md §6); accepted here so a deployment can set them now
   KDUMPWATCH_ALERT_WEBHOOKS: "--alert-webhooks",
   KDUMPWATCH_WEBHOOK_SECRET: "--webhook-secret",
@@ -110,6 +115,11 @@ const EnvSchema = z.object({
   KDUMPWATCH_MAX_SILENCE_DAYS: int(1, 3650, 30),
   KDUMPWATCH_ENROLL_RATE: int(0, 1_000_000, 600),
   KDUMPWATCH_RETENTION: retention,
+  KDUMPWATCH_MAX_SOCKETS_PER_HOST: int(1, 64, 2),
+  KDUMPWATCH_SOCKET_QUEUE_BYTES: int(64 * 1024, 256 * 1024 * 1024, 4 * 1024 * 1024),
+  KDUMPWATCH_DB_CONNECT_TIMEOUT: int(1, 300, 5),
+  KDUMPWATCH_DB_STATEMENT_TIMEOUT: int(0, 86_400, 30),
+  KDUMPWATCH_SHUTDOWN_GRACE: int(1, 3600, 20),
   KDUMPWATCH_ALERT_WEBHOOKS: optionalText,
   KDUMPWATCH_WEBHOOK_SECRET: optionalText,
   KDUMPWATCH_ALERT_HOLD: optionalText,
@@ -146,6 +156,24 @@ export interface Config {
   authThrottle: { perClient: number; perAccount: number; windowSec: number };
   /** the longest silence accepted (POST /api/silences, /api/silences/bulk); longer is a 400 */
   maxSilenceMs: number;
+  /**
+   * sockets one host credential may hold at once; one more refuses the NEWEST with close 4409
+   * (the established socket keeps reporting; ws/socket-limits.ts)
+   */
+  maxSocketsPerHost: number;
+  /**
+   * bytes one socket may have queued (received but not yet handled, plus sent but not yet
+   * flushed): above it the server stops reading the socket, and closes it with 4413 if it stays
+   * above for `socketQueueGraceMs`
+   */
+  socketQueueBytes: number;
+  socketQueueGraceMs: number;
+  /** seconds to wait for a PostgreSQL connection before a request fails (503) */
+  dbConnectTimeoutSec: number;
+  /** PostgreSQL statement_timeout of the server's sessions, seconds (0 = none) */
+  dbStatementTimeoutSec: number;
+  /** seconds SIGTERM/SIGINT may take: past it the process exits anyway */
+  shutdownGraceSec: number;
   /** frames per socket: bucket size and refill per second (a flood is closed with 4429) */
   frameBurst: number;
   framesPerSec: number;
@@ -224,6 +252,12 @@ export function loadConfig(
       windowSec: e.KDUMPWATCH_AUTH_FAILURE_WINDOW,
     },
     maxSilenceMs: e.KDUMPWATCH_MAX_SILENCE_DAYS * 86_400_000,
+    maxSocketsPerHost: e.KDUMPWATCH_MAX_SOCKETS_PER_HOST,
+    socketQueueBytes: e.KDUMPWATCH_SOCKET_QUEUE_BYTES,
+    socketQueueGraceMs: 10_000,
+    dbConnectTimeoutSec: e.KDUMPWATCH_DB_CONNECT_TIMEOUT,
+    dbStatementTimeoutSec: e.KDUMPWATCH_DB_STATEMENT_TIMEOUT,
+    shutdownGraceSec: e.KDUMPWATCH_SHUTDOWN_GRACE,
     frameBurst: 30,
     framesPerSec: 5,
     helloTimeoutSec: 10,

@@ -8,6 +8,8 @@ export interface FleetMetricSources {
   /** hosts per (check, status) of their latest judgement */
   checkStatuses: () => Promise<ReadonlyArray<{ check: string; status: string; hosts: number }>>;
   connectedAgents: () => number;
+  /** hosts marked "evidence not stored" (hosts.ingest_failing_since set) */
+  ingestFailingHosts: () => Promise<number>;
   /** undelivered notifications per configured receiver (every receiver listed, 0 when empty) */
   outbox: () => Promise<ReadonlyArray<{ receiver: string; pending: number; oldestAgeSeconds: number }>>;
 }
@@ -41,6 +43,14 @@ export function registerFleetGauges(registry: Registry, sources: FleetMetricSour
     registers,
     async collect() {
       this.set((await sources.summary()).stale);
+    },
+  });
+  new Gauge({
+    name: "kdumpwatch_hosts_ingest_failing",
+    help: "Hosts whose latest snapshot could not be stored or judged (their verdict is not current)",
+    registers,
+    async collect() {
+      this.set(await sources.ingestFailingHosts());
     },
   });
   new Gauge({

@@ -73,6 +73,17 @@ export function createMetrics(sources: FleetMetricSources) {
     labelNames: ["reason"] as const,
     registers,
   });
+  const socketPauses = new Counter({
+    name: "kdumpwatch_agent_socket_pauses_total",
+    help: "Times the server stopped reading an agent socket because its queued bytes were over the limit",
+    registers,
+  });
+  const ingestFailures = new Counter({
+    name: "kdumpwatch_ingest_failures_total",
+    help: "Snapshots that could not be stored or judged, by reason (database_connection, database_timeout, database_storage, database_rejected, judge)",
+    labelNames: ["reason"] as const,
+    registers,
+  });
   const notifications = {
     sent: new Counter({
       name: "kdumpwatch_alert_notifications_sent_total",
@@ -123,6 +134,8 @@ export function createMetrics(sources: FleetMetricSources) {
     ingestSeconds,
     judgeSeconds,
     refused,
+    socketPauses,
+    ingestFailures,
     /** one delivery attempt to a receiver (alerting dispatcher); `attempt` counts from 1 */
     notificationAttempt(receiver: string, ok: boolean, attempt: number) {
       if (attempt > 1) notifications.retried.inc({ receiver });

@@ -37,7 +37,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { config, log } = options;
   const clock = options.clock ?? systemClock;
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const handle = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    connectTimeoutSec: config.dbConnectTimeoutSec,
+    statementTimeoutMs: config.dbStatementTimeoutSec * 1000,
+  });
   let hub: Hub | null = null;
   try {
     hub = await createDbHub(handle, log);

@@ -52,7 +52,17 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** postgres.js pool size (default 10) */
   poolSize?: number;
+  /**
+   * Seconds to wait for a PostgreSQL connection before the query fails (default 5): while the
+   * database is unreachable, requests fail fast with a connection error instead of hanging.
+   */
+  connectTimeoutSec?: number;
+  /** PostgreSQL `statement_timeout` of every pooled session, in ms (default 30000; 0 = none). Migrations are exempt. */
+  statementTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_SEC = 5;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 /** `./drizzle` beside the bundle (apps/server/dist) or `../drizzle` beside src/ in the repo. */
 export function defaultMigrationsFolder(): string {
@@ -66,34 +76,54 @@ export function defaultMigrationsFolder(): string {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   const folder = options.migrationsFolder ?? defaultMigrationsFolder();
   const runMigrations = options.migrate ?? true;
-  if (options.url) return openPostgres(options.url, folder, runMigrations, options.poolSize ?? 10);
+  if (options.url) {
+    return openPostgres(options.url, folder, runMigrations, {
+      max: options.poolSize ?? 10,
+      connectTimeoutSec: options.connectTimeoutSec ?? DEFAULT_CONNECT_TIMEOUT_SEC,
+      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    });
+  }
   return openPglite(options, folder, runMigrations);
+}
+
+interface PoolOptions {
+  max: number;
+  connectTimeoutSec: number;
+  statementTimeoutMs: number;
 }
 
 async function openPostgres(
   url: string,
   migrationsFolder: string,
   runMigrations: boolean,
-  max: number,
+  pool: PoolOptions,
 ): Promise<DatabaseHandle> {
-  const client = postgres(url, { max, onnotice: () => {} });
+  // postgres.js reconnects by itself after a restart or a terminated backend; the timeouts make a
+  // request fail fast (and answer 503) while PostgreSQL is away instead of waiting 30 s per query.
+  // Its nextWrite crash on a dropped connection is patched: patches/postgres@3.4.9.patch.
+  const client = postgres(url, {
+    max: pool.max,
+    onnotice: () => {},
+    connect_timeout: pool.connectTimeoutSec,
+    connection: { statement_timeout: pool.statementTimeoutMs },
+  });
   const pgDb = drizzlePg(client, { schema });
   const db: Db = pgDb;
-  try {
-    if (runMigrations) {
-      // Two servers starting at once must not both run the migrator (it takes no lock itself).
-      const conn = await client.reserve();
-      try {
-        await conn`select pg_advisory_lock(${LOCK_KEYS.migrate})`;
-        await migratePg(pgDb, { migrationsFolder });
-      } finally {
-        await conn`select pg_advisory_unlock(${LOCK_KEYS.migrate})`.catch(() => {});
-        conn.release();
-      }
+  if (runMigrations) {
+    // Two servers starting at once must not both run the migrator (it takes no lock itself). One
+    // session of its own holds the lock and runs the migrations, without the pool's
+    // statement_timeout: a migration may legitimately run longer than a request may.
+    const migrator = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: pool.connectTimeoutSec });
+    try {
+      await migrator`select pg_advisory_lock(${LOCK_KEYS.migrate})`;
+      await migratePg(drizzlePg(migrator, { schema }), { migrationsFolder });
+    } catch (err) {
+      await client.end({ timeout: 1 });
+      throw err;
+    } finally {
+      await migrator`select pg_advisory_unlock(${LOCK_KEYS.migrate})`.catch(() => {});
+      await migrator.end({ timeout: 1 });
     }
-  } catch (err) {
-    await client.end({ timeout: 1 });
-    throw err;
   }
   const leases = new Set<Lease>();
   return {
@@ -114,6 +144,7 @@ async function openPostgres(
         max: 1,
         onnotice: () => {},
         idle_timeout: 0,
+        connect_timeout: pool.connectTimeoutSec,
         connection: { application_name: "kdumpwatch-lock" },
       });
       const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}) as ok`.catch(

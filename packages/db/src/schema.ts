@@ -53,6 +53,12 @@ export const hosts = pgTable(
     verdictSince: ts("verdict_since").notNull(),
     staleClockAt: ts("stale_clock_at").notNull(),
     staleSince: ts("stale_since"),
+    /**
+     * set when a snapshot of this host could not be stored or judged (kept from the first failure
+     * until one is stored again), with the reason: the last verdict is then not current evidence
+     */
+    ingestFailingSince: ts("ingest_failing_since"),
+    ingestFailureReason: text("ingest_failure_reason"),
     /** canonical-JSON sha256 of the latest stored snapshot's sources */
     contentHash: text("content_hash"),
     /** sha256 of the latest judgement (checks + facts): host_reports is rewritten only on change */

@@ -83,6 +83,29 @@ export const DurationSchema = z.pipe(
 // Hosts
 
 /** One row of the host list, also the payload of live host events. */
+/**
+ * The pseudo-check of the alert (KdumpIngestFailing) and dashboard badge raised when a host's
+ * snapshots cannot be stored or judged: its last verdict is then not current evidence.
+ */
+export const INGEST_FAILING_CHECK = "host.ingest-failing";
+
+/** Why a snapshot was not stored (`ingestFailure.reason`, metric label `reason`). */
+export const INGEST_FAILURE_REASONS = [
+  "judge",
+  "database_rejected",
+  "database_timeout",
+  "database_storage",
+  "database_connection",
+] as const;
+export type IngestFailureReason = (typeof INGEST_FAILURE_REASONS)[number];
+
+export const IngestFailureSchema = z.object({
+  /** the first failure since the last stored snapshot */
+  since: iso,
+  reason: z.string(),
+});
+export type IngestFailure = z.infer<typeof IngestFailureSchema>;
+
 export const HostSummarySchema = z.object({
   id: z.string(),
   hostname: z.string(),
@@ -116,6 +139,11 @@ export const HostSummarySchema = z.object({
    * when asked for (`?decommissioned=true`). Added after v1: absent reads as active.
    */
   decommissionedAt: z._default(z.nullable(iso), null),
+  /**
+   * set while this host's snapshots cannot be stored or judged ("evidence not stored since …"):
+   * the verdict above is the last one stored. Added after v1: absent reads as null.
+   */
+  ingestFailure: z._default(z.nullable(IngestFailureSchema), null),
 });
 export type HostSummary = z.infer<typeof HostSummarySchema>;
 
@@ -337,7 +365,11 @@ export type TokenCreated = z.infer<typeof TokenCreatedSchema>;
 // Health
 
 export const HealthSchema = z.object({ status: z.literal("ok") });
-export const ReadySchema = z.object({ status: z.enum(["ready", "not_ready"]) });
+/** `reason` when not ready: shutting_down, or database_<connection|timeout|storage|database> */
+export const ReadySchema = z.object({
+  status: z.enum(["ready", "not_ready"]),
+  reason: z.optional(z.string()),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Live events: `GET /api/events` (server-sent events). The SSE `event:` name equals `type`; `data:`

@@ -1,4 +1,5 @@
 export { canonicalJson } from "./canonical-json.ts";
+export { cleanWireText, REPLACEMENT_CHARACTER } from "./clean-text.ts";
 export type {
   AlertCounts,
   AlertFilter,
@@ -85,6 +86,8 @@ export type {
   HostSort,
   HostSortField,
   HostSummary,
+  IngestFailure,
+  IngestFailureReason,
   LiveEvent,
   LiveEventType,
   Session,
@@ -141,6 +144,9 @@ export {
   HostSortSchema,
   HostStaleEventSchema,
   HostSummarySchema,
+  INGEST_FAILING_CHECK,
+  INGEST_FAILURE_REASONS,
+  IngestFailureSchema,
   LIVE_EVENT_TYPES,
   LiveEventSchema,
   MAX_DURATION_MS,

@@ -9,6 +9,7 @@
 
 import { SOURCE_ERRORS } from "@kdumpwatch/core";
 import * as z from "zod/mini";
+import { cleanWireText } from "./clean-text.ts";
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame the server accepts; larger ones close the socket with 1009. */
@@ -32,14 +33,24 @@ export const CLOSE_CODES = {
    * again nor retries fast (docs/security.md "Identity and lifecycle").
    */
   decommissioned: 4410,
+  /** the host's credential already holds the most sockets the server allows; this (newest) one is refused */
+  tooManySockets: 4409,
+  /** the socket's queued bytes stayed over the server's limit (it had stopped reading it first) */
+  queueFull: 4413,
 } as const;
 
-const text = (max: number) => z.string().check(z.maxLength(max));
+/**
+ * Every string of the wire is host-derived (or host-bound) text: NUL and lone surrogates, which
+ * PostgreSQL refuses in `text` and `jsonb`, become U+FFFD as it is parsed (clean-text.ts), so
+ * everything the server stores from an agent is storable.
+ */
+const anyText = () => z.string().check(z.overwrite(cleanWireText));
+const text = (max: number) => z.string().check(z.maxLength(max), z.overwrite(cleanWireText));
 
 export const SourceResultSchema = z.union([
   z.object({
     ok: z.literal(true),
-    text: z.string(),
+    text: anyText(),
     truncated: z.optional(z.boolean()),
     via: z.optional(text(512)),
     exitCode: z.optional(z.number()),

@@ -19,7 +19,12 @@ const SLOW_CODES: readonly number[] = [
   1007, // invalid payload
   1008, // policy violation
 ];
-const OVERLOADED_CODES: readonly number[] = [CLOSE_CODES.tryAgainLater, CLOSE_CODES.rateLimited];
+const OVERLOADED_CODES: readonly number[] = [
+  CLOSE_CODES.tryAgainLater,
+  CLOSE_CODES.rateLimited,
+  CLOSE_CODES.tooManySockets,
+  CLOSE_CODES.queueFull,
+];
 const OVERLOADED_HTTP: readonly number[] = [429, 503];
 
 interface Decision {

@@ -10,6 +10,7 @@ export const ALERT_KIND_LABELS: Record<string, string> = {
   KdumpHostStale: "Not reporting",
   KdumpDuplicateMachineId: "Duplicate machine-id",
   KdumpCrashDumpFound: "New crash dump",
+  KdumpIngestFailing: "Evidence not stored",
 };
 
 export const ALERT_STATE_LABELS: Record<AlertState, string> = {

@@ -21,6 +21,7 @@ export function hostRow(patch: Partial<HostRow> = {}): HostRow {
     duplicateOf: null,
     labels: {},
     decommissionedAt: null,
+    ingestFailure: null,
     ...patch,
   };
 }

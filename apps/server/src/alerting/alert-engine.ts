@@ -37,6 +37,7 @@ import {
   type NotificationItem,
 } from "./alert-types.ts";
 import { evaluateHost, type Observation } from "./conditions.ts";
+import { syncIngestAlerts } from "./ingest-alerts.ts";
 import {
   consequencesOf,
   DEFAULT_INHIBIT_RULES,
@@ -242,6 +243,12 @@ export class AlertEngine {
   async tick(db: Db, now: Date): Promise<number> {
     let seen = await syncStaleAlerts(db, now, {
       staleAfterMs: this.#o.staleAfterMs,
+      batch: BATCH,
+      apply: async (tx, obs, row) => {
+        await this.#apply(tx, obs, row, now, await this.#activeSilences(tx, now), null);
+      },
+    });
+    seen += await syncIngestAlerts(db, now, {
       batch: BATCH,
       apply: async (tx, obs, row) => {
         await this.#apply(tx, obs, row, now, await this.#activeSilences(tx, now), null);

@@ -10,6 +10,7 @@ export const ALERT_NAMES = [
   "KdumpHostStale",
   "KdumpDuplicateMachineId",
   "KdumpCrashDumpFound",
+  "KdumpIngestFailing",
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
 
@@ -20,12 +21,15 @@ export type Severity = (typeof SEVERITIES)[number];
 export const STALE_CHECK = "host.stale";
 export const DUPLICATE_CHECK = "host.duplicate-machine-id";
 export const DUMP_CHECK = "crash.dumps";
+/** defined once, in the protocol: the dashboard shows the same mark */
+export { INGEST_FAILING_CHECK } from "@kdumpwatch/protocol";
 
 export const SEVERITY_OF: Readonly<Record<AlertName, Severity>> = {
   KdumpCheckFailing: "critical",
   KdumpHostStale: "warning",
   KdumpDuplicateMachineId: "warning",
   KdumpCrashDumpFound: "warning",
+  KdumpIngestFailing: "warning",
 };
 
 /**

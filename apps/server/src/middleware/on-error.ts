@@ -1,6 +1,7 @@
 import type { ApiErrorCode } from "@kdumpwatch/protocol";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { isDatabaseUnavailable } from "../database-errors.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError, ERROR_STATUS } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -48,9 +49,14 @@ export function errorResponse(c: Context<AppEnv>, code: ApiErrorCode, message: s
   return c.json(errorBody(code, message, requestId), ERROR_STATUS[code]);
 }
 
+/** Seconds a client is asked to wait (Retry-After, RFC 9110 §10.2.3) when the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SEC = 5;
+
 /**
- * The one error handler (house-style §14): AppError messages are written for clients; anything
- * else is logged with its cause and answered with a generic message and the request id.
+ * The one error handler (house-style §14): AppError messages are written for clients; a database
+ * that is down or refusing (lost connection, timeout, shutdown) is a 503 `unavailable` with
+ * Retry-After, logged with its cause; anything else is logged with its cause and answered with a
+ * generic message and the request id.
  */
 export function onError(log: Logger, onUnexpected: (err: Error) => void = () => {}) {
   return (err: Error, c: Context<AppEnv>) => {
@@ -70,6 +76,14 @@ export function onError(log: Logger, onUnexpected: (err: Error) => void = () => 
       return errorResponse(c, "bad_request", "invalid request: a value is out of range or not valid text");
     }
     onUnexpected(err);
+    if (isDatabaseUnavailable(err)) {
+      log.warn(
+        { err, requestId, method: c.req.method, path: c.req.path },
+        "request failed: database unavailable",
+      );
+      c.header("Retry-After", String(DATABASE_RETRY_AFTER_SEC));
+      return errorResponse(c, "unavailable", "database unavailable, try again shortly");
+    }
     log.error({ err, requestId, method: c.req.method, path: c.req.path }, "request failed");
     return errorResponse(c, "internal", GENERIC.internal);
   };

@@ -34,6 +34,10 @@ export function toHostSummary(row: HostRow, cutoff: Date): HostSummary {
     enrolledAt: row.enrolledAt.toISOString(),
     agentVersion: row.agentVersion,
     duplicateOf: row.duplicateOf,
+    ingestFailure:
+      row.ingestFailingSince === null
+        ? null
+        : { since: row.ingestFailingSince.toISOString(), reason: row.ingestFailureReason ?? "unknown" },
     // sorted by name: the API, the exports and the dashboard show one stable order
     labels: Object.fromEntries(
       Object.entries(row.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),

@@ -1,4 +1,4 @@
-import { sql } from "@kdumpwatch/db";
+import { settings, sql } from "@kdumpwatch/db";
 import type {
   ApiTokenCreate,
   ApiTokenScope,
@@ -10,6 +10,7 @@ import type {
   HostLabels,
   HostListQuery,
   HostSort,
+  IngestFailureReason,
   SnapshotMessage,
   TokenCreate,
 } from "@kdumpwatch/protocol";
@@ -26,12 +27,21 @@ import { getHostLabels, patchApiLabels, replaceApiLabels, resolveHostRef } from 
 import { getHost, getHostHistory, iterateHosts, listHosts } from "./hosts.ts";
 import { ingestSnapshot, type JudgeFn, recordHeartbeat } from "./ingest.ts";
 import { runRetention } from "./retention.ts";
+import {
+  clearIngestFailure,
+  countIngestFailing,
+  isIngestFailing,
+  recordIngestFailure,
+} from "./ingest-state.ts";
 import { cachedSummary, fleetSummary } from "./summary.ts";
 import { createToken, listTokens, revokeToken } from "./tokens.ts";
 
 export type { ServiceContext } from "./context.ts";
 export type { AgentAuth } from "./enrollment.ts";
 export type { IngestResult, JudgeFn } from "./ingest.ts";
+
+/** The settings row /readyz rewrites to prove the database commits. */
+export const READINESS_PROBE_KEY = "readiness.probe";
 
 /**
  * The verbs routes and socket handlers call (house-style §4): only services touch the database.
@@ -94,11 +104,28 @@ export function createServices(ctx: ServiceContext, judge: JudgeFn) {
         authenticateAgent(ctx, { hello, remoteAddress, limiter }),
       ingest: (hostId: string, message: SnapshotMessage) => ingestSnapshot(ctx, judge, hostId, message),
       heartbeat: (hostId: string) => recordHeartbeat(ctx, hostId),
+      recordIngestFailure: (hostId: string, reason: IngestFailureReason) =>
+        recordIngestFailure(ctx, hostId, reason),
+      clearIngestFailure: (hostId: string) => clearIngestFailure(ctx, hostId),
+      isIngestFailing: (hostId: string) => isIngestFailing(ctx, hostId),
+      countIngestFailing: () => countIngestFailing(ctx),
     },
     health: {
       /** the database answers */
       ping: async () => {
         await ctx.db.execute(sql`select 1`);
+      },
+      /**
+       * the database commits a write (one settings row, upserted): a read alone passes on a full
+       * disk or a read-only standby, where ingest cannot commit
+       */
+      probe: async () => {
+        const row = {
+          key: READINESS_PROBE_KEY,
+          value: ctx.clock.now().toISOString(),
+          updatedAt: ctx.clock.now(),
+        };
+        await ctx.db.insert(settings).values(row).onConflictDoUpdate({ target: settings.key, set: row });
       },
     },
   };

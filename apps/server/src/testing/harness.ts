@@ -34,6 +34,11 @@ export interface Harness {
   seedHost(values: Partial<typeof hosts.$inferInsert> & { id: string }): Promise<void>;
   /** rows in `hosts` and `snapshots` (what hostile-frame tests assert stays unchanged) */
   counts(): Promise<{ hosts: number; snapshots: number }>;
+  /**
+   * Holds an exclusive lock on `hosts` in an open transaction until the returned function is
+   * called: every ingest waits behind it (a database slower than the network), on both drivers.
+   */
+  blockWrites(): Promise<() => Promise<void>>;
   /** empties every table */
   reset(): Promise<void>;
   dispose(): Promise<void>;
@@ -94,6 +99,26 @@ export async function createHarness(
       return {
         hosts: (await db.db.select({ id: hosts.id }).from(hosts)).length,
         snapshots: (await db.db.select({ id: snapshots.id }).from(snapshots)).length,
+      };
+    },
+    async blockWrites() {
+      let release: () => void = () => {};
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked: () => void = () => {};
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      const tx = db.db.transaction(async (t) => {
+        await t.execute(sql`lock table hosts in access exclusive mode`);
+        locked();
+        await gate;
+      });
+      await Promise.race([isLocked, tx]);
+      return async () => {
+        release();
+        await tx;
       };
     },
     async reset() {

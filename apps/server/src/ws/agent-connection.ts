@@ -4,25 +4,42 @@ import {
   CLOSE_CODES,
   type ErrorCode,
   type Hello,
+  type IngestFailureReason,
   PROTOCOL_VERSION,
   type ServerMessage,
   type SnapshotMessage,
 } from "@kdumpwatch/protocol";
 import type { RawData, WebSocket } from "ws";
 import type { Config } from "../config.ts";
+import { databaseUnavailableReason, isDatabaseError } from "../database-errors.ts";
+import type { DatabaseStatus } from "../database-status.ts";
 import type { Services } from "../env.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RefusalCode } from "../services/enrollment.ts";
 import { TokenBucket } from "./rate-limit.ts";
+import { type HostSocketLimit, QueueGuard } from "./socket-limits.ts";
 
 export interface ConnectionDeps {
   agents: Services["agents"];
   log: Logger;
   metrics: Metrics;
   config: Config;
+  /** database faults seen here are recorded there (readiness, one log line per outage) */
+  database: DatabaseStatus;
+  /** sockets per host credential, shared by every connection of the gateway */
+  hostSockets: HostSocketLimit;
+  /** jitter source for retry hints (tests may fix it) */
+  random?: () => number;
 }
+
+/**
+ * How long an agent is asked to stay away when the database cannot commit: long enough for a
+ * restart, jittered so that a fleet does not come back in one wave (the agent honours `retry.afterMs`).
+ */
+export const DATABASE_RETRY_MIN_MS = 5_000;
+export const DATABASE_RETRY_JITTER_MS = 10_000;
 
 type State = "awaiting_hello" | "authenticating" | "ready" | "draining" | "closed";
 
@@ -50,8 +67,11 @@ export class AgentConnection {
   /** the close code the server sent, when it was the server that closed (for the disconnects metric) */
   #sentCloseCode: number | null = null;
   #hostId: string | null = null;
+  /** the host carries the "evidence not stored" mark: the next stored snapshot clears it */
+  #ingestFailing = false;
   #queue: Promise<void> = Promise.resolve();
   readonly #bucket: TokenBucket;
+  readonly #queueGuard: QueueGuard;
   readonly #helloTimer: NodeJS.Timeout;
   readonly #log: Logger;
   alive = true;
@@ -70,6 +90,26 @@ export class AgentConnection {
       this.#fail("hello_required", "no hello received in time", CLOSE_CODES.protocolError);
     }, deps.config.helloTimeoutSec * 1000);
     this.#helloTimer.unref();
+    this.#queueGuard = new QueueGuard({
+      limitBytes: deps.config.socketQueueBytes,
+      graceMs: deps.config.socketQueueGraceMs,
+      outbound: () => ws.bufferedAmount,
+      pause: () => {
+        deps.metrics.socketPauses.inc();
+        this.#log.warn(
+          { hostId: this.#hostId, limitBytes: deps.config.socketQueueBytes },
+          "agent socket over its queue limit: not reading it until it drains",
+        );
+        ws.pause();
+      },
+      resume: () => ws.resume(),
+      overflow: (queued) => {
+        this.#log.warn({ hostId: this.#hostId, queued }, "agent socket stayed over its queue limit, closing");
+        this.#fail("rate_limited", "socket queue over its limit", CLOSE_CODES.queueFull);
+        // read again, or the agent's closing frame is never seen; frames after #fail are dropped unparsed
+        ws.resume();
+      },
+    });
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on("pong", () => {
       this.alive = true;
@@ -87,6 +127,8 @@ export class AgentConnection {
       markClosed();
       this.#state = "closed";
       clearTimeout(this.#helloTimer);
+      this.#queueGuard.dispose();
+      if (this.#hostId !== null) deps.hostSockets.release(this.#hostId, this);
       deps.metrics.closes.inc({ code: String(this.#sentCloseCode ?? code) });
     });
   }
@@ -134,7 +176,9 @@ export class AgentConnection {
   }
 
   #send(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(message));
+    this.#queueGuard.sent();
   }
 
   #error(code: ErrorCode, message: string): void {
@@ -145,6 +189,18 @@ export class AgentConnection {
     this.#error(code, message);
     this.#state = "draining";
     this.close(closeCode, message.slice(0, 120));
+  }
+
+  /**
+   * The database cannot commit: tell the agent when to come back (`retry`, which it honours) and
+   * close with 1013 Try Again Later. Nothing unacked is lost: the agent keeps it until an ack.
+   */
+  #backOff(reason: string): void {
+    const random = this.deps.random ?? Math.random;
+    const afterMs = DATABASE_RETRY_MIN_MS + Math.floor(random() * DATABASE_RETRY_JITTER_MS);
+    this.#send({ v: PROTOCOL_VERSION, type: "retry", afterMs });
+    this.#state = "draining";
+    this.close(CLOSE_CODES.tryAgainLater, reason);
   }
 
   #frame(type: string, outcome: string): void {
@@ -164,6 +220,7 @@ export class AgentConnection {
       this.#error("bad_frame", "binary frames are not part of the protocol");
       return;
     }
+    const bytes = rawDataBytes(data);
     let raw: unknown;
     try {
       raw = JSON.parse(data.toString());
@@ -215,7 +272,7 @@ export class AgentConnection {
       }
       this.#state = "authenticating";
       clearTimeout(this.#helloTimer);
-      this.#enqueue(() => this.#hello(message));
+      this.#enqueue(bytes, () => this.#hello(message));
       return;
     }
     if (this.#state === "awaiting_hello") {
@@ -223,14 +280,19 @@ export class AgentConnection {
       this.#fail("hello_required", "send hello first", CLOSE_CODES.protocolError);
       return;
     }
-    if (message.type === "snapshot") this.#enqueue(() => this.#snapshot(message));
-    else this.#enqueue(() => this.#heartbeat());
+    if (message.type === "snapshot") this.#enqueue(bytes, () => this.#snapshot(message));
+    else this.#enqueue(bytes, () => this.#heartbeat());
   }
 
-  #enqueue(task: () => Promise<void>): void {
-    this.#queue = this.#queue.then(task).catch((err) => {
-      this.#log.error({ err, hostId: this.#hostId }, "agent frame handling failed");
-    });
+  /** queues a frame's work behind the ones before it; its bytes count against the socket's queue limit */
+  #enqueue(bytes: number, task: () => Promise<void>): void {
+    this.#queueGuard.received(bytes);
+    this.#queue = this.#queue
+      .then(task)
+      .catch((err) => {
+        this.#log.error({ err, hostId: this.#hostId }, "agent frame handling failed");
+      })
+      .finally(() => this.#queueGuard.handled(bytes));
   }
 
   async #hello(hello: Hello): Promise<void> {
@@ -240,10 +302,15 @@ export class AgentConnection {
     } catch (err) {
       this.#frame("hello", "error");
       this.deps.metrics.databaseError(err, "agent");
+      if (this.deps.database.failed(err) !== null) {
+        this.#backOff("database unavailable");
+        return;
+      }
       this.#log.error({ err }, "agent authentication failed");
       this.#fail("internal", "server error, try again later", CLOSE_CODES.tryAgainLater);
       return;
     }
+    this.deps.database.succeeded();
     if (!auth.ok) {
       this.#frame("hello", "refused");
       this.#log.warn({ hostname: hello.hostname, machineId: hello.machineId, code: auth.code }, auth.message);
@@ -254,7 +321,19 @@ export class AgentConnection {
       this.#fail(refusal.error, auth.message, refusal.close);
       return;
     }
+    if (!this.deps.hostSockets.admit(auth.hostId, this)) {
+      const max = this.deps.hostSockets.max;
+      this.#frame("hello", "refused");
+      this.deps.metrics.refused.inc({ reason: "per_host_limit" });
+      this.#log.warn(
+        { hostId: auth.hostId, max },
+        "agent socket refused: the host already holds its sockets",
+      );
+      this.#fail("rate_limited", `this host already has ${max} open socket(s)`, CLOSE_CODES.tooManySockets);
+      return;
+    }
     this.#hostId = auth.hostId;
+    this.#ingestFailing = await this.deps.agents.isIngestFailing(auth.hostId).catch(() => true);
     this.#log.info({ hostId: auth.hostId, enrolled: auth.credential !== undefined }, "agent connected");
     if (this.#state === "authenticating") this.#state = "ready";
     this.#frame("hello", "ok");
@@ -277,6 +356,14 @@ export class AgentConnection {
       if (result.stored) this.deps.metrics.snapshotsStored.inc();
       if (result.transition) this.deps.metrics.transitions.inc();
       this.#frame("snapshot", "ok");
+      this.deps.database.succeeded("snapshot");
+      if (this.#ingestFailing) {
+        this.#ingestFailing = false;
+        await this.deps.agents.clearIngestFailure(hostId).catch((err) => {
+          this.#ingestFailing = true;
+          this.#log.warn({ err, hostId }, "could not clear the ingest-failing mark");
+        });
+      }
       // ack only now: the transaction has committed (at-least-once delivery, product.md §5)
       this.#send({ v: PROTOCOL_VERSION, type: "ack", seq: message.seq });
     } catch (err) {
@@ -290,6 +377,22 @@ export class AgentConnection {
         return;
       }
       this.deps.metrics.databaseError(err, "agent");
+      const reason = ingestFailureReason(err);
+      this.deps.metrics.ingestFailures.inc({ reason });
+      // the host shows "evidence not stored" (when the database can still take that much)
+      this.#ingestFailing = true;
+      await this.deps.agents.recordIngestFailure(hostId, reason).catch((markErr) => {
+        this.#log.warn({ err: markErr, hostId }, "could not mark the host as ingest-failing");
+      });
+      if (this.deps.database.failed(err) !== null) {
+        // not acked, so the agent keeps it and sends it again after the pause (product.md §5)
+        this.#log.info(
+          { hostId, seq: message.seq },
+          "snapshot not stored: database unavailable, agent told to retry",
+        );
+        this.#backOff("database unavailable");
+        return;
+      }
       this.#log.error({ err, hostId, seq: message.seq }, "snapshot not stored");
       this.#error("internal", "snapshot not stored, send it again");
     }
@@ -312,7 +415,27 @@ export class AgentConnection {
         return;
       }
       this.deps.metrics.databaseError(err, "agent");
+      if (this.deps.database.failed(err) !== null) {
+        this.#backOff("database unavailable");
+        return;
+      }
       this.#log.warn({ err, hostId }, "heartbeat not recorded");
     }
   }
+}
+
+/** Size of a ws message as delivered (a Buffer, fragments, or an ArrayBuffer). */
+function rawDataBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+/** The reason a snapshot was not stored: the database's kind of fault, or the judge (core) threw. */
+export function ingestFailureReason(err: unknown): IngestFailureReason {
+  const unavailable = databaseUnavailableReason(err);
+  if (unavailable === "timeout") return "database_timeout";
+  if (unavailable === "storage") return "database_storage";
+  if (unavailable !== null) return "database_connection";
+  if (isDatabaseError(err)) return "database_rejected";
+  return "judge";
 }

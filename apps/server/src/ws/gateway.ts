@@ -4,6 +4,7 @@ import { CLOSE_CODES, MAX_FRAME_BYTES } from "@kdumpwatch/protocol";
 import { WebSocketServer } from "ws";
 import type { Hub } from "../hub.ts";
 import { AgentConnection, type ConnectionDeps } from "./agent-connection.ts";
+import { HostSocketLimit } from "./socket-limits.ts";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
 const PING_EVERY_MS = 30_000;
@@ -40,12 +41,13 @@ const STATUS_TEXT: Record<number, string> = {
  * Agent WebSockets on a plain `ws` server in noServer mode (docs/stack.md §7): hono never sees an
  * upgrade, so the dashboard's SPA fallback cannot answer one; any other path is a 404.
  */
-export function createAgentGateway(deps: ConnectionDeps & { hub?: Hub }): AgentGateway {
+export function createAgentGateway(deps: Omit<ConnectionDeps, "hostSockets"> & { hub?: Hub }): AgentGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
   const connections = new Set<AgentConnection>();
   const perAddress = new Map<string, number>();
   let accepting = true;
   const { log, metrics, config } = deps;
+  const hostSockets = new HostSocketLimit(config.maxSocketsPerHost);
 
   const pinger = setInterval(() => {
     for (const c of connections) {
@@ -90,7 +92,7 @@ export function createAgentGateway(deps: ConnectionDeps & { hub?: Hub }): AgentG
       wss.handleUpgrade(req, socket, head, (ws) => {
         // REQUIRED (docs/stack.md §7): an oversize frame otherwise kills the process; ws then closes with 1009
         ws.on("error", (err) => log.info({ err: err.message, address }, "agent socket error"));
-        const connection = new AgentConnection(ws, address, deps);
+        const connection = new AgentConnection(ws, address, { ...deps, hostSockets });
         connections.add(connection);
         ws.on("close", () => connections.delete(connection));
       });

@@ -52,6 +52,7 @@ const WHAT: Record<Notification["alertname"], (check: string) => string> = {
   KdumpHostStale: () => "agent not reporting",
   KdumpDuplicateMachineId: () => "duplicate machine-id",
   KdumpCrashDumpFound: () => "new crash dump",
+  KdumpIngestFailing: () => "evidence not stored",
 };
 
 function state(n: Notification, view: GroupView): string {
