@@ -26,13 +26,13 @@ import { fleetHistory } from "./fleet-history.ts";
 import { getHostLabels, patchApiLabels, replaceApiLabels, resolveHostRef } from "./host-labels.ts";
 import { getHost, getHostHistory, iterateHosts, listHosts } from "./hosts.ts";
 import { ingestSnapshot, type JudgeFn, recordHeartbeat } from "./ingest.ts";
-import { runRetention } from "./retention.ts";
 import {
   clearIngestFailure,
   countIngestFailing,
   isIngestFailing,
   recordIngestFailure,
 } from "./ingest-state.ts";
+import { runRetention } from "./retention.ts";
 import { cachedSummary, fleetSummary } from "./summary.ts";
 import { createToken, listTokens, revokeToken } from "./tokens.ts";
 
