@@ -170,6 +170,8 @@ describe("the dashboard's fleet-scale views in Chromium", () => {
   test("the chart has a tooltip, a time range and a click-through to the hosts behind a point", async () => {
     await open("#/", "[data-testid=readiness-chart] canvas");
     const chart = page.locator("[data-testid=readiness-chart]");
+    // uPlot lays its plot area out after the canvas appears: wait for it rather than race it
+    await chart.locator(".u-over").waitFor({ state: "visible" });
     const box = await chart.locator(".u-over").boundingBox();
     if (!box) throw new Error("the chart has no plot area");
     // the right edge is now; the bottom of the stack is the ready band
