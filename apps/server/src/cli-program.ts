@@ -52,6 +52,11 @@ const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: st
     default: "256",
     help: "agent sockets per remote address (0: unlimited)",
   },
+  KDUMPWATCH_JUDGE_WORKERS: {
+    value: "N",
+    default: "2",
+    help: "worker threads that judge snapshots off the event loop (0: judge on it)",
+  },
   KDUMPWATCH_ALERT_WEBHOOKS: {
     value: "URLS",
     help: "comma-separated alert receivers (slack+https://, alertmanager+http://)",

@@ -20,6 +20,7 @@ export const CONFIG_VARS = {
   KDUMPWATCH_LOG_LEVEL: "--log-level",
   KDUMPWATCH_HEARTBEAT: "--heartbeat",
   KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: "--max-connections-per-address",
+  KDUMPWATCH_JUDGE_WORKERS: "--judge-workers",
   // owned by the alerting engine (product.md §6); accepted here so a deployment can set them now
   KDUMPWATCH_ALERT_WEBHOOKS: "--alert-webhooks",
   KDUMPWATCH_WEBHOOK_SECRET: "--webhook-secret",
@@ -75,6 +76,7 @@ const EnvSchema = z.object({
   ),
   KDUMPWATCH_HEARTBEAT: int(5, 3600, 30),
   KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000, 256),
+  KDUMPWATCH_JUDGE_WORKERS: int(0, 64, 2),
   KDUMPWATCH_ALERT_WEBHOOKS: optionalText,
   KDUMPWATCH_WEBHOOK_SECRET: optionalText,
   KDUMPWATCH_ALERT_HOLD: optionalText,
@@ -104,6 +106,13 @@ export interface Config {
   heartbeatSec: number;
   /** concurrent agent sockets per remote address; 0 = unlimited */
   maxConnectionsPerAddress: number;
+  /** worker threads that judge snapshots off the event loop (0: judge on it) */
+  judgeWorkers: number;
+  /**
+   * admission control: a hello is answered `retry` when the snapshots already waiting would take
+   * longer than this to commit (ingest-admission.ts)
+   */
+  admitWithinMs: number;
   /** frames per socket: bucket size and refill per second (a flood is closed with 4429) */
   frameBurst: number;
   framesPerSec: number;
@@ -166,6 +175,8 @@ export function loadConfig(
     logLevel: e.KDUMPWATCH_LOG_LEVEL,
     heartbeatSec: e.KDUMPWATCH_HEARTBEAT,
     maxConnectionsPerAddress: e.KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS,
+    judgeWorkers: e.KDUMPWATCH_JUDGE_WORKERS,
+    admitWithinMs: 5_000,
     frameBurst: 30,
     framesPerSec: 5,
     helloTimeoutSec: 10,

@@ -103,6 +103,7 @@ export async function createHarness(
       for (const r of rows) await db.db.execute(sql.raw(`delete from "${r.tablename}"`));
     },
     async dispose() {
+      await kdw.services.agents.close().catch(() => {});
       kdw.live.close();
       await hub.close();
       await db.dispose();
