@@ -35,8 +35,13 @@ export interface IngestBatcher {
 export interface BatcherOptions {
   /** most snapshots in one transaction */
   maxBatch?: number;
-  /** how long the first snapshot of an idle batcher waits for company */
+  /** how long the first snapshot of a batch waits for company */
   gatherMs?: number;
+  /**
+   * batches in flight at once: alerting still evaluates host by host inside a batch (several
+   * round trips each), so one batch at a time would leave the database idle between them
+   */
+  concurrency?: number;
   /** after each commit, per host: what is now stored (ingest.ts remembers it) */
   onCommitted?: (host: HostRow) => void;
 }
@@ -71,38 +76,50 @@ const sameList = (a: readonly string[], b: readonly string[]) =>
 export function createIngestBatcher(ctx: ServiceContext, options: BatcherOptions = {}): IngestBatcher {
   const maxBatch = options.maxBatch ?? 200;
   const gatherMs = options.gatherMs ?? 2;
+  const concurrency = options.concurrency ?? 4;
   let queue: Waiting[] = [];
-  let running: Promise<void> | null = null;
+  let active = 0;
+  /** hosts in a batch in flight: their next snapshot waits, so each host's snapshots apply in order */
+  const busy = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let idleWaiters: (() => void)[] = [];
   const stats = { batches: 0, snapshots: 0 };
 
   function schedule(): void {
-    if (running || timer || queue.length === 0) return;
+    if (timer || active >= concurrency || !queue.some((w) => !busy.has(w.item.hostId))) return;
     timer = setTimeout(() => {
       timer = null;
-      running = runOnce().finally(() => {
-        running = null;
-        if (queue.length > 0) schedule();
-        else {
+      const batch = take();
+      if (batch.length === 0) return;
+      active++;
+      void runOnce(batch).finally(() => {
+        active--;
+        for (const w of batch) busy.delete(w.item.hostId);
+        schedule();
+        if (active === 0 && queue.length === 0) {
           for (const wake of idleWaiters) wake();
           idleWaiters = [];
         }
       });
+      schedule();
     }, gatherMs);
   }
 
-  async function runOnce(): Promise<void> {
+  /** the next batch: oldest first, each host once, none with a batch in flight */
+  function take(): Waiting[] {
     const batch: Waiting[] = [];
     const later: Waiting[] = [];
-    const hostsInBatch = new Set<string>();
     for (const w of queue) {
-      if (batch.length < maxBatch && !hostsInBatch.has(w.item.hostId)) {
-        hostsInBatch.add(w.item.hostId);
+      if (batch.length < maxBatch && !busy.has(w.item.hostId)) {
+        busy.add(w.item.hostId);
         batch.push(w);
       } else later.push(w);
     }
     queue = later;
+    return batch;
+  }
+
+  async function runOnce(batch: Waiting[]): Promise<void> {
     stats.batches++;
     stats.snapshots += batch.length;
     let planned: Planned[];
@@ -144,7 +161,7 @@ export function createIngestBatcher(ctx: ServiceContext, options: BatcherOptions
       return { ...stats };
     },
     idle() {
-      if (!running && !timer && queue.length === 0) return Promise.resolve();
+      if (active === 0 && !timer && queue.length === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
