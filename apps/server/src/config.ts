@@ -113,6 +113,8 @@ export interface Config {
    * longer than this to commit (ingest-admission.ts)
    */
   admitWithinMs: number;
+  /** admission control: sessions always admitted while fewer units of work are in flight */
+  admitMinInFlight: number;
   /** frames per socket: bucket size and refill per second (a flood is closed with 4429) */
   frameBurst: number;
   framesPerSec: number;
@@ -177,6 +179,7 @@ export function loadConfig(
     maxConnectionsPerAddress: e.KDUMPWATCH_MAX_CONNECTIONS_PER_ADDRESS,
     judgeWorkers: e.KDUMPWATCH_JUDGE_WORKERS,
     admitWithinMs: 5_000,
+    admitMinInFlight: 64,
     frameBurst: 30,
     framesPerSec: 5,
     helloTimeoutSec: 10,

@@ -14,6 +14,7 @@ import type { Services } from "../env.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
+import type { Admission } from "./admission.ts";
 import { TokenBucket } from "./rate-limit.ts";
 
 export interface ConnectionDeps {
@@ -21,6 +22,8 @@ export interface ConnectionDeps {
   log: Logger;
   metrics: Metrics;
   config: Config;
+  /** admission control (admission.ts); absent: every session is admitted */
+  admission?: Admission;
 }
 
 type State = "awaiting_hello" | "authenticating" | "ready" | "draining" | "closed";
@@ -192,9 +195,18 @@ export class AgentConnection {
         this.#error("bad_frame", "hello already received");
         return;
       }
-      this.#state = "authenticating";
       clearTimeout(this.#helloTimer);
-      this.#enqueue(() => this.#hello(message));
+      const retryAfterMs = this.deps.admission?.admit() ?? null;
+      if (retryAfterMs !== null) {
+        // busy: told at once when to come back, instead of waiting into its handshake timeout
+        this.#frame("hello", "deferred");
+        this.#send({ v: PROTOCOL_VERSION, type: "retry", afterMs: retryAfterMs });
+        this.#state = "draining";
+        this.close(CLOSE_CODES.tryAgainLater, "busy, retry later");
+        return;
+      }
+      this.#state = "authenticating";
+      this.#enqueue(this.#counted(() => this.#hello(message)));
       return;
     }
     if (this.#state === "awaiting_hello") {
@@ -202,8 +214,20 @@ export class AgentConnection {
       this.#fail("hello_required", "send hello first", CLOSE_CODES.protocolError);
       return;
     }
-    if (message.type === "snapshot") this.#enqueue(() => this.#snapshot(message));
+    if (message.type === "snapshot") this.#enqueue(this.#counted(() => this.#snapshot(message)));
     else this.#enqueue(() => this.#heartbeat());
+  }
+
+  /** a unit of work for admission control, from arrival until it is done */
+  #counted(task: () => Promise<void>): () => Promise<void> {
+    const end = this.deps.admission?.begin();
+    return async () => {
+      try {
+        await task();
+      } finally {
+        end?.();
+      }
+    };
   }
 
   #enqueue(task: () => Promise<void>): void {

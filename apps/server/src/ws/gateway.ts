@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { CLOSE_CODES, MAX_FRAME_BYTES } from "@kdumpwatch/protocol";
 import { WebSocketServer } from "ws";
+import { createAdmission } from "./admission.ts";
 import { AgentConnection, type ConnectionDeps } from "./agent-connection.ts";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
@@ -45,6 +46,8 @@ export function createAgentGateway(deps: ConnectionDeps): AgentGateway {
   const perAddress = new Map<string, number>();
   let accepting = true;
   const { log, metrics, config } = deps;
+  const admission = createAdmission({ withinMs: config.admitWithinMs, minInFlight: config.admitMinInFlight });
+  const connectionDeps: ConnectionDeps = { ...deps, admission };
 
   const pinger = setInterval(() => {
     for (const c of connections) {
@@ -83,7 +86,7 @@ export function createAgentGateway(deps: ConnectionDeps): AgentGateway {
       wss.handleUpgrade(req, socket, head, (ws) => {
         // REQUIRED (docs/stack.md §7): an oversize frame otherwise kills the process; ws then closes with 1009
         ws.on("error", (err) => log.info({ err: err.message, address }, "agent socket error"));
-        const connection = new AgentConnection(ws, address, deps);
+        const connection = new AgentConnection(ws, address, connectionDeps);
         connections.add(connection);
         ws.on("close", () => connections.delete(connection));
       });
