@@ -1,6 +1,7 @@
 import { type DatabaseHandle, LOCK_KEYS } from "@kdumpwatch/db";
 import { purgeExpiredSessions } from "../services/admin-auth.ts";
 import type { ServiceContext } from "../services/context.ts";
+import { foldFleetCounts } from "../services/fleet-counts.ts";
 import { BEAT_INTERVAL_MS, beat, markStopped } from "../services/liveness.ts";
 import { sweepStale } from "../services/stale-sweeper.ts";
 import { every } from "./every.ts";
@@ -31,6 +32,8 @@ export function startBackgroundJobs(options: {
         },
       },
       { name: "session-purge", everyMs: 3600_000, run: () => purgeExpiredSessions(ctx) },
+      // the summary's read model: deltas appended by the hosts trigger, folded by one process
+      { name: "fleet-counts", everyMs: 5000, run: () => foldFleetCounts(ctx) },
       ...(options.extraLeaderJobs ?? []),
     ],
   });
