@@ -39,7 +39,8 @@ const { values } = parseArgs({
   },
 });
 
-const log = (line: string) => process.stderr.write(`[cost ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(`[cost ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 /** CPU seconds of this database's backends, by pid (backends that exited meanwhile are lost). */
 async function backendCpu(admin: Awaited<ReturnType<typeof openDatabase>>): Promise<Map<number, number>> {
@@ -103,7 +104,17 @@ async function main(): Promise<void> {
     // 1. enrollment + first snapshot
     let m = await meter(server, admin);
     const fleet = startSim(
-      [...simArgs, "--ramp", String(ramp), "--duration", "0", "--interval", "3600", "--state-file", stateFile],
+      [
+        ...simArgs,
+        "--ramp",
+        String(ramp),
+        "--duration",
+        "0",
+        "--interval",
+        "3600",
+        "--state-file",
+        stateFile,
+      ],
       { logFile: join(work, "sim-enroll.log") },
     );
     const allIn = await waitForProgress(fleet, (p) => p.everAcked >= agents, (ramp + 600) * 1000);

@@ -102,7 +102,9 @@ function main(): void {
     "",
     "| function (self time) | ms | share |",
     "|---|---:|---:|",
-    ...frames.slice(0, top).map((f) => `| \`${f.name.replace(/\|/g, "\\|")}\` | ${f.ms.toFixed(0)} | ${pct(f.ms)} |`),
+    ...frames
+      .slice(0, top)
+      .map((f) => `| \`${f.name.replace(/\|/g, "\\|")}\` | ${f.ms.toFixed(0)} | ${pct(f.ms)} |`),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -12,7 +12,13 @@
 import { type ServerMessage, ServerMessageSchema } from "@kdumpwatch/protocol";
 import { afterAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import { killAllServers, removeTempDirs, requireBundles, ServerProcess, tempDir } from "./support/server-process.ts";
+import {
+  killAllServers,
+  removeTempDirs,
+  requireBundles,
+  ServerProcess,
+  tempDir,
+} from "./support/server-process.ts";
 
 const ADMIN = "judge-off-loop-e2e-admin-token";
 const ENROLL = "judge-off-loop-e2e-enroll-token";
@@ -79,10 +85,14 @@ async function hostileRun(judgeWorkers: string): Promise<Run> {
     let answers = 0;
     const asking = (async () => {
       while (!done) {
-        const res = await fetch(`${base}/healthz`);
-        await res.arrayBuffer();
-        statuses.add(res.status);
-        if (!done) answers++;
+        try {
+          const res = await fetch(`${base}/healthz`);
+          await res.arrayBuffer();
+          statuses.add(res.status);
+          if (!done) answers++;
+        } catch {
+          // a keep-alive socket the server closed as we reused it (ECONNRESET): ask again
+        }
       }
     })();
     const acks: number[] = [];
@@ -97,7 +107,9 @@ async function hostileRun(judgeWorkers: string): Promise<Run> {
           snapshot: {
             collectedAt: new Date().toISOString(),
             // each frame different, so each is judged and stored
-            sources: { dmesg: { ok: true, text: `${HOSTILE_DMESG.slice(0, -8)}${String(seq).padStart(8, "0")}` } },
+            sources: {
+              dmesg: { ok: true, text: `${HOSTILE_DMESG.slice(0, -8)}${String(seq).padStart(8, "0")}` },
+            },
           },
         }),
       );

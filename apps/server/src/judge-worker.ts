@@ -11,6 +11,10 @@ parentPort?.on("message", (job: { id: number; snapshot: Snapshot; now: number })
     const prepared = prepareSnapshot(judgeSnapshot, job.snapshot, new Date(job.now));
     parentPort?.postMessage({ id: job.id, ok: true, prepared });
   } catch (err) {
-    parentPort?.postMessage({ id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) });
+    parentPort?.postMessage({
+      id: job.id,
+      ok: false,
+      message: err instanceof Error ? err.message : String(err),
+    });
   }
 });

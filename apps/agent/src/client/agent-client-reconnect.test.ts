@@ -73,9 +73,14 @@ describe("AgentClient: reconnecting", () => {
       const { waitedMs } = await untilNextSocket(h);
       expect(waitedMs, `deferral ${i + 1}`).toBeGreaterThanOrEqual(3_000);
       // without a hint the 6th attempt's window would be 32 × base
-      expect(waitedMs, `deferral ${i + 1}: not the growing backoff window`).toBeLessThan(3_000 + policy.baseMs);
+      expect(waitedMs, `deferral ${i + 1}: not the growing backoff window`).toBeLessThan(
+        3_000 + policy.baseMs,
+      );
     }
-    expect(h.logs.some((l) => l.msg.includes("handshake")), "no handshake timeout meanwhile").toBe(false);
+    expect(
+      h.logs.some((l) => l.msg.includes("handshake")),
+      "no handshake timeout meanwhile",
+    ).toBe(false);
   });
 
   test("an HTTP 503 with Retry-After on the upgrade is honoured", async () => {

@@ -14,7 +14,10 @@ describe.each(testDrivers())("group commit and batched last-seen on $name", (dri
   const enroll = async (n: number) => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const auth = await h.kdw.services.agents.authenticate(hello({ machineId: `m-${i}`, hostname: `h-${i}` }), null);
+      const auth = await h.kdw.services.agents.authenticate(
+        hello({ machineId: `m-${i}`, hostname: `h-${i}` }),
+        null,
+      );
       if (!auth.ok) throw new Error("enrollment failed");
       ids.push(auth.hostId);
     }
@@ -27,7 +30,10 @@ describe.each(testDrivers())("group commit and batched last-seen on $name", (dri
     const before = h.kdw.services.agents.stats().batches;
     const results = await Promise.all(
       ids.map((id, i) =>
-        h.kdw.services.agents.ingest(id, snapshotFrame(i % 2 ? "verdict=ready" : "verdict=not_ready failing=kdump.loaded")),
+        h.kdw.services.agents.ingest(
+          id,
+          snapshotFrame(i % 2 ? "verdict=ready" : "verdict=not_ready failing=kdump.loaded"),
+        ),
       ),
     );
     const batches = h.kdw.services.agents.stats().batches - before;

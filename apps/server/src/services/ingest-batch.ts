@@ -1,4 +1,4 @@
-import { hostReports, hosts, inArray, snapshots, sql, transitions, type Tx } from "@kdumpwatch/db";
+import { hostReports, hosts, inArray, snapshots, sql, type Tx, transitions } from "@kdumpwatch/db";
 import type { SnapshotMessage } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
 import type { ServiceContext } from "./context.ts";
@@ -192,7 +192,9 @@ async function commitBatch(ctx: ServiceContext, tx: Tx, batch: readonly Waiting[
   }
   if (planned.length === 0) return planned;
 
-  const snapshotIds = new Map<string, number | null>(planned.map((p) => [p.w.item.hostId, p.before.latestSnapshotId]));
+  const snapshotIds = new Map<string, number | null>(
+    planned.map((p) => [p.w.item.hostId, p.before.latestSnapshotId]),
+  );
   const toStore = planned.filter((p) => p.stored);
   if (toStore.length > 0) {
     const inserted = await tx

@@ -132,7 +132,9 @@ describe.each(testDrivers())("ingest on $name", (driver) => {
     const before = await host();
     h.clock.advance(45);
     await h.kdw.services.agents.heartbeat(hostId);
-    expect((await host()).lastSeenAt.getTime(), "no row is touched per beat").toBe(before.lastSeenAt.getTime());
+    expect((await host()).lastSeenAt.getTime(), "no row is touched per beat").toBe(
+      before.lastSeenAt.getTime(),
+    );
     await h.kdw.services.agents.flushLiveness();
     const after = await host();
     expect(after.lastSeenAt.getTime() - before.lastSeenAt.getTime()).toBe(45_000);

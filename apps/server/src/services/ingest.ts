@@ -50,7 +50,11 @@ export function createIngest(ctx: ServiceContext, judging: Judging): Ingest {
   const lastSeen = createLastSeen(ctx);
   const batcher = createIngestBatcher(ctx, {
     onCommitted: (row: HostRow) =>
-      stored.set(row.id, { contentHash: row.contentHash, judgementHash: row.judgementHash, verdict: row.verdict }),
+      stored.set(row.id, {
+        contentHash: row.contentHash,
+        judgementHash: row.judgementHash,
+        verdict: row.verdict,
+      }),
   });
   let judgingNow = 0;
 

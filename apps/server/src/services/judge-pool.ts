@@ -37,7 +37,9 @@ interface Slot {
   jobs: Map<number, Job>;
 }
 
-type Reply = { id: number; ok: true; prepared: PreparedSnapshot } | { id: number; ok: false; message: string };
+type Reply =
+  | { id: number; ok: true; prepared: PreparedSnapshot }
+  | { id: number; ok: false; message: string };
 
 /**
  * Judging off the event loop (issue 12 §3): parsing and judging a snapshot is the one CPU-heavy

@@ -72,12 +72,18 @@ describe.each(testDrivers())("fleet summary read model on $name", (driver) => {
       snapshotFrame("verdict=not_ready failing=kdump.loaded os=Rocky_9.4 kernel=5.14.0"),
     );
     expect((await same("after the first snapshot")).verdicts.not_ready).toBe(1);
-    await h.kdw.services.agents.ingest(auth.hostId, snapshotFrame("verdict=ready os=Rocky_9.4 kernel=5.14.0", 2));
+    await h.kdw.services.agents.ingest(
+      auth.hostId,
+      snapshotFrame("verdict=ready os=Rocky_9.4 kernel=5.14.0", 2),
+    );
     await foldFleetCounts(h.ctx);
     const s = await same("after the fix");
     expect(s.verdicts).toEqual({ ready: 1, at_risk: 0, not_ready: 0, unknown: 0 });
     expect(s.failingChecks).toEqual([]);
     const rows = await readFleetCounts(h.ctx);
-    expect(rows.every((r) => r.hosts > 0), "no zero rows kept").toBe(true);
+    expect(
+      rows.every((r) => r.hosts > 0),
+      "no zero rows kept",
+    ).toBe(true);
   });
 });

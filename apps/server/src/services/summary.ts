@@ -24,7 +24,10 @@ function withUnknown(b: GroupCounts): FleetSummary["os"][number] {
 const VERDICTS = ["ready", "at_risk", "not_ready"] as const;
 
 /** null first-class: PostgreSQL's `order by count desc, value` puts null last */
-function byHostsThenValue(a: { hosts: number; value: string | null }, b: { hosts: number; value: string | null }) {
+function byHostsThenValue(
+  a: { hosts: number; value: string | null },
+  b: { hosts: number; value: string | null },
+) {
   if (a.hosts !== b.hosts) return b.hosts - a.hosts;
   if (a.value === b.value) return 0;
   if (a.value === null) return 1;
@@ -39,7 +42,8 @@ function groups(rows: readonly FleetCountRow[], dimension: string): FleetSummary
     const value = r.value === "" ? null : r.value.slice(2);
     const g = byValue.get(r.value) ?? { value, hosts: 0, ready: 0, at_risk: 0, not_ready: 0 };
     g.hosts += r.hosts;
-    if ((VERDICTS as readonly string[]).includes(r.verdict)) g[r.verdict as (typeof VERDICTS)[number]] += r.hosts;
+    if ((VERDICTS as readonly string[]).includes(r.verdict))
+      g[r.verdict as (typeof VERDICTS)[number]] += r.hosts;
     byValue.set(r.value, g);
   }
   return [...byValue.values()].sort(byHostsThenValue).slice(0, BUCKETS).map(withUnknown);
@@ -66,7 +70,8 @@ export async function fleetSummary(ctx: ServiceContext): Promise<FleetSummary> {
   for (const r of rows) {
     if (r.dimension === "all") {
       total += r.hosts;
-      if ((VERDICTS as readonly string[]).includes(r.verdict)) verdicts[r.verdict as (typeof VERDICTS)[number]] += r.hosts;
+      if ((VERDICTS as readonly string[]).includes(r.verdict))
+        verdicts[r.verdict as (typeof VERDICTS)[number]] += r.hosts;
     } else if (r.dimension === "duplicate" && r.value === "yes") duplicates += r.hosts;
     else if (r.dimension === "failing") failing.set(r.value, (failing.get(r.value) ?? 0) + r.hosts);
   }
