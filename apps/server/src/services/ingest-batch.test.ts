@@ -107,6 +107,25 @@ describe.each(testDrivers())("group commit and batched last-seen on $name", (dri
     expect(after.staleClockAt.getTime()).toBe(newest);
   });
 
+  test("a flush never waits for a host row an ingest transaction holds: that host's time rides with the next flush", async () => {
+    // PGlite has one connection: a second transaction cannot run beside the first there
+    if (driver.name !== "postgres") return;
+    const [busy, free] = await enroll(2);
+    const lastSeen = createLastSeen(h.ctx);
+    h.clock.advance(30);
+    lastSeen.touch(busy!, h.clock.now());
+    lastSeen.touch(free!, h.clock.now());
+    await h.db.db.transaction(async (tx) => {
+      await tx.select().from(hosts).where(eq(hosts.id, busy!)).for("update");
+      await lastSeen.flush();
+    });
+    expect(lastSeen.pending, "the locked host waits for the next flush").toBe(1);
+    expect((await row(free!)).lastSeenAt.getTime()).toBe(h.clock.now().getTime());
+    await lastSeen.flush();
+    expect(lastSeen.pending).toBe(0);
+    expect((await row(busy!)).lastSeenAt.getTime()).toBe(h.clock.now().getTime());
+  });
+
   test("a host removed from the database is told so at its next heartbeat after a flush", async () => {
     const [id] = await enroll(1);
     await h.kdw.services.agents.heartbeat(id!);

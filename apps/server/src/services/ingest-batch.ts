@@ -170,7 +170,7 @@ export function createIngestBatcher(ctx: ServiceContext, options: BatcherOptions
 /** The statements of one batch, inside its transaction; returns the hosts it found. */
 async function commitBatch(ctx: ServiceContext, tx: Tx, batch: readonly Waiting[]): Promise<Planned[]> {
   const ids = batch.map((w) => w.item.hostId).sort();
-  // one lock order for every writer (last-seen.ts sorts the same way): no deadlocks between batches
+  // one lock order for every batch (other processes' included); the last-seen flush skips locked rows
   const rows = await tx.select().from(hosts).where(inArray(hosts.id, ids)).orderBy(hosts.id).for("update");
   const byId = new Map(rows.map((r) => [r.id, r]));
   const planned: Planned[] = [];

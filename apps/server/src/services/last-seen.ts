@@ -56,27 +56,36 @@ export function createLastSeen(ctx: ServiceContext): LastSeen {
 
   async function write(batch: Map<string, Date>): Promise<void> {
     const now = ctx.clock.now();
-    // sorted: rows are locked in one order by every writer (ingest-batch.ts locks the same way)
-    const ids = [...batch.keys()].sort();
+    const ids = [...batch.keys()];
     const values = JSON.stringify(ids.map((id) => ({ id, at: batch.get(id)?.toISOString() })));
-    const flushed = await ctx.db.transaction(async (tx) => {
-      await tx.execute(sql`select h.id from ${hosts} h
-        where h.id in (select jsonb_array_elements(${values}::jsonb) ->> 'id')
-        order by h.id for update of h`);
-      // `old` is the row before this statement: a host that was stale is announced once
-      return rowsOf<Flushed>(
-        await tx.execute(sql`update ${hosts} h set
+    // one statement that never waits: a host row locked by an ingest batch (which moves its
+    // last-seen itself) is skipped and its time rides with the next flush; `old` is the row before
+    // this statement, so a host that was stale is announced once
+    const flushed = rowsOf<Flushed>(
+      await ctx.db.execute(sql`with v as (
+          select * from jsonb_to_recordset(${values}::jsonb) as v(id text, at timestamptz)),
+        locked as (select h.id from ${hosts} h where h.id in (select id from v) for update skip locked)
+        update ${hosts} h set
             last_seen_at = greatest(h.last_seen_at, v.at),
             stale_clock_at = case when h.stale_clock_at > ${now.toISOString()}::timestamptz then v.at
                                   else greatest(h.stale_clock_at, v.at) end,
             stale_since = null
-          from jsonb_to_recordset(${values}::jsonb) as v(id text, at timestamptz), ${hosts} old
-          where h.id = v.id and old.id = h.id
+          from v, ${hosts} old
+          where h.id = v.id and old.id = h.id and h.id in (select id from locked)
           returning h.id, old.stale_since is not null as was_stale`),
-      );
-    });
+    );
     const found = new Set(flushed.map((r) => r.id));
-    for (const id of ids) if (!found.has(id)) gone.add(id);
+    const missed = ids.filter((id) => !found.has(id));
+    if (missed.length > 0) {
+      // locked (try again next time) or deleted (tell the agent at its next beat)
+      const exist = new Set(
+        (await ctx.db.select({ id: hosts.id }).from(hosts).where(inArray(hosts.id, missed))).map((r) => r.id),
+      );
+      for (const id of missed) {
+        if (exist.has(id)) remember(id, batch.get(id) as Date);
+        else gone.add(id);
+      }
+    }
     const back = flushed.filter((r) => r.was_stale).map((r) => r.id);
     if (back.length === 0) return;
     const rows = await ctx.db.select().from(hosts).where(inArray(hosts.id, back));
