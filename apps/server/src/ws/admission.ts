@@ -30,7 +30,13 @@ const WINDOW_SEC = 5;
 /** a hello is followed by its snapshot: an admitted session is about two units */
 const UNITS_PER_SESSION = 2;
 const MIN_HINT_MS = 1_000;
-const MAX_HINT_MS = 300_000;
+/**
+ * Coming back too early costs a deferral (a hello parsed and answered, no database work); coming
+ * back too late leaves the server idle. So the pace assumed is at least this many units a second
+ * (right after a start the measured rate says nothing yet), and no hint is longer than a minute.
+ */
+const MIN_DRAIN_PER_SEC = 50;
+const MAX_HINT_MS = 60_000;
 
 export function createAdmission(options: AdmissionOptions): Admission {
   const now = options.now ?? Date.now;
@@ -55,10 +61,11 @@ export function createAdmission(options: AdmissionOptions): Admission {
       const perSec = rate();
       const capacity = Math.max(options.minInFlight, (perSec * options.withinMs) / 1000);
       if (inFlight < capacity) return null;
-      const drainRate = Math.max(perSec, 1);
+      const drainRate = Math.max(perSec, MIN_DRAIN_PER_SEC);
       const t = now();
-      // after the work already in flight, then one slot per deferred session
-      nextSlotAt = Math.max(nextSlotAt, t + (inFlight / drainRate) * 1000);
+      // after the work already in flight, then one slot per deferred session (the cursor never
+      // runs further ahead than the longest hint: deferred agents come back and are slotted again)
+      nextSlotAt = Math.min(Math.max(nextSlotAt, t + (inFlight / drainRate) * 1000), t + MAX_HINT_MS);
       const hint = nextSlotAt - t;
       nextSlotAt += (UNITS_PER_SESSION / drainRate) * 1000;
       return Math.round(Math.min(Math.max(hint, MIN_HINT_MS), MAX_HINT_MS));
