@@ -37,7 +37,7 @@ const log = (line: string) =>
 function haproxyConfig(port: number, backends: number[]): string {
   return [
     "global",
-    "  maxconn 40000",
+    "  maxconn 8000",
     "defaults",
     "  mode http",
     "  timeout connect 5s",
