@@ -31,7 +31,11 @@ const percentile = (sorted: number[], p: number) =>
 
 function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
-  return { p50: round(percentile(s, 50), 1), p95: round(percentile(s, 95), 1), p99: round(percentile(s, 99), 1) };
+  return {
+    p50: round(percentile(s, 50), 1),
+    p95: round(percentile(s, 95), 1),
+    p99: round(percentile(s, 99), 1),
+  };
 }
 
 async function main(): Promise<void> {
