@@ -89,8 +89,6 @@ export function createServices(ctx: ServiceContext, judging: Judging) {
       heartbeat: async (hostId: string) => ingest.heartbeat(hostId),
       /** writes the remembered last-seen times now (tests; shutdown does it through close) */
       flushLiveness: () => ingest.flush(),
-      /** snapshots received and not committed yet (admission control) */
-      inFlight: () => ingest.inFlight,
       stats: () => ingest.stats,
       start: () => ingest.start(),
       /** queued snapshots commit, last-seen times are written, the judge workers stop */

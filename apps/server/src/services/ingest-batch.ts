@@ -24,8 +24,6 @@ export interface IngestItem {
 export interface IngestBatcher {
   /** resolves once the transaction holding this snapshot has committed */
   submit(item: IngestItem): Promise<IngestResult>;
-  /** snapshots waiting for a commit (admission control reads it) */
-  readonly queued: number;
   /** transactions committed or tried so far, and the snapshots they held */
   readonly stats: { batches: number; snapshots: number };
   /** resolves when everything submitted so far has committed or failed */
@@ -153,9 +151,6 @@ export function createIngestBatcher(ctx: ServiceContext, options: BatcherOptions
         queue.push({ item, resolve, reject });
         schedule();
       });
-    },
-    get queued() {
-      return queue.length;
     },
     get stats() {
       return { ...stats };

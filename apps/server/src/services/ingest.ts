@@ -26,10 +26,6 @@ export interface Ingest {
   flush(): Promise<void>;
   /** group-commit transactions so far and the snapshots they held */
   readonly stats: { batches: number; snapshots: number };
-  /** snapshots judged and waiting for a commit */
-  readonly queued: number;
-  /** snapshots received and not yet committed: being judged or waiting for a commit */
-  readonly inFlight: number;
   start(): void;
   /** lets queued snapshots commit, then writes the last-seen times */
   close(): Promise<void>;
@@ -56,19 +52,12 @@ export function createIngest(ctx: ServiceContext, judging: Judging): Ingest {
         verdict: row.verdict,
       }),
   });
-  let judgingNow = 0;
 
   return {
     async ingest(hostId, message) {
       const now = ctx.clock.now();
-      judgingNow++;
-      let prepared: Awaited<ReturnType<Judging["prepare"]>>;
-      try {
-        // the wire schema keeps unknown source names; core reads the ones it knows
-        prepared = await judging.prepare(message.snapshot as Snapshot, now);
-      } finally {
-        judgingNow--;
-      }
+      // the wire schema keeps unknown source names; core reads the ones it knows
+      const prepared = await judging.prepare(message.snapshot as Snapshot, now);
       const known = stored.get(hostId);
       if (
         known &&
@@ -89,14 +78,8 @@ export function createIngest(ctx: ServiceContext, judging: Judging): Ingest {
       lastSeen.forget(hostId);
     },
     flush: () => lastSeen.flush(),
-    get queued() {
-      return batcher.queued;
-    },
     get stats() {
       return batcher.stats;
-    },
-    get inFlight() {
-      return batcher.queued + judgingNow;
     },
     start() {
       lastSeen.start();
