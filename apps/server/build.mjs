@@ -49,6 +49,21 @@ await build({
     __KDUMPWATCH_REVISION__: JSON.stringify(revision()),
   },
 });
+// the judge worker thread (src/services/judge-pool.ts looks for it beside the bundle)
+await build({
+  entryPoints: [new URL("src/judge-worker.ts", here).pathname],
+  outfile: new URL("dist/judge-worker.mjs", here).pathname,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  sourcemap: true,
+  external: [...npmDeps].flatMap((name) => [name, `${name}/*`]),
+  banner: {
+    js: "import { createRequire as __kdwRequire } from 'node:module'; const require = __kdwRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});
 cpSync(new URL("../../packages/db/drizzle", here), new URL("dist/drizzle", here), { recursive: true });
 chmodSync(new URL("dist/kdumpwatch-server.mjs", here), 0o755);
 // the manual pages, from the same command-line definition as the parser and --help (src/cli-program.ts)

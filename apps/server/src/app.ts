@@ -32,7 +32,8 @@ import { sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { AuthThrottle } from "./services/auth-throttle.ts";
 import { createFleetOpsServices } from "./services/fleet-ops.ts";
-import { createServices, type JudgeFn } from "./services/index.ts";
+import { createServices, type JudgeFn, type Judging } from "./services/index.ts";
+import { createJudgePool, inlineJudging, judgeWorkerFile } from "./services/judge-pool.ts";
 import { createAgentGateway } from "./ws/gateway.ts";
 
 export interface AppDeps {
@@ -80,10 +81,7 @@ export function createApp(deps: AppDeps) {
     outbox: () => alerting.outboxStats(),
   });
   const alerting = alertingFromConfig({ db, clock, log, config, metrics });
-  const services = createServices(
-    { db, hub, clock, log, config, alerting },
-    timedJudge(deps.judge ?? judgeSnapshot, metrics),
-  );
+  const services = createServices({ db, hub, clock, log, config, alerting }, judgingFor(deps, metrics));
   let ready = true;
   const database = createDatabaseStatus(log, () => clock.now());
   const live = createLiveFeed({ hub, summary: services.summary.shared, log });
@@ -166,6 +164,30 @@ export function createApp(deps: AppDeps) {
 }
 
 export type KdumpwatchApp = ReturnType<typeof createApp>;
+
+/**
+ * Worker threads when the bundle's judge worker is there and KDUMPWATCH_JUDGE_WORKERS > 0; on the
+ * event loop for an injected judge (tests) or when run from source.
+ */
+function judgingFor(deps: AppDeps, metrics: { judgeSeconds: { observe(v: number): void } }): Judging {
+  const file = judgeWorkerFile();
+  const judging =
+    deps.judge === undefined && file !== null && deps.config.judgeWorkers > 0
+      ? createJudgePool({ file, size: deps.config.judgeWorkers, log: deps.log })
+      : inlineJudging(timedJudge(deps.judge ?? judgeSnapshot, metrics));
+  if (judging.kind === "inline") return judging;
+  return {
+    ...judging,
+    async prepare(snapshot, now) {
+      const started = performance.now();
+      try {
+        return await judging.prepare(snapshot, now);
+      } finally {
+        metrics.judgeSeconds.observe((performance.now() - started) / 1000);
+      }
+    },
+  };
+}
 
 /** The judge, timed into kdumpwatch_judge_duration_seconds. */
 function timedJudge(judge: JudgeFn, metrics: { judgeSeconds: { observe(v: number): void } }): JudgeFn {

@@ -107,6 +107,11 @@ const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: st
     default: "20",
     help: "seconds a graceful shutdown (SIGTERM) may take before the process exits anyway",
   },
+  KDUMPWATCH_JUDGE_WORKERS: {
+    value: "N",
+    default: "2",
+    help: "worker threads that judge snapshots off the event loop (0: judge on it)",
+  },
   KDUMPWATCH_ALERT_WEBHOOKS: {
     value: "URLS",
     help: "comma-separated alert receivers (slack+https://, alertmanager+http://)",

@@ -31,6 +31,7 @@ export const CONFIG_VARS = {
   KDUMPWATCH_DB_CONNECT_TIMEOUT: "--db-connect-timeout",
   KDUMPWATCH_DB_STATEMENT_TIMEOUT: "--db-statement-timeout",
   KDUMPWATCH_SHUTDOWN_GRACE: "--shutdown-grace",
+  KDUMPWATCH_JUDGE_WORKERS: "--judge-workers",
   // owned by the alerting engine (product.md §6); accepted here so a deployment can set them now
   KDUMPWATCH_ALERT_WEBHOOKS: "--alert-webhooks",
   KDUMPWATCH_WEBHOOK_SECRET: "--webhook-secret",
@@ -120,6 +121,7 @@ const EnvSchema = z.object({
   KDUMPWATCH_DB_CONNECT_TIMEOUT: int(1, 300, 5),
   KDUMPWATCH_DB_STATEMENT_TIMEOUT: int(0, 86_400, 30),
   KDUMPWATCH_SHUTDOWN_GRACE: int(1, 3600, 20),
+  KDUMPWATCH_JUDGE_WORKERS: int(0, 64, 2),
   KDUMPWATCH_ALERT_WEBHOOKS: optionalText,
   KDUMPWATCH_WEBHOOK_SECRET: optionalText,
   KDUMPWATCH_ALERT_HOLD: optionalText,
@@ -174,6 +176,15 @@ export interface Config {
   dbStatementTimeoutSec: number;
   /** seconds SIGTERM/SIGINT may take: past it the process exits anyway */
   shutdownGraceSec: number;
+  /** worker threads that judge snapshots off the event loop (0: judge on it) */
+  judgeWorkers: number;
+  /**
+   * admission control: a hello is answered `retry` when the snapshots already waiting would take
+   * longer than this to commit (ingest-admission.ts)
+   */
+  admitWithinMs: number;
+  /** admission control: sessions always admitted while fewer units of work are in flight */
+  admitMinInFlight: number;
   /** frames per socket: bucket size and refill per second (a flood is closed with 4429) */
   frameBurst: number;
   framesPerSec: number;
@@ -258,6 +269,9 @@ export function loadConfig(
     dbConnectTimeoutSec: e.KDUMPWATCH_DB_CONNECT_TIMEOUT,
     dbStatementTimeoutSec: e.KDUMPWATCH_DB_STATEMENT_TIMEOUT,
     shutdownGraceSec: e.KDUMPWATCH_SHUTDOWN_GRACE,
+    judgeWorkers: e.KDUMPWATCH_JUDGE_WORKERS,
+    admitWithinMs: 5_000,
+    admitMinInFlight: 64,
     frameBurst: 30,
     framesPerSec: 5,
     helloTimeoutSec: 10,

@@ -57,6 +57,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       );
     }
     const kdw = createApp({ db: handle.db, hub, clock, log, config });
+    // heartbeats are written in batches (services/last-seen.ts)
+    kdw.services.agents.start();
     const server = (await listen(kdw, config)) as Server;
     // PGlite admits one process: the CLI's token commands reach this one through its admin channel
     const admin =
@@ -92,6 +94,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           );
           admin?.closeAllConnections();
           await kdw.gateway.shutdown();
+          await kdw.services.agents.close();
           kdw.live.close();
           server.closeIdleConnections();
           const force = setTimeout(() => server.closeAllConnections(), 5000);

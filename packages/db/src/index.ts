@@ -36,6 +36,8 @@ export {
 export {
   apiTokens,
   enrollmentTokens,
+  fleetCountDeltas,
+  fleetCounts,
   hostCredentials,
   hostDuplicates,
   hostReports,

@@ -15,6 +15,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
@@ -236,6 +237,35 @@ export const settings = pgTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
   updatedAt: ts("updated_at").notNull(),
+});
+
+/**
+ * The fleet summary's read model (issue 13): hosts per (dimension, value, verdict), so
+ * `/api/fleet/summary` reads a few hundred rows instead of scanning `hosts`. Dimensions: `all`
+ * (value ''), `os` and `kernel` (value '' for none, else 'v:' + the text), `failing` (a check id),
+ * `duplicate` ('yes'/'no'). A trigger on `hosts` (migration 0005_ingest_read_models) appends
+ * +1/−1 rows to `fleet_count_deltas` whenever a host is added, removed or changes one of those
+ * columns: appends never wait for one another, unlike counters updated in place by concurrent
+ * ingest transactions. The elected process folds the deltas into `fleet_counts` every few seconds
+ * (services/fleet-counts.ts); readers add both.
+ */
+export const fleetCounts = pgTable(
+  "fleet_counts",
+  {
+    dimension: text("dimension").notNull(),
+    value: text("value").notNull(),
+    verdict: text("verdict").notNull(),
+    hosts: bigint("hosts", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dimension, t.value, t.verdict] })],
+);
+
+export const fleetCountDeltas = pgTable("fleet_count_deltas", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  dimension: text("dimension").notNull(),
+  value: text("value").notNull(),
+  verdict: text("verdict").notNull(),
+  hosts: integer("hosts").notNull(),
 });
 
 /** Liveness of each server process; the basis for "time the server was down does not count". */

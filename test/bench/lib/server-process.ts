@@ -61,10 +61,17 @@ export class BenchServer {
       ...options.env,
     };
     const log = createWriteStream(options.logFile, { flags: "a" });
-    const child = spawn("bash", ["-c", `${RAISE_NOFILE}; exec "$0" "$@"`, process.execPath, SERVER_BUNDLE], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // KDW_BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it exits (SIGTERM)
+    const profileDir = process.env.KDW_BENCH_CPU_PROF;
+    const nodeFlags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn(
+      "bash",
+      ["-c", `${RAISE_NOFILE}; exec "$0" "$@"`, process.execPath, ...nodeFlags, SERVER_BUNDLE],
+      {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     const url = await new Promise<string>((resolveUrl, reject) => {

@@ -62,6 +62,27 @@ describe("AgentClient: reconnecting", () => {
     expect(waitedMs).toBeLessThan(20_000 + policy.baseMs * 2);
   });
 
+  test("a retry answered to hello (admission control) is honoured with a small jitter, attempt after attempt", async () => {
+    const h = startHarness({ options: { policy }, random: () => 0.999 });
+    for (let i = 0; i < 6; i++) {
+      await settle();
+      const socket = h.socket();
+      socket.serverOpen();
+      socket.serverSend({ v: 1, type: "retry", afterMs: 3_000 });
+      expect(socket.closedWith?.code, `deferral ${i + 1}: the client leaves`).toBe(1000);
+      const { waitedMs } = await untilNextSocket(h);
+      expect(waitedMs, `deferral ${i + 1}`).toBeGreaterThanOrEqual(3_000);
+      // without a hint the 6th attempt's window would be 32 × base
+      expect(waitedMs, `deferral ${i + 1}: not the growing backoff window`).toBeLessThan(
+        3_000 + policy.baseMs,
+      );
+    }
+    expect(
+      h.logs.some((l) => l.msg.includes("handshake")),
+      "no handshake timeout meanwhile",
+    ).toBe(false);
+  });
+
   test("an HTTP 503 with Retry-After on the upgrade is honoured", async () => {
     const h = startHarness({ options: { policy } });
     await settle();

@@ -66,6 +66,16 @@ describe("full jitter", () => {
     );
   });
 
+  test("with a hint the window stops growing with the attempts: a deferred agent comes back soon after it", () => {
+    const deferred = draws(2_000, { attempt: 8, reason: "normal", hintMs: 2_000, policy });
+    expect(Math.min(...deferred)).toBeGreaterThanOrEqual(2_000);
+    expect(Math.max(...deferred), "not the 8th attempt's window").toBeLessThan(2_000 + policy.baseMs);
+    expect(new Set(deferred).size, "still spread").toBeGreaterThan(500);
+    const longHint = draws(2_000, { attempt: 8, reason: "normal", hintMs: 60_000, policy });
+    expect(Math.max(...longHint)).toBeLessThan(60_000 + 15_000);
+    expect(Math.max(...longHint), "a quarter of a long hint").toBeGreaterThan(60_000 + 10_000);
+  });
+
   test("an absurd hint is clamped to one hour and a negative one counts as none", () => {
     const huge = reconnectDelay({ attempt: 1, reason: "normal", hintMs: 1e12, random: () => 0, policy });
     expect(huge).toBe(3_600_000);

@@ -49,7 +49,10 @@ const OVERLOADED_MIN_ATTEMPT = 5;
 /**
  * Milliseconds to wait before the next connection attempt. A server hint is a floor, never the
  * exact time: the jitter window is added on top so agents given the same hint do not return
- * together.
+ * together. With a hint the server is scheduling its fleet (admission control hands each deferred
+ * agent its own slot), so the window no longer grows with the attempts: it is at most a quarter of
+ * the hint (at least the base window), and an agent deferred five times does not wander off into
+ * a minutes-long window while the server drains at full speed.
  */
 export function reconnectDelay(input: DelayInput): number {
   const { policy, random } = input;
@@ -59,7 +62,10 @@ export function reconnectDelay(input: DelayInput): number {
   }
   const attempt =
     input.reason === "overloaded" ? Math.max(input.attempt, OVERLOADED_MIN_ATTEMPT) : input.attempt;
-  const jitter = Math.floor(random() * backoffWindow(attempt, policy));
   const hint = input.hintMs === undefined ? 0 : Math.min(Math.max(input.hintMs, 0), MAX_HINT_MS);
-  return hint + jitter;
+  const window =
+    input.hintMs === undefined
+      ? backoffWindow(attempt, policy)
+      : Math.min(backoffWindow(attempt, policy), Math.max(policy.baseMs, hint / 4));
+  return hint + Math.floor(random() * window);
 }

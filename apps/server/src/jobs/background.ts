@@ -1,6 +1,7 @@
 import { type DatabaseHandle, LOCK_KEYS } from "@kdumpwatch/db";
 import { purgeExpiredSessions } from "../services/admin-auth.ts";
 import type { ServiceContext } from "../services/context.ts";
+import { foldFleetCounts } from "../services/fleet-counts.ts";
 import { BEAT_INTERVAL_MS, beat, markStopped } from "../services/liveness.ts";
 import { runRetention } from "../services/retention.ts";
 import { sweepStale } from "../services/stale-sweeper.ts";
@@ -33,6 +34,8 @@ export function startBackgroundJobs(options: {
         },
       },
       { name: "session-purge", everyMs: 3600_000, run: () => purgeExpiredSessions(ctx) },
+      // the summary's read model: deltas appended by the hosts trigger, folded by one process
+      { name: "fleet-counts", everyMs: 5000, run: () => foldFleetCounts(ctx) },
       // KDUMPWATCH_RETENTION (services/retention.ts); hourly, so one pass deletes about an hour's worth
       ...(ctx.config.retentionMs === null
         ? []

@@ -219,6 +219,7 @@ describe.each(testDrivers())("host routes on $name", (driver) => {
             snapshotFrame(`verdict=not_ready failing=kdump.loaded os=Rocky_9.4 v=${page}`),
           );
         await h.kdw.services.agents.heartbeat(victim.id);
+        await h.kdw.services.agents.flushLiveness();
       });
       const seen = new Map<string, number>();
       for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);

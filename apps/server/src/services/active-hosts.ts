@@ -6,6 +6,7 @@
  * `from(hosts)` / `join hosts` should find this predicate beside each one.
  */
 import { alerts, hosts, isNotNull, isNull, type SQL, sql } from "@kdumpwatch/db";
+import { AppError } from "../errors.ts";
 
 /** `hosts.decommissioned_at is null`, for drizzle queries on the `hosts` table. */
 export function activeHost(): SQL {
@@ -29,4 +30,9 @@ export function activeHostAs(alias: string): SQL {
  */
 export function alertOfActiveHost(): SQL {
   return sql`not exists (select 1 from ${hosts} d where d.id = ${alerts.hostId} and d.decommissioned_at is not null)`;
+}
+
+/** A decommissioned host's agent is told so and closed with 4410 (ws/agent-connection.ts). */
+export function decommissionedError(): AppError {
+  return new AppError("conflict", "this host was decommissioned");
 }

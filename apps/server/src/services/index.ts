@@ -25,13 +25,14 @@ import { authenticateAgent } from "./enrollment.ts";
 import { fleetHistory } from "./fleet-history.ts";
 import { getHostLabels, patchApiLabels, replaceApiLabels, resolveHostRef } from "./host-labels.ts";
 import { getHost, getHostHistory, iterateHosts, listHosts } from "./hosts.ts";
-import { ingestSnapshot, type JudgeFn, recordHeartbeat } from "./ingest.ts";
+import { createIngest } from "./ingest.ts";
 import {
   clearIngestFailure,
   countIngestFailing,
   isIngestFailing,
   recordIngestFailure,
 } from "./ingest-state.ts";
+import type { Judging } from "./judge-pool.ts";
 import { runRetention } from "./retention.ts";
 import { cachedSummary, fleetSummary } from "./summary.ts";
 import { createToken, listTokens, revokeToken } from "./tokens.ts";
@@ -39,6 +40,7 @@ import { createToken, listTokens, revokeToken } from "./tokens.ts";
 export type { ServiceContext } from "./context.ts";
 export type { AgentAuth } from "./enrollment.ts";
 export type { IngestResult, JudgeFn } from "./ingest.ts";
+export type { Judging } from "./judge-pool.ts";
 
 /** The settings row /readyz rewrites to prove the database commits. */
 export const READINESS_PROBE_KEY = "readiness.probe";
@@ -46,8 +48,9 @@ export const READINESS_PROBE_KEY = "readiness.probe";
 /**
  * The verbs routes and socket handlers call (house-style §4): only services touch the database.
  */
-export function createServices(ctx: ServiceContext, judge: JudgeFn) {
+export function createServices(ctx: ServiceContext, judging: Judging) {
   const limiter = createEnrollLimiter({ perMinute: ctx.config.enrollPerMinute, clock: ctx.clock });
+  const ingest = createIngest(ctx, judging);
   return {
     hosts: {
       list: (query: HostListQuery) => listHosts(ctx, query),
@@ -100,10 +103,23 @@ export function createServices(ctx: ServiceContext, judge: JudgeFn) {
       deleteSession: (id: string) => deleteSession(ctx, id),
     },
     agents: {
-      authenticate: (hello: Hello, remoteAddress: string | null) =>
-        authenticateAgent(ctx, { hello, remoteAddress, limiter }),
-      ingest: (hostId: string, message: SnapshotMessage) => ingestSnapshot(ctx, judge, hostId, message),
-      heartbeat: (hostId: string) => recordHeartbeat(ctx, hostId),
+      authenticate: async (hello: Hello, remoteAddress: string | null) => {
+        const auth = await authenticateAgent(ctx, { hello, remoteAddress, limiter });
+        if (auth.ok) ingest.forget(auth.hostId);
+        return auth;
+      },
+      ingest: (hostId: string, message: SnapshotMessage) => ingest.ingest(hostId, message),
+      /** remembered in memory, written with the next last-seen flush (services/last-seen.ts) */
+      heartbeat: async (hostId: string) => ingest.heartbeat(hostId),
+      /** writes the remembered last-seen times now (tests; shutdown does it through close) */
+      flushLiveness: () => ingest.flush(),
+      stats: () => ingest.stats,
+      start: () => ingest.start(),
+      /** queued snapshots commit, last-seen times are written, the judge workers stop */
+      close: async () => {
+        await ingest.close();
+        await judging.close();
+      },
       recordIngestFailure: (hostId: string, reason: IngestFailureReason) =>
         recordIngestFailure(ctx, hostId, reason),
       clearIngestFailure: (hostId: string) => clearIngestFailure(ctx, hostId),

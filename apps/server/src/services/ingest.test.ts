@@ -58,6 +58,7 @@ describe.each(testDrivers())("ingest on $name", (driver) => {
     h.clock.advance(60);
     const r = await ingest("verdict=ready", 2);
     expect(r).toEqual({ verdict: "ready", stored: false, transition: false });
+    await h.kdw.services.agents.flushLiveness();
     expect(await h.db.db.select().from(snapshots), "one snapshot row").toHaveLength(1);
     expect(await h.db.db.select().from(transitions), "one transition row").toHaveLength(1);
     const after = await host();
@@ -120,6 +121,7 @@ describe.each(testDrivers())("ingest on $name", (driver) => {
     events = [];
     const r = await ingest("verdict=ready", 2);
     expect(r).toEqual({ verdict: "ready", stored: false, transition: false });
+    await h.kdw.services.agents.flushLiveness();
     expect((await host()).staleSince).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(events.map((e) => e.type === "host" && e.host.stale)).toEqual([false]);
@@ -130,6 +132,10 @@ describe.each(testDrivers())("ingest on $name", (driver) => {
     const before = await host();
     h.clock.advance(45);
     await h.kdw.services.agents.heartbeat(hostId);
+    expect((await host()).lastSeenAt.getTime(), "no row is touched per beat").toBe(
+      before.lastSeenAt.getTime(),
+    );
+    await h.kdw.services.agents.flushLiveness();
     const after = await host();
     expect(after.lastSeenAt.getTime() - before.lastSeenAt.getTime()).toBe(45_000);
     expect({ ...after, lastSeenAt: null, staleClockAt: null }).toEqual({

@@ -36,6 +36,7 @@ describe.each(testDrivers())("staleness on $name", (driver) => {
     await new Promise((r) => setTimeout(r, 5));
     expect(events.map((e) => e.type === "host_stale" && e.host.id)).toEqual(["quiet"]);
     await h.kdw.services.agents.heartbeat("quiet");
+    await h.kdw.services.agents.flushLiveness();
     const [row] = await h.db.db.select().from(hosts).where(eq(hosts.id, "quiet"));
     expect(row?.staleSince, "cleared by the heartbeat").toBeNull();
     expect(await stale("quiet")).toBe(false);

@@ -1,7 +1,8 @@
-import { count, desc, hosts, isNotNull, lt, sql } from "@kdumpwatch/db";
+import { and, count, desc, hosts, isNotNull, lt, sql } from "@kdumpwatch/db";
 import type { FleetSummary } from "@kdumpwatch/protocol";
 import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
+import { type FleetCountRow, readFleetCounts } from "./fleet-counts.ts";
 import { staleCutoff } from "./host-view.ts";
 
 const BUCKETS = 100;
@@ -21,12 +22,84 @@ function withUnknown(b: GroupCounts): FleetSummary["os"][number] {
   return { ...b, unknown: b.hosts - b.ready - b.at_risk - b.not_ready };
 }
 
+const VERDICTS = ["ready", "at_risk", "not_ready"] as const;
+
+/** null first-class: PostgreSQL's `order by count desc, value` puts null last */
+function byHostsThenValue(
+  a: { hosts: number; value: string | null },
+  b: { hosts: number; value: string | null },
+) {
+  if (a.hosts !== b.hosts) return b.hosts - a.hosts;
+  if (a.value === b.value) return 0;
+  if (a.value === null) return 1;
+  if (b.value === null) return -1;
+  return a.value < b.value ? -1 : 1;
+}
+
+function groups(rows: readonly FleetCountRow[], dimension: string): FleetSummary["os"] {
+  const byValue = new Map<string, GroupCounts>();
+  for (const r of rows) {
+    if (r.dimension !== dimension) continue;
+    const value = r.value === "" ? null : r.value.slice(2);
+    const g = byValue.get(r.value) ?? { value, hosts: 0, ready: 0, at_risk: 0, not_ready: 0 };
+    g.hosts += r.hosts;
+    if ((VERDICTS as readonly string[]).includes(r.verdict))
+      g[r.verdict as (typeof VERDICTS)[number]] += r.hosts;
+    byValue.set(r.value, g);
+  }
+  return [...byValue.values()].sort(byHostsThenValue).slice(0, BUCKETS).map(withUnknown);
+}
+
 /**
- * The fleet overview (product.md §1): one pass over `hosts` for the counts, then the failing
- * checks (unnest of the `failing` array) and the OS and kernel distributions, each bucket with its
- * hosts per verdict (the dashboard shows the ready share per OS release and kernel).
+ * The fleet overview (product.md §1) from its read model (fleet-counts.ts: totals kept by a
+ * trigger on `hosts`, no scan of the hosts table) plus the stale count, which depends on the
+ * moment and is counted on the `stale_clock_at` index (cheap while few hosts are stale). The same
+ * figures as `scanFleetSummary`, which computes them from `hosts` directly (kept as the reference
+ * the read model is tested against).
  */
 export async function fleetSummary(ctx: ServiceContext): Promise<FleetSummary> {
+  const now = ctx.clock.now();
+  const cutoff = staleCutoff(now, ctx.config.staleAfterSec);
+  const [rows, [stale]] = await Promise.all([
+    readFleetCounts(ctx),
+    ctx.db
+      .select({ n: count() })
+      .from(hosts)
+      .where(and(lt(hosts.staleClockAt, cutoff), activeHost())),
+  ]);
+  const verdicts = { ready: 0, at_risk: 0, not_ready: 0 };
+  let total = 0;
+  let duplicates = 0;
+  const failing = new Map<string, number>();
+  for (const r of rows) {
+    if (r.dimension === "all") {
+      total += r.hosts;
+      if ((VERDICTS as readonly string[]).includes(r.verdict))
+        verdicts[r.verdict as (typeof VERDICTS)[number]] += r.hosts;
+    } else if (r.dimension === "duplicate" && r.value === "yes") duplicates += r.hosts;
+    else if (r.dimension === "failing") failing.set(r.value, (failing.get(r.value) ?? 0) + r.hosts);
+  }
+  return {
+    total,
+    verdicts: { ...verdicts, unknown: total - verdicts.ready - verdicts.at_risk - verdicts.not_ready },
+    stale: stale?.n ?? 0,
+    failingChecks: [...failing]
+      .map(([check, n]) => ({ check, hosts: n, value: check }))
+      .sort(byHostsThenValue)
+      .map(({ check, hosts: n }) => ({ check, hosts: n })),
+    os: groups(rows, "os"),
+    kernels: groups(rows, "kernel"),
+    duplicates,
+    generatedAt: now.toISOString(),
+  };
+}
+
+/**
+ * The fleet overview computed from `hosts` itself: one pass for the counts, then the failing
+ * checks (unnest of the `failing` array) and the OS and kernel distributions, each bucket with its
+ * hosts per verdict. The reference for the read model (summary.test.ts).
+ */
+export async function scanFleetSummary(ctx: ServiceContext): Promise<FleetSummary> {
   const now = ctx.clock.now();
   const cutoff = staleCutoff(now, ctx.config.staleAfterSec);
   const failing = sql<string>`unnest(${hosts.failing})`;

@@ -128,8 +128,12 @@ export async function createHarness(
       const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { tablename: string }[];
       // DELETE rather than TRUNCATE: much faster on PostgreSQL for a handful of rows
       for (const r of rows) await db.db.execute(sql.raw(`delete from "${r.tablename}"`));
+      // deleting hosts appended −1 rows for the summary's read model: empty it last
+      await db.db.execute(sql.raw("delete from fleet_count_deltas"));
+      await db.db.execute(sql.raw("delete from fleet_counts"));
     },
     async dispose() {
+      await kdw.services.agents.close().catch(() => {});
       kdw.live.close();
       await hub.close();
       await db.dispose();

@@ -18,6 +18,7 @@ import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RefusalCode } from "../services/enrollment.ts";
+import type { Admission } from "./admission.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import { type HostSocketLimit, QueueGuard } from "./socket-limits.ts";
 
@@ -32,6 +33,8 @@ export interface ConnectionDeps {
   hostSockets: HostSocketLimit;
   /** jitter source for retry hints (tests may fix it) */
   random?: () => number;
+  /** admission control (admission.ts); absent: every session is admitted */
+  admission?: Admission;
 }
 
 /**
@@ -270,9 +273,21 @@ export class AgentConnection {
         this.#error("bad_frame", "hello already received");
         return;
       }
-      this.#state = "authenticating";
       clearTimeout(this.#helloTimer);
-      this.#enqueue(bytes, () => this.#hello(message));
+      const retryAfterMs = this.deps.admission?.admit() ?? null;
+      if (retryAfterMs !== null) {
+        // busy: told at once when to come back, instead of waiting into its handshake timeout
+        this.#frame("hello", "deferred");
+        this.#send({ v: PROTOCOL_VERSION, type: "retry", afterMs: retryAfterMs });
+        this.#state = "draining";
+        this.close(CLOSE_CODES.tryAgainLater, "busy, retry later");
+        return;
+      }
+      this.#state = "authenticating";
+      this.#enqueue(
+        bytes,
+        this.#counted(() => this.#hello(message)),
+      );
       return;
     }
     if (this.#state === "awaiting_hello") {
@@ -280,8 +295,24 @@ export class AgentConnection {
       this.#fail("hello_required", "send hello first", CLOSE_CODES.protocolError);
       return;
     }
-    if (message.type === "snapshot") this.#enqueue(bytes, () => this.#snapshot(message));
+    if (message.type === "snapshot")
+      this.#enqueue(
+        bytes,
+        this.#counted(() => this.#snapshot(message)),
+      );
     else this.#enqueue(bytes, () => this.#heartbeat());
+  }
+
+  /** a unit of work for admission control, from arrival until it is done */
+  #counted(task: () => Promise<void>): () => Promise<void> {
+    const end = this.deps.admission?.begin();
+    return async () => {
+      try {
+        await task();
+      } finally {
+        end?.();
+      }
+    };
   }
 
   /** queues a frame's work behind the ones before it; its bytes count against the socket's queue limit */

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { CLOSE_CODES, MAX_FRAME_BYTES } from "@kdumpwatch/protocol";
 import { WebSocketServer } from "ws";
 import type { Hub } from "../hub.ts";
+import { createAdmission } from "./admission.ts";
 import { AgentConnection, type ConnectionDeps } from "./agent-connection.ts";
 import { HostSocketLimit } from "./socket-limits.ts";
 
@@ -48,6 +49,8 @@ export function createAgentGateway(deps: Omit<ConnectionDeps, "hostSockets"> & {
   let accepting = true;
   const { log, metrics, config } = deps;
   const hostSockets = new HostSocketLimit(config.maxSocketsPerHost);
+  const admission = createAdmission({ withinMs: config.admitWithinMs, minInFlight: config.admitMinInFlight });
+  const connectionDeps: ConnectionDeps = { ...deps, admission, hostSockets };
 
   const pinger = setInterval(() => {
     for (const c of connections) {
@@ -92,7 +95,7 @@ export function createAgentGateway(deps: Omit<ConnectionDeps, "hostSockets"> & {
       wss.handleUpgrade(req, socket, head, (ws) => {
         // REQUIRED (docs/stack.md §7): an oversize frame otherwise kills the process; ws then closes with 1009
         ws.on("error", (err) => log.info({ err: err.message, address }, "agent socket error"));
-        const connection = new AgentConnection(ws, address, { ...deps, hostSockets });
+        const connection = new AgentConnection(ws, address, connectionDeps);
         connections.add(connection);
         ws.on("close", () => connections.delete(connection));
       });

@@ -1,0 +1,89 @@
+import { eq, hosts } from "@kdumpwatch/db";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
+import { foldFleetCounts, readFleetCounts } from "./fleet-counts.ts";
+import { fleetSummary, scanFleetSummary } from "./summary.ts";
+
+/** A small deterministic generator (the same fleet every run). */
+function seeded(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe.each(testDrivers())("fleet summary read model on $name", (driver) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(driver);
+  });
+  afterAll(async () => h?.dispose());
+  beforeEach(async () => h.reset());
+
+  const same = async (label: string) => {
+    const { generatedAt: _a, ...fromModel } = await fleetSummary(h.ctx);
+    const { generatedAt: _b, ...fromScan } = await scanFleetSummary(h.ctx);
+    expect(fromModel, label).toEqual(fromScan);
+    return fromModel;
+  };
+
+  test("after hosts are added, changed, marked duplicate and removed, the read model says what a scan says", async () => {
+    const random = seeded(13);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
+    const verdicts = ["ready", "at_risk", "not_ready", "unknown"] as const;
+    const oses = ["Debian 12", "Rocky 9.4", "Ubuntu 24.04", null] as const;
+    const kernels = ["6.1.0", "5.14.0", "6.8.0", null] as const;
+    const checks = ["kdump.loaded", "crashkernel.reserved", "dump-target.capacity", "panic.on-oops"] as const;
+    const failingOf = () => checks.filter(() => random() < 0.3);
+    for (let i = 0; i < 60; i++) {
+      await h.seedHost({
+        id: `h${i}`,
+        verdict: pick(verdicts),
+        os: pick(oses),
+        kernel: pick(kernels),
+        failing: failingOf(),
+      });
+    }
+    const first = await same("seeded");
+    expect(first.total).toBe(60);
+    for (let i = 0; i < 40; i++) {
+      const id = `h${Math.floor(random() * 60)}`;
+      await h.db.db
+        .update(hosts)
+        .set({ verdict: pick(verdicts), os: pick(oses), failing: failingOf() })
+        .where(eq(hosts.id, id));
+    }
+    await h.db.db.update(hosts).set({ duplicateOf: "h0" }).where(eq(hosts.id, "h1"));
+    for (let i = 50; i < 60; i++) await h.db.db.delete(hosts).where(eq(hosts.id, `h${i}`));
+    const before = await same("changed, before the fold");
+    await foldFleetCounts(h.ctx);
+    const after = await same("after the fold");
+    expect(after).toEqual(before);
+    expect(after.total).toBe(50);
+    expect(after.duplicates).toBe(1);
+  });
+
+  test("ingest keeps it current, and the fold leaves only totals behind", async () => {
+    const auth = await h.kdw.services.agents.authenticate(hello(), null);
+    if (!auth.ok) throw new Error("enrollment failed");
+    await h.kdw.services.agents.ingest(
+      auth.hostId,
+      snapshotFrame("verdict=not_ready failing=kdump.loaded os=Rocky_9.4 kernel=5.14.0"),
+    );
+    expect((await same("after the first snapshot")).verdicts.not_ready).toBe(1);
+    await h.kdw.services.agents.ingest(
+      auth.hostId,
+      snapshotFrame("verdict=ready os=Rocky_9.4 kernel=5.14.0", 2),
+    );
+    await foldFleetCounts(h.ctx);
+    const s = await same("after the fix");
+    expect(s.verdicts).toEqual({ ready: 1, at_risk: 0, not_ready: 0, unknown: 0 });
+    expect(s.failingChecks).toEqual([]);
+    const rows = await readFleetCounts(h.ctx);
+    expect(
+      rows.every((r) => r.hosts > 0),
+      "no zero rows kept",
+    ).toBe(true);
+  });
+});

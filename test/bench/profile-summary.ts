@@ -1,0 +1,112 @@
+/**
+ * Summarises a V8 `.cpuprofile` (what `KDW_BENCH_CPU_PROF=DIR pnpm bench …` makes the server
+ * write): self time per function, and per package (node_modules name, or the server's own code),
+ * as a Markdown table for BENCHMARKS.md.
+ *
+ *   npx tsx test/bench/profile-summary.ts FILE.cpuprofile [--top 25]
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** which package a frame belongs to: a node_modules package, node itself, or ours */
+export function packageOf(url: string, functionName: string): string {
+  if (url === "") return functionName.startsWith("(") ? functionName : "(native)";
+  const m = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (m?.[1]) return m[1];
+  if (url.startsWith("node:")) return "node:internal";
+  return "kdumpwatch";
+}
+
+export function summarise(profile: Profile): {
+  totalMs: number;
+  frames: { name: string; ms: number }[];
+  packages: { name: string; ms: number }[];
+  /** native and node-internal time charged to the nearest package that called it */
+  callers: { name: string; ms: number }[];
+} {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const ownerOf = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)?.callFrame;
+      if (!f) break;
+      const pkg = packageOf(f.url, f.functionName);
+      if (pkg !== "(native)" && pkg !== "node:internal") return pkg;
+    }
+    return "(native)";
+  };
+  const callers = new Map<string, number>();
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const frames = new Map<string, number>();
+  const packages = new Map<string, number>();
+  let total = 0;
+  for (const [id, us] of self) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === "(idle)") continue;
+    total += us;
+    const file = url.replace(/^.*\//, "");
+    const name = `${functionName || "(anonymous)"} ${file ? `${file}:${lineNumber + 1}` : ""}`.trim();
+    frames.set(name, (frames.get(name) ?? 0) + us);
+    const pkg = packageOf(url, functionName);
+    packages.set(pkg, (packages.get(pkg) ?? 0) + us);
+    const owner = ownerOf(id);
+    callers.set(owner, (callers.get(owner) ?? 0) + us);
+  }
+  const sorted = (m: Map<string, number>) =>
+    [...m].map(([name, us]) => ({ name, ms: us / 1000 })).sort((a, b) => b.ms - a.ms);
+  return {
+    totalMs: total / 1000,
+    frames: sorted(frames),
+    packages: sorted(packages),
+    callers: sorted(callers),
+  };
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { top: { type: "string", default: "25" } },
+  });
+  const file = positionals[0];
+  if (!file) throw new Error("usage: profile-summary.ts FILE.cpuprofile [--top N]");
+  const { totalMs, frames, packages, callers } = summarise(JSON.parse(readFileSync(file, "utf8")) as Profile);
+  const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1)} %`;
+  const top = Number(values.top);
+  const lines = [
+    `busy (non-idle) samples: ${(totalMs / 1000).toFixed(1)} s`,
+    "",
+    "| package | self time | share |",
+    "|---|---:|---:|",
+    ...packages.slice(0, 12).map((p) => `| ${p.name} | ${p.ms.toFixed(0)} ms | ${pct(p.ms)} |`),
+    "",
+    "| package, with the native and node-internal time it caused | self time | share |",
+    "|---|---:|---:|",
+    ...callers.slice(0, 12).map((p) => `| ${p.name} | ${p.ms.toFixed(0)} ms | ${pct(p.ms)} |`),
+    "",
+    "| function (self time) | ms | share |",
+    "|---|---:|---:|",
+    ...frames
+      .slice(0, top)
+      .map((f) => `| \`${f.name.replace(/\|/g, "\\|")}\` | ${f.ms.toFixed(0)} | ${pct(f.ms)} |`),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();
