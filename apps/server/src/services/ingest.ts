@@ -53,8 +53,17 @@ export function createIngest(ctx: ServiceContext, judging: Judging): Ingest {
       }),
   });
 
+  // a host decommissioned by any process (the hub carries it): refused here from now on, before
+  // any judging, as the batch and the last-seen flush would refuse it against the database
+  const unsubscribe = ctx.hub.subscribe((event) => {
+    if (event.type !== "host" || event.host.decommissionedAt === null) return;
+    stored.delete(event.host.id);
+    lastSeen.retire(event.host.id);
+  });
+
   return {
     async ingest(hostId, message) {
+      lastSeen.check(hostId); // a decommissioned or deleted host is refused before any judging
       const now = ctx.clock.now();
       // the wire schema keeps unknown source names; core reads the ones it knows
       const prepared = await judging.prepare(message.snapshot as Snapshot, now);
@@ -85,6 +94,7 @@ export function createIngest(ctx: ServiceContext, judging: Judging): Ingest {
       lastSeen.start();
     },
     async close() {
+      unsubscribe();
       await batcher.idle();
       await lastSeen.close();
     },

@@ -1,6 +1,6 @@
-import { and, hosts, inArray, sql } from "@kdumpwatch/db";
+import { hosts, inArray, sql } from "@kdumpwatch/db";
 import { AppError } from "../errors.ts";
-import { activeHost, activeHostAs } from "./active-hosts.ts";
+import { activeHostAs, decommissionedError } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
 import { staleCutoff, toHostSummary } from "./host-view.ts";
 
@@ -10,11 +10,16 @@ export const LAST_SEEN_FLUSH_MS = 2_000;
 export interface LastSeen {
   /**
    * The host was heard from (heartbeat, or a snapshot identical to the stored one): remembered in
-   * memory and written with the next flush. Throws not_found for a host the last flush found gone.
+   * memory and written with the next flush. Throws not_found for a host the last flush
+   * found gone, conflict for a decommissioned one.
    */
   touch(hostId: string, at: Date): void;
+  /** throws as touch does, remembers nothing (a snapshot about to be judged) */
+  check(hostId: string): void;
   /** a host authenticated again: whatever the last flush concluded about it no longer holds */
   forget(hostId: string): void;
+  /** the host was decommissioned: its next touch throws (conflict: the agent is closed with 4410) */
+  retire(hostId: string): void;
   /** writes every remembered time in one transaction; stale hosts heard from again are announced */
   flush(): Promise<void>;
   /** hosts waiting for the next flush */
@@ -47,6 +52,8 @@ function rowsOf<T>(result: unknown): T[] {
 export function createLastSeen(ctx: ServiceContext): LastSeen {
   let seen = new Map<string, Date>();
   const gone = new Set<string>();
+  /** decommissioned hosts (by this flush or by the hub's event): their agents are told 4410 */
+  const retired = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
 
@@ -79,18 +86,18 @@ export function createLastSeen(ctx: ServiceContext): LastSeen {
     const found = new Set(flushed.map((r) => r.id));
     const missed = ids.filter((id) => !found.has(id));
     if (missed.length > 0) {
-      // locked (try again next time) or deleted (tell the agent at its next beat)
-      const exist = new Set(
-        // a decommissioned host counts as gone: its socket is closed (the hub tells every process)
-        (
-          await ctx.db
-            .select({ id: hosts.id })
-            .from(hosts)
-            .where(and(inArray(hosts.id, missed), activeHost()))
-        ).map((r) => r.id),
+      // locked (try again next time), deleted or decommissioned (tell the agent at its next beat)
+      const rows = await ctx.db
+        .select({ id: hosts.id, decommissionedAt: hosts.decommissionedAt })
+        .from(hosts)
+        .where(inArray(hosts.id, missed));
+      const state = new Map(
+        rows.map((r) => [r.id, r.decommissionedAt === null ? "active" : "decommissioned"]),
       );
       for (const id of missed) {
-        if (exist.has(id)) remember(id, batch.get(id) as Date);
+        const s = state.get(id);
+        if (s === "active") remember(id, batch.get(id) as Date);
+        else if (s === "decommissioned") retired.add(id);
         else gone.add(id);
       }
     }
@@ -114,13 +121,23 @@ export function createLastSeen(ctx: ServiceContext): LastSeen {
     }
   }
 
+  function check(hostId: string): void {
+    if (retired.has(hostId)) throw decommissionedError();
+    if (gone.has(hostId)) throw new AppError("not_found", "host no longer enrolled");
+  }
+
   return {
     touch(hostId, at) {
-      if (gone.has(hostId)) throw new AppError("not_found", "host no longer enrolled");
+      check(hostId);
       remember(hostId, at);
     },
+    check,
     forget(hostId) {
       gone.delete(hostId);
+    },
+    retire(hostId) {
+      retired.add(hostId);
+      seen.delete(hostId);
     },
     flush() {
       // one flush at a time, in order: a second caller waits for the first and then writes its own
