@@ -1,6 +1,6 @@
 /**
  * The local admin channel: while a server holds an embedded PGlite directory (one process only), the
- * `kdumpwatch-server token …` commands cannot open it, so the server answers them itself on a unix
+ * `kdumpwatch-server token|host|labels|api-token …` commands cannot open it, so the server answers them on a unix
  * socket in that directory, `<data dir>/admin.sock`, mode 0600 in a 0700 directory: whoever can
  * connect could read the database files anyway. It serves the same app (and so the same routes,
  * validation and errors) as the TCP listener; a request arriving there is an admin request, which

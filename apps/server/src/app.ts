@@ -19,6 +19,7 @@ import { hasEncodedNul } from "./middleware/data-exception.ts";
 import { requireMetricsReader } from "./middleware/metrics-auth.ts";
 import { errorBody, notFound, onError } from "./middleware/on-error.ts";
 import { alertRoutes } from "./routes/alerts.ts";
+import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { fleetRoutes } from "./routes/fleet.ts";
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps) {
   app.route("/api", hostLifecycleRoutes(services));
   app.route("/api", hostRoutes(services));
   app.route("/api/tokens", tokenRoutes(services));
+  app.route("/api/api-tokens", apiTokenRoutes(services));
   app.route("/api", alertRoutes(alerting));
   app.route("/api/events", eventRoutes(services, live));
   app.route("/metrics", metricsRoutes(metrics));

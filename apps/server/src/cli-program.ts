@@ -16,7 +16,7 @@ const CONFIG_HELP: Record<ConfigVar, { help: string; value: string; default?: st
   KDUMPWATCH_DATA_DIR: {
     value: "DIR",
     default: "./data",
-    help: "PGlite directory, used by one server at a time; its admin.sock answers the token commands",
+    help: "PGlite directory, used by one server at a time; its admin.sock answers the token, host, labels and api-token commands",
   },
   KDUMPWATCH_ENROLL_TOKEN: {
     value: "TOKEN",
@@ -164,14 +164,17 @@ const COMMAND_EXITS = [
   { code: 70, meaning: "internal error" },
   { code: 78, meaning: "bad configuration (the message names the variable)" },
 ];
-const TOKEN_NOTE =
+const RUNNING_SERVER_NOTE =
   "Works while the server runs: on PGlite the command asks the running server through its admin " +
   "socket (<data dir>/admin.sock, mode 0600), otherwise it opens the database itself. Logs go to stderr.";
 
 export const TOKEN_COMMAND: CliCommand = {
   name: "token",
   summary: "manage enrollment tokens",
-  description: ["Enrollment tokens let agents enroll; each host then gets its own credential.", TOKEN_NOTE],
+  description: [
+    "Enrollment tokens let agents enroll; each host then gets its own credential.",
+    RUNNING_SERVER_NOTE,
+  ],
   options: [],
   commands: [
     {
@@ -179,7 +182,7 @@ export const TOKEN_COMMAND: CliCommand = {
       summary: "create an enrollment token and print its secret once",
       description: [
         "Creates a token for --uses enrollments within --ttl and prints its id and secret.",
-        TOKEN_NOTE,
+        RUNNING_SERVER_NOTE,
       ],
       options: [
         { name: "uses", value: "N", default: "1", help: "how many hosts may enroll with it" },
@@ -207,14 +210,17 @@ export const TOKEN_COMMAND: CliCommand = {
     {
       name: "list",
       summary: "list enrollment tokens (never their secrets)",
-      description: ["Lists the newest 1,000 tokens with their uses, expiry and state.", TOKEN_NOTE],
+      description: ["Lists the newest 1,000 tokens with their uses, expiry and state.", RUNNING_SERVER_NOTE],
       options: [JSON_OPTION, ...DATABASE_OPTIONS],
       exits: COMMAND_EXITS,
     },
     {
       name: "revoke",
       summary: "revoke an enrollment token",
-      description: ["Revokes the token at once; hosts already enrolled keep their credentials.", TOKEN_NOTE],
+      description: [
+        "Revokes the token at once; hosts already enrolled keep their credentials.",
+        RUNNING_SERVER_NOTE,
+      ],
       options: [JSON_OPTION, ...DATABASE_OPTIONS],
       arguments: [{ name: "ID", help: "the token's id, as token list shows it" }],
       exits: COMMAND_EXITS,
@@ -222,9 +228,6 @@ export const TOKEN_COMMAND: CliCommand = {
   ],
 };
 
-const DIRECT_NOTE =
-  "Opens the database itself: on PGlite, stop a server that holds the data directory first " +
-  "(the API does the same while it runs: PUT /api/hosts/ID/labels). Logs go to stderr.";
 const HOST_ARGUMENT = { name: "HOST", help: "the host's id, or a hostname only one host has" };
 
 const LABELS_COMMAND: CliCommand = {
@@ -233,7 +236,7 @@ const LABELS_COMMAND: CliCommand = {
   description: [
     "Host labels (team, site, environment, role...) ride on alerts, filter the host list and fill the " +
       "exports. Labels set here override those from the agent's configuration, name by name.",
-    DIRECT_NOTE,
+    RUNNING_SERVER_NOTE,
   ],
   options: [],
   commands: [
@@ -275,7 +278,7 @@ const HOST_COMMAND: CliCommand = {
     "An agent that enrolls with a machine-id already enrolled, without that host's enroll key, gets a " +
       "record of its own marked as a suspected duplicate: merge it when it is that host again " +
       "(reinstalled, state directory lost), reject it otherwise.",
-    TOKEN_NOTE,
+    RUNNING_SERVER_NOTE,
   ],
   options: [],
   commands: [
@@ -318,7 +321,7 @@ const API_TOKEN_COMMAND: CliCommand = {
   description: [
     "A scoped token opens only what its scope names: metrics:read opens GET /metrics and nothing " +
       "else, so Prometheus never holds the admin token.",
-    DIRECT_NOTE,
+    RUNNING_SERVER_NOTE,
   ],
   options: [],
   commands: [

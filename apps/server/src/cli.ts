@@ -3,7 +3,7 @@ import { openDatabase } from "@kdumpwatch/db";
 import { type EnrollmentToken, TokenCreateSchema } from "@kdumpwatch/protocol";
 import { callAdminChannel } from "./admin-channel.ts";
 import { hostCommand } from "./cli-hosts.ts";
-import { apiTokenCommand, CommandUsageError, labelsCommand } from "./cli-labels.ts";
+import { type AdminCall, apiTokenCommand, CommandUsageError, labelsCommand } from "./cli-labels.ts";
 import { SERVER_PROGRAM } from "./cli-program.ts";
 import { systemClock } from "./clock.ts";
 import { CONFIG_VARS, type Config, ConfigError, type ConfigVar, loadConfig } from "./config.ts";
@@ -95,7 +95,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           path[1] as "show" | "set" | "unset",
           args,
           values,
-          (fn) => withContext(config, log, fn),
+          (verb) => runSteps(config, log, verb),
           io,
         );
       case "api-token create":
@@ -105,7 +105,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           path[1] as "create" | "list" | "revoke",
           args,
           values,
-          (fn) => withContext(config, log, fn),
+          (verb) => runSteps(config, log, verb),
           io,
         );
       case "host decommission":
@@ -131,8 +131,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`kdumpwatch-server: ${command}: ${err.message}\nTry 'kdumpwatch-server help ${command}'.`);
       return EXIT.usage;
     }
-    // no such host or token, several hosts of that name: the service's own message
-    if (err instanceof AppError && (err.code === "not_found" || err.code === "conflict")) {
+    // no such host or token, several hosts of that name, too many labels: the service's own message
+    if (
+      err instanceof AppError &&
+      (err.code === "not_found" || err.code === "conflict" || err.code === "bad_request")
+    ) {
       io.err(`kdumpwatch-server: ${command}: ${err.message}`);
       return EXIT.failed;
     }
@@ -269,7 +272,7 @@ async function tokenRevoke(
 }
 
 /**
- * Runs one token verb where it can run: on PGlite, through the running server's admin channel when
+ * Runs one request where it can run: on PGlite, through the running server's admin channel when
  * one listens (it holds the directory's lock); otherwise directly on the database.
  */
 async function viaServerOrDatabase(
@@ -281,18 +284,32 @@ async function viaServerOrDatabase(
     notFound?: string;
   },
 ): Promise<unknown> {
+  const [method, path, body] = verb.admin;
+  return runSteps(config, log, { ...verb, admin: (call) => call({ method, path, body }) });
+}
+
+/** No server answers on the admin channel (no socket, or a dead server's): use the database. */
+class NoServerError extends Error {}
+
+/**
+ * Runs a verb of one or more requests on the running server when one listens on the PGlite
+ * directory's admin channel, else on the database. A request finding no server falls back to the
+ * database from the start: nothing the server did was lost (the steps before it only read).
+ */
+async function runSteps<T>(
+  config: Config,
+  log: Logger,
+  verb: {
+    admin: (call: AdminCall) => Promise<T>;
+    direct: (ctx: ServiceContext) => Promise<T>;
+    notFound?: string;
+  },
+): Promise<T> {
   if (config.databaseUrl === undefined) {
-    const [method, path, body] = verb.admin;
-    const reply = await callAdminChannel(config.dataDir, method, path, body);
-    if (reply !== null) {
-      log.debug({ method, path, status: reply.status }, "answered by the running server's admin channel");
-      if (reply.status >= 200 && reply.status < 300) return reply.body;
-      const error = (reply.body as { error?: { code?: string; message?: string } } | null)?.error;
-      if (reply.status === 404 && verb.notFound) throw new CommandError(verb.notFound);
-      if (reply.status === 400) throw new UsageError(error?.message ?? "bad request");
-      throw new Error(
-        `the running server answered ${reply.status}: ${error?.message ?? JSON.stringify(reply.body)}`,
-      );
+    try {
+      return await verb.admin(adminCall(config, log, verb.notFound));
+    } catch (err) {
+      if (!(err instanceof NoServerError)) throw err;
     }
   }
   try {
@@ -302,4 +319,22 @@ async function viaServerOrDatabase(
       throw new CommandError(verb.notFound);
     throw err;
   }
+}
+
+function adminCall(config: Config, log: Logger, notFound: string | undefined): AdminCall {
+  return async ({ method, path, body, nullIfNotFound }) => {
+    const reply = await callAdminChannel(config.dataDir, method, path, body);
+    if (reply === null) throw new NoServerError();
+    log.debug({ method, path, status: reply.status }, "answered by the running server's admin channel");
+    if (reply.status >= 200 && reply.status < 300) return reply.body;
+    if (reply.status === 404 && nullIfNotFound) return null;
+    const error = (reply.body as { error?: { code?: string; message?: string } } | null)?.error;
+    if (reply.status === 404 && notFound) throw new CommandError(notFound);
+    if (reply.status === 400) throw new UsageError(error?.message ?? "bad request");
+    // the service's own refusal (not a duplicate, several hosts of that name…), as on the database
+    if (reply.status === 409) throw new CommandError(error?.message ?? "conflict");
+    throw new Error(
+      `the running server answered ${reply.status}: ${error?.message ?? JSON.stringify(reply.body)}`,
+    );
+  };
 }

@@ -572,3 +572,6 @@ export type ApiToken = z.infer<typeof ApiTokenSchema>;
 /** The secret is shown once, here; the server keeps only its hash. */
 export const ApiTokenCreatedSchema = z.object({ token: ApiTokenSchema, secret: z.string() });
 export type ApiTokenCreated = z.infer<typeof ApiTokenCreatedSchema>;
+
+export const ApiTokenListSchema = z.object({ tokens: z.array(ApiTokenSchema) });
+export type ApiTokenList = z.infer<typeof ApiTokenListSchema>;

@@ -79,17 +79,25 @@ export async function patchApiLabels(
       .where(eq(hosts.id, hostId))
       .for("update");
     if (!current) throw new AppError("not_found", "no such host");
-    const next: HostLabels = { ...current.api, ...change.set };
-    for (const name of change.unset ?? []) delete next[name];
-    if (Object.keys(next).length > HOST_LABELS_MAX) {
-      throw new AppError("bad_request", `a host has at most ${HOST_LABELS_MAX} labels`);
-    }
-    return writeApiLabels(tx, hostId, next);
+    return writeApiLabels(tx, hostId, applyLabelChange(current.api, change));
   });
   if (!row) throw new AppError("not_found", "no such host");
   ctx.log.info({ hostId, change }, "host labels changed");
   await publishHost(ctx, hostId);
   return row;
+}
+
+/** The API-set labels after a `labels set/unset` change (at most HOST_LABELS_MAX, else bad_request). */
+export function applyLabelChange(
+  current: Readonly<HostLabels>,
+  change: { set?: HostLabels; unset?: readonly string[] },
+): HostLabels {
+  const next: HostLabels = { ...current, ...change.set };
+  for (const name of change.unset ?? []) delete next[name];
+  if (Object.keys(next).length > HOST_LABELS_MAX) {
+    throw new AppError("bad_request", `a host has at most ${HOST_LABELS_MAX} labels`);
+  }
+  return next;
 }
 
 /** A host by id, or by hostname when exactly one host has it (the CLI's HOST argument). */
@@ -98,10 +106,18 @@ export async function resolveHostRef(ctx: ServiceContext, ref: string): Promise<
   if (byId) return byId.id;
   const byName = await ctx.db.select({ id: hosts.id }).from(hosts).where(eq(hosts.hostname, ref)).limit(5);
   if (byName.length === 1 && byName[0]) return byName[0].id;
-  if (byName.length === 0)
-    throw new AppError("not_found", `no host with id or hostname ${JSON.stringify(ref)}`);
-  throw new AppError(
+  throw hostRefError(
+    ref,
+    byName.map((h) => h.id),
+  );
+}
+
+/** Why a HOST argument names no host (no id matches, `named` the ids of the hosts of that name). */
+export function hostRefError(ref: string, named: readonly string[]): AppError {
+  if (named.length === 0)
+    return new AppError("not_found", `no host with id or hostname ${JSON.stringify(ref)}`);
+  return new AppError(
     "conflict",
-    `several hosts are named ${JSON.stringify(ref)} (${byName.map((h) => h.id).join(", ")}…): give the id`,
+    `several hosts are named ${JSON.stringify(ref)} (${named.slice(0, 5).join(", ")}…): give the id`,
   );
 }
