@@ -1,9 +1,9 @@
 /**
  * Running Ansible's own tools from end-to-end tests and reading what they print (not a test file):
  * the environment they run in, the PLAY RECAP and one task's lines per host, YAML parsed by the
- * PyYAML ansible runs on, a directory as a comparable tree, and an exclusive machine lock.
+ * PyYAML ansible runs on, and a directory as a comparable tree.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
