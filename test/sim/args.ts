@@ -6,7 +6,7 @@ import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { VERDICTS, type Verdict } from "@kdumpwatch/core";
 
-export type ProgressFormat = "text" | "json" | "none";
+type ProgressFormat = "text" | "json" | "none";
 
 export interface SimOptions {
   server: string;
@@ -48,7 +48,7 @@ export const DEFAULT_MIX: Record<Verdict, number> = {
   unknown: 0.05,
 };
 
-export const USAGE = `usage: pnpm sim --server URL --enroll-token T [options]
+const USAGE = `usage: pnpm sim --server URL --enroll-token T [options]
 
   --agents N             simulated hosts (default 100)
   --duration S           seconds to run, 0 = until Ctrl-C (default 60)
@@ -184,7 +184,7 @@ function parseMix(raw: string | undefined, problems: string[]): Record<Verdict, 
   return mix;
 }
 
-export function isLoopbackUrl(url: string): boolean {
+function isLoopbackUrl(url: string): boolean {
   try {
     const host = new URL(url).hostname;
     return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);

@@ -19,7 +19,7 @@ import type { WorkerInput } from "./messages.ts";
 import { AgentProbe, emptyCounters, type WorkerCounters } from "./probe.ts";
 import { seededRandom } from "./rng.ts";
 
-export const SIM_AGENT_VERSION = "0.1.0-sim";
+const SIM_AGENT_VERSION = "0.1.0-sim";
 const TICK_MS = 100;
 /** agents started per turn of the event loop when they all start at once */
 const START_BATCH = 25;

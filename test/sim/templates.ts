@@ -20,13 +20,13 @@ import type { SnapshotPayload } from "@kdumpwatch/protocol";
 
 export type Sources = SnapshotPayload["sources"];
 
-export const MUTATIONS = ["none", "kdump-unloaded", "crashkernel-dropped", "evidence-unreadable"] as const;
-export type Mutation = (typeof MUTATIONS)[number];
+const MUTATIONS = ["none", "kdump-unloaded", "crashkernel-dropped", "evidence-unreadable"] as const;
+type Mutation = (typeof MUTATIONS)[number];
 
 /** Extra RAM (GiB) a host may have on top of its capture's; kept only where no judgement changes. */
-export const EXTRA_RAM_GIB = [0, 4, 12, 28, 60, 124, 252] as const;
+const EXTRA_RAM_GIB = [0, 4, 12, 28, 60, 124, 252] as const;
 
-export interface Variant {
+interface Variant {
   mutation: Mutation;
   verdict: Verdict;
   sources: Sources;
@@ -37,7 +37,7 @@ export interface Variant {
  * change detector ignores MemFree and small df moves, apps/agent hash.ts): `kernel.panic` set to
  * another timeout by configuration management; the dump file system filling or draining by ±5–10 %.
  */
-export const BENIGN_EDITS = [
+const BENIGN_EDITS = [
   { kind: "none", value: 0 },
   { kind: "panic", value: 10 },
   { kind: "panic", value: 30 },
@@ -47,7 +47,6 @@ export const BENIGN_EDITS = [
   { kind: "df", value: 1.05 },
   { kind: "df", value: 1.1 },
 ] as const;
-export type BenignEdit = (typeof BENIGN_EDITS)[number];
 
 export interface Template {
   name: string;
@@ -93,7 +92,7 @@ function definedSources(sources: Snapshot["sources"]): Sources {
   return out;
 }
 
-export function judgeSources(sources: Sources, now: Date): { verdict: Verdict; checks: CheckResult[] } {
+function judgeSources(sources: Sources, now: Date): { verdict: Verdict; checks: CheckResult[] } {
   const judged = judgeSnapshot(
     { sources: sources as Snapshot["sources"], collectedAt: now.toISOString() },
     now,
@@ -107,7 +106,7 @@ function judgementKey(sources: Sources, now: Date): string {
   return `${verdict}|${checks.map((c) => `${c.id}=${c.status}`).join(",")}`;
 }
 
-export function buildTemplate(name: string, expected: Verdict, base: Sources, now: Date): Template {
+function buildTemplate(name: string, expected: Verdict, base: Sources, now: Date): Template {
   const variants: Variant[] = [];
   const keys = new Map<Mutation, string>();
   for (const mutation of MUTATIONS) {
@@ -148,7 +147,7 @@ function replaceText(sources: Sources, id: string, edit: (text: string) => strin
 }
 
 /** The evidence of the same host after something went wrong (or, for "none", as captured). */
-export function mutate(base: Sources, mutation: Mutation): Sources {
+function mutate(base: Sources, mutation: Mutation): Sources {
   const s: Sources = { ...base };
   const notReady = (text: string) =>
     text

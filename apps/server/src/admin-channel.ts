@@ -12,9 +12,9 @@ import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
 
-export const ADMIN_SOCKET = "admin.sock";
+const ADMIN_SOCKET = "admin.sock";
 
-export function adminSocketPath(dataDir: string): string {
+function adminSocketPath(dataDir: string): string {
   return join(dataDir, ADMIN_SOCKET);
 }
 

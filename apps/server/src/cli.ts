@@ -25,10 +25,10 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 /** An expected failure of a command (exit 1), e.g. an unknown token id. */
-export class CommandError extends Error {}
+class CommandError extends Error {}
 
 /** `24h`, `30m`, `7d`, `90s` or plain seconds → seconds. */
 export function parseDuration(text: string): number {

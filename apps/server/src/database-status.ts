@@ -7,10 +7,10 @@ import type { Logger } from "./log.ts";
  * and WAL segments already allocated, while every snapshot that needs a new page fails. Only a
  * stored snapshot ends it sooner.
  */
-export const STORAGE_FAULT_HOLD_MS = 30_000;
+const STORAGE_FAULT_HOLD_MS = 30_000;
 
 /** Which success is reported: a stored snapshot proves the storage; a ping or small write does not. */
-export type SuccessKind = "snapshot" | "other";
+type SuccessKind = "snapshot" | "other";
 
 /**
  * Whether the database can take writes, as the server last saw it: set by every database fault

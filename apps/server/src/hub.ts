@@ -14,7 +14,7 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-export const HUB_CHANNEL = "kdumpwatch_events";
+const HUB_CHANNEL = "kdumpwatch_events";
 /** NOTIFY payloads must stay under 8000 bytes. */
 const MAX_PAYLOAD = 7900;
 

@@ -2,7 +2,7 @@ import type { FleetSummary, LiveEvent } from "@kdumpwatch/protocol";
 import type { Hub } from "./hub.ts";
 import type { Logger } from "./log.ts";
 
-export interface LiveClient {
+interface LiveClient {
   send(event: LiveEvent): void;
   /** the server is shutting down: end the stream */
   end(): void;

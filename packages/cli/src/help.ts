@@ -50,7 +50,7 @@ export function usageLine(program: CliProgram, path: readonly string[], command:
   return parts.join(" ");
 }
 
-export function optionLabel(o: CliOption): string {
+function optionLabel(o: CliOption): string {
   const long = `--${o.name}${o.value === undefined ? "" : ` ${o.value}`}`;
   return o.short === undefined ? `    ${long}` : `-${o.short}, ${long}`;
 }
@@ -62,7 +62,7 @@ export function optionHelp(o: CliOption): string {
   return extra.length === 0 ? o.help : `${o.help} (${extra.join("; ")})`;
 }
 
-export function exitList(exits: readonly { code: number; meaning: string }[]): string {
+function exitList(exits: readonly { code: number; meaning: string }[]): string {
   return exits.map((e) => `${e.code} ${e.meaning}`).join(", ");
 }
 

@@ -72,7 +72,7 @@ export function optionsOf(command: CliCommand): readonly CliOption[] {
   return [...command.options, HELP_OPTION];
 }
 
-export const HELP_OPTION: CliOption = { name: "help", short: "h", help: "show this help and exit" };
+const HELP_OPTION: CliOption = { name: "help", short: "h", help: "show this help and exit" };
 
 /** The command at `path` (`["token", "create"]`), or undefined. */
 export function findCommand(program: CliProgram, path: readonly string[]): CliCommand | undefined {

@@ -61,8 +61,8 @@ export interface OpenDatabaseOptions {
   statementTimeoutMs?: number;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_SEC = 5;
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECT_TIMEOUT_SEC = 5;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 /** `./drizzle` beside the bundle (apps/server/dist) or `../drizzle` beside src/ in the repo. */
 export function defaultMigrationsFolder(): string {

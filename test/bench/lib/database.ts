@@ -4,7 +4,7 @@
  */
 import { openDatabase, sql } from "@kdumpwatch/db";
 
-export const PG_HOST_URL = process.env.KDUMPWATCH_BENCH_PG ?? "postgres://postgres@127.0.0.1:5432";
+const PG_HOST_URL = process.env.KDUMPWATCH_BENCH_PG ?? "postgres://postgres@127.0.0.1:5432";
 export const BENCH_DATABASE = "kdw_perf";
 
 export function databaseUrl(name = BENCH_DATABASE): string {

@@ -21,7 +21,7 @@ export function cpuSeconds(pid: number): number | null {
 }
 
 /** Resident set size now and its peak (VmHWM), in MiB. */
-export function memoryMiB(pid: number): { rss: number; peak: number } | null {
+function memoryMiB(pid: number): { rss: number; peak: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = (key: string) =>
@@ -33,7 +33,7 @@ export function memoryMiB(pid: number): { rss: number; peak: number } | null {
 }
 
 /** Pids whose command name (comm) is exactly `name`, e.g. "postgres" for every backend. */
-export function pidsNamed(name: string): number[] {
+function pidsNamed(name: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -33,7 +33,7 @@ export interface ReadPathResult {
   databaseSize: string | null;
 }
 
-export const HOST_PAGE = "/api/hosts?verdict=not_ready,at_risk&sort=-lastSeenAt&limit=50";
+const HOST_PAGE = "/api/hosts?verdict=not_ready,at_risk&sort=-lastSeenAt&limit=50";
 
 export async function readPath(
   ctx: BenchContext,

@@ -14,7 +14,7 @@ import { type SimResult, startSim } from "../lib/sim-process.ts";
 import type { BenchContext } from "./context.ts";
 import { fleetStateFile } from "./enroll-fleet.ts";
 
-export interface IngestStep {
+interface IngestStep {
   changeRate: number;
   offeredPerSec: number;
   achievedPerSec: number | null;

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { freePort, repo, tempDir } from "./server-process.ts";
 import { killRunning, sleep, WatchedProcess } from "./watched-process.ts";
 
-export const ALERTMANAGER_BIN = "/usr/bin/prometheus-alertmanager";
-export const EXAMPLE_CONFIG = join(repo, "infra/alertmanager/alertmanager.example.yml");
+const ALERTMANAGER_BIN = "/usr/bin/prometheus-alertmanager";
+const EXAMPLE_CONFIG = join(repo, "infra/alertmanager/alertmanager.example.yml");
 
 export interface AlertmanagerAlert {
   labels: Record<string, string>;

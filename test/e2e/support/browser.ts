@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { requireBuilt } from "./server-process.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -87,7 +87,7 @@ export const seriousOnly = (f: readonly AxeFinding[]) =>
   f.filter((x) => x.impact === "serious" || x.impact === "critical");
 
 /** The strict policy the dashboard must work under: no inline script or style, no eval. */
-export const STRICT_CSP =
+const STRICT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 

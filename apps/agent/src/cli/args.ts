@@ -2,7 +2,7 @@ import { parseCommandLine as parseWith } from "@kdumpwatch/cli";
 import { AGENT_PROGRAM } from "./program.ts";
 
 /** A parsed command line. `run` keeps its own arguments: its command parses them (run-config.ts). */
-export type Invocation =
+type Invocation =
   | { command: "check"; root: string | null; json: boolean }
   | { command: "collect"; root: string | null; out: string | null }
   | { command: "run"; argv: string[] }

@@ -26,7 +26,7 @@ const root = {
     "(sos_commands/kdump/kdump-config_show, ...); an extracted sos report is a capture",
 } as const;
 
-export const CHECK_COMMAND: CliCommand = {
+const CHECK_COMMAND: CliCommand = {
   name: "check",
   summary: "judge whether this host (or a capture) can capture a kernel crash dump",
   description: [
@@ -44,7 +44,7 @@ export const CHECK_COMMAND: CliCommand = {
   ],
 };
 
-export const COLLECT_COMMAND: CliCommand = {
+const COLLECT_COMMAND: CliCommand = {
   name: "collect",
   summary: "print the raw kdump evidence as JSON, or write it as a capture directory",
   description: [

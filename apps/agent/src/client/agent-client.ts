@@ -242,7 +242,7 @@ const MAX_VIA = 512;
  * over-long optional texts cut, unknown keys stripped by the wire schema. The hash is computed over
  * this, so agent and server hash the same object.
  */
-export function toPayload(raw: Awaited<ReturnType<AgentClientDeps["collect"]>>): SnapshotPayload {
+function toPayload(raw: Awaited<ReturnType<AgentClientDeps["collect"]>>): SnapshotPayload {
   const sources: Record<string, unknown> = {};
   for (const [id, result] of Object.entries(raw.sources)) {
     if (result === undefined) continue;

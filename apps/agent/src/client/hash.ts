@@ -24,7 +24,7 @@ function coarsen(sources: Sources, id: string, reduce: (text: string) => string)
 }
 
 /** The sources as the change detector compares them. */
-export function stableSources(sources: Sources): Sources {
+function stableSources(sources: Sources): Sources {
   const meminfo = coarsen(sources, "meminfo", (text) =>
     text
       .split("\n")

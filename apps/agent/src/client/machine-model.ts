@@ -7,9 +7,9 @@ import { PROTOCOL_VERSION } from "@kdumpwatch/protocol";
 import type { BackoffPolicy } from "./backoff.ts";
 import type { CloseInfo, Credential, LogFields, LogLevel } from "./ports.ts";
 
-export type AuthKind = "enroll" | "credential";
+type AuthKind = "enroll" | "credential";
 
-export type Connection =
+type Connection =
   | { kind: "idle" }
   | { kind: "connecting"; auth: AuthKind }
   | { kind: "open"; auth: AuthKind; welcomed: boolean; awaitingPong: boolean; heartbeatMs: number }
@@ -31,7 +31,7 @@ export interface Identity {
 }
 
 /** The newest snapshot the server has not acknowledged yet; kept across reconnects. */
-export interface PendingSnapshot {
+interface PendingSnapshot {
   seq: number;
   hash: string;
   snapshot: SnapshotPayload;
@@ -142,7 +142,7 @@ export const log = (level: LogLevel, msg: string, fields?: LogFields): Effect =>
 
 /** Timers that belong to one connection and die with it. */
 export const CONNECTION_TIMERS: readonly TimerName[] = ["ping", "heartbeat", "handshake", "ack", "resend"];
-export const ALL_TIMERS: readonly TimerName[] = [...CONNECTION_TIMERS, "reconnect", "collect", "deadline"];
+const ALL_TIMERS: readonly TimerName[] = [...CONNECTION_TIMERS, "reconnect", "collect", "deadline"];
 
 export function startConnecting(model: ClientModel, env: StepEnv): StepResult {
   const auth: AuthKind = model.credential !== null ? "credential" : "enroll";

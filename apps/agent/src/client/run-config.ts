@@ -18,8 +18,8 @@ import { RUN_COMMAND } from "../cli/program.ts";
 import type { LogLevel } from "./ports.ts";
 
 export const DEFAULT_CONFIG_FILE = "/etc/kdumpwatch/agent.json";
-export const DEFAULT_STATE_DIR = "/var/lib/kdumpwatch";
-export const AGENT_WS_PATH = "/api/agent/ws";
+const DEFAULT_STATE_DIR = "/var/lib/kdumpwatch";
+const AGENT_WS_PATH = "/api/agent/ws";
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 export interface RunConfig {

@@ -25,7 +25,7 @@ export interface HarnessOptions {
   collect?: () => Promise<SnapshotPayload>;
 }
 
-export const URL = "ws://kdumpwatch.test/api/agent/ws";
+const URL = "ws://kdumpwatch.test/api/agent/ws";
 
 export function evidence(cmdline: string): SnapshotPayload {
   return {

@@ -46,7 +46,7 @@ export async function readCaptureRecord(resolver: Resolver): Promise<CaptureReco
   return parseCaptureRecord(raw);
 }
 
-export function parseCaptureRecord(raw: unknown): CaptureRecord | null {
+function parseCaptureRecord(raw: unknown): CaptureRecord | null {
   if (!isObject(raw) || raw.format !== CAPTURE_RECORD_FORMAT || !isObject(raw.sources)) return null;
   const sources: CaptureRecord["sources"] = {};
   for (const id of SOURCE_IDS) {

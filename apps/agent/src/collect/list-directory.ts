@@ -3,8 +3,8 @@ import { lstat, readdir } from "node:fs/promises";
 import type { SourceResult } from "@kdumpwatch/core";
 import { failure, fromErrno } from "./source-error.ts";
 
-export const LISTING_MAX_DEPTH = 2;
-export const LISTING_MAX_ENTRIES = 1000;
+const LISTING_MAX_DEPTH = 2;
+const LISTING_MAX_ENTRIES = 1000;
 
 /**
  * The dump directory as text, one entry per line, sorted by path, depth ≤ 2:
@@ -70,7 +70,7 @@ export async function listDirectory(
   return truncated ? { ok: true, text, truncated: true } : { ok: true, text };
 }
 
-export function formatEntry(stats: Stats, relative: string): string {
+function formatEntry(stats: Stats, relative: string): string {
   const type = stats.isDirectory() ? "d" : stats.isSymbolicLink() ? "l" : stats.isFile() ? "f" : "o";
   const mtime = new Date(Math.floor(stats.mtimeMs / 1000) * 1000).toISOString().replace(".000Z", "Z");
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters would split the line

@@ -14,7 +14,7 @@ export const RAW_LOG_MAX_BYTES = 16 * 1024 * 1024;
  * `report/plugins/__init__.py`, `_collect_tailed_files` and `_collect_cmd_output`). A text read
  * through such a link is cut at its start, whatever size cap the agent applies.
  */
-export function isSosTailed(realPath: string): boolean {
+function isSosTailed(realPath: string): boolean {
   return realPath.endsWith(".tailed") || /(?:^|\/)sos_strings\//.test(realPath);
 }
 

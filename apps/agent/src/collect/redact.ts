@@ -1,4 +1,4 @@
-import type { Snapshot, SourceId, SourceResult } from "@kdumpwatch/core";
+import type { SourceId, SourceResult } from "@kdumpwatch/core";
 
 /**
  * Secrets never leave the host (docs/security.md): the kdump configuration files may hold the
@@ -23,17 +23,8 @@ const DIRECTIVE_CONFIGS: readonly SourceId[] = ["kdump_conf"];
 /** An assignment or directive whose name says it holds a secret (case-insensitive). */
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY/i;
 
-export function isSecretName(name: string): boolean {
+function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
-}
-
-/** The snapshot with every source's text, detail and `via` redacted. */
-export function redactSnapshot(snapshot: Snapshot): Snapshot {
-  const sources: Snapshot["sources"] = {};
-  for (const [id, result] of Object.entries(snapshot.sources) as [SourceId, SourceResult][]) {
-    sources[id] = redactSource(id, result);
-  }
-  return { ...snapshot, sources };
 }
 
 export function redactSource(id: SourceId, result: SourceResult): SourceResult {
@@ -63,7 +54,7 @@ const ASSIGNMENT = /(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=/y;
  * quoted over several lines; an empty value stays empty (it tells that nothing is set). Commented
  * out assignments are redacted too, within their line.
  */
-export function redactShellAssignments(text: string): string {
+function redactShellAssignments(text: string): string {
   const out: string[] = [];
   let i = 0;
   while (i < text.length) {
@@ -100,7 +91,7 @@ export function redactShellAssignments(text: string): string {
 }
 
 /** kdump.conf lines `<directive> <value>  # comment` whose directive names a secret (`sshkey`). */
-export function redactDirectives(text: string): string {
+function redactDirectives(text: string): string {
   return text
     .split("\n")
     .map((line) => {
@@ -115,7 +106,7 @@ export function redactDirectives(text: string): string {
 const MAX_AUTHORITY = 2048;
 
 /** `scheme://user:password@host` → `scheme://user:<redacted>@host`, anywhere in a text. */
-export function redactUrlPasswords(text: string): string {
+function redactUrlPasswords(text: string): string {
   const out: string[] = [];
   let copied = 0;
   let from = 0;
@@ -149,7 +140,7 @@ const AUTHORITY_END = new Set(["/", "?", "#", " ", "\t", "\n", "\r", '"', "'", "
 const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/g;
 
 /** The body of a PEM or OpenSSH private key block (unterminated: to the end of the text). */
-export function redactPrivateKeys(text: string): string {
+function redactPrivateKeys(text: string): string {
   const out: string[] = [];
   let copied = 0;
   KEY_BEGIN.lastIndex = 0;

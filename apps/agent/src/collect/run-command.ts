@@ -5,7 +5,7 @@ import { CappedBuffer } from "./capped-buffer.ts";
 import { errnoCode, errorMessage, failure, looksLikePermissionProblem } from "./source-error.ts";
 
 /** The environment every command runs in: C locale for stable wording, a fixed PATH, nothing else. */
-export const COMMAND_ENV: Readonly<Record<string, string>> = {
+const COMMAND_ENV: Readonly<Record<string, string>> = {
   LC_ALL: "C",
   LANG: "C",
   PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -12,7 +12,7 @@
 import { basename, dirname, sep } from "node:path";
 import ts from "typescript";
 
-export const FLOOR = [10, 19, 0] as const;
+const FLOOR = [10, 19, 0] as const;
 
 /** Web and timer globals newer than Node 10.19 (declared in @types/node without `@since`). */
 const NEWER_GLOBALS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { HostContext } from "./reader.ts";
 
-export const DEFAULT_DUMP_DIR = "/var/crash";
+const DEFAULT_DUMP_DIR = "/var/crash";
 
 /**
  * Where this host would write a dump, and which tooling it uses, from the configuration texts

@@ -49,7 +49,7 @@ export interface CommandReader {
 }
 
 /** Every `*<suffix>` file of a directory, sorted by name, each preceded by `# file: <path>`. */
-export interface ConcatReader {
+interface ConcatReader {
   kind: "concat";
   dir: string;
   suffix: string;
@@ -59,13 +59,13 @@ export interface ConcatReader {
  * A listing of a directory, depth ≤ 2, one entry per line:
  * `<d|f|l> <bytes> <mtime ISO-8601> <relative path>` (core's `parseDumpListing`).
  */
-export interface ListingReader {
+interface ListingReader {
   kind: "listing";
   dir: string;
 }
 
 /** One `key = value` line of a `sysctl -a` output file (a capture's fallback for /proc/sys). */
-export interface SysctlLineReader {
+interface SysctlLineReader {
   kind: "sysctl-line";
   path: string;
   key: string;

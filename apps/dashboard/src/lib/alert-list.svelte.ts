@@ -17,11 +17,11 @@ import type { ApiClient } from "./api.ts";
 import type { LiveEvent } from "./schemas.ts";
 import { throttle } from "./throttle.ts";
 
-export const ALERT_PAGE = 200;
-export const ALERT_POLL_MS = 15_000;
+const ALERT_PAGE = 200;
+const ALERT_POLL_MS = 15_000;
 export const ALERT_WINDOWS = ["1h", "24h", "7d"] as const;
-export const ALERT_GROUPINGS = ["none", "check", "cause"] as const;
-export type AlertGrouping = (typeof ALERT_GROUPINGS)[number];
+const ALERT_GROUPINGS = ["none", "check", "cause"] as const;
+type AlertGrouping = (typeof ALERT_GROUPINGS)[number];
 
 export interface AlertView {
   state: AlertStateFilter;

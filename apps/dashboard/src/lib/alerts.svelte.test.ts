@@ -1,9 +1,9 @@
 import type { Alert, Silence } from "@kdumpwatch/protocol";
+import { hostRow } from "@kdumpwatch/testkit";
 import { describe, expect, test, vi } from "vitest";
 import { AlertsStore } from "./alerts.svelte.ts";
 import { countAlerts, describeMatchers, emptySilenceForm, silenceRequest } from "./alerts-view.ts";
 import { ApiClient } from "./api.ts";
-import { hostRow } from "./test-data.ts";
 
 function alert(patch: Partial<Alert> = {}): Alert {
   return {

@@ -7,7 +7,7 @@ import type { ApiClient } from "./api.ts";
 import type { LiveEvent } from "./schemas.ts";
 import { throttle } from "./throttle.ts";
 
-export const ALERT_POLL_MS = 15_000;
+const ALERT_POLL_MS = 15_000;
 
 export class AlertsStore {
   alerts: Alert[] = $state.raw([]);

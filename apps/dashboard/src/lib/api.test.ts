@@ -1,7 +1,7 @@
+import { hostDetail, hostRow, summary } from "@kdumpwatch/testkit";
 import { describe, expect, test, vi } from "vitest";
 import { ApiClient, ApiError, describeError, hostsCsvUrl } from "./api.ts";
 import { DEFAULT_FILTERS } from "./filters.ts";
-import { hostDetail, hostRow, summary } from "./test-data.ts";
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });

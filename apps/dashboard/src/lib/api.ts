@@ -63,7 +63,7 @@ import type {
   TokenList,
 } from "./schemas.ts";
 
-export const API_ERROR_KINDS = [
+const API_ERROR_KINDS = [
   "unreachable", // no answer, or a proxy saying the server is down
   "unauthorized", // no session or a bad token
   "not_found",

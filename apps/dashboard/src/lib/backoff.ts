@@ -3,7 +3,7 @@
  * policy the agent uses, product.md §5), so a restarted server is not hit by every open dashboard at
  * the same instant.
  */
-export const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 30_000;
 /** a floor, so a tab never spins on a server that refuses instantly */
 export const BACKOFF_MIN_MS = 500;

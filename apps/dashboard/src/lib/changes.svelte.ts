@@ -8,7 +8,7 @@ import type { Change, ChangeFeed, HostsAt } from "@kdumpwatch/protocol";
 import type { ApiClient } from "./api.ts";
 
 export const CHANGE_WINDOWS = ["24h", "7d", "30d"] as const;
-export type ChangeWindow = (typeof CHANGE_WINDOWS)[number];
+type ChangeWindow = (typeof CHANGE_WINDOWS)[number];
 const WINDOW_MS: Record<ChangeWindow, number> = {
   "24h": 86_400_000,
   "7d": 7 * 86_400_000,

@@ -1,3 +1,4 @@
+import { summary } from "@kdumpwatch/testkit";
 import { expect, test } from "vitest";
 import {
   COUNT_INCREMENTS,
@@ -10,7 +11,6 @@ import {
   timeTick,
   withAlpha,
 } from "./chart-data.ts";
-import { summary } from "./test-data.ts";
 
 const counts = (ready: number, not_ready: number, at_risk = 0, unknown = 0) => ({
   ready,

@@ -7,7 +7,7 @@
 import { type ByteCount, compareByteCounts } from "@kdumpwatch/core";
 import type { FactsView } from "./facts-view.ts";
 
-export type Outcome = "ok" | "short" | "none-reserved" | "not-configured" | "unknown";
+type Outcome = "ok" | "short" | "none-reserved" | "not-configured" | "unknown";
 
 export interface Explanation {
   effective: string | null;

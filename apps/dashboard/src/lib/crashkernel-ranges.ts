@@ -12,9 +12,9 @@ import {
   type RamSource,
 } from "@kdumpwatch/core";
 
-export type RangeState = "selected" | "skipped" | "not-reached" | "invalid";
+type RangeState = "selected" | "skipped" | "not-reached" | "invalid";
 
-export interface RangeRow {
+interface RangeRow {
   raw: string;
   startBytes: ByteCount;
   endBytes: ByteCount | null;

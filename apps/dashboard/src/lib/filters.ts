@@ -6,16 +6,16 @@
 import { CHECK_IDS, VERDICTS, type Verdict } from "@kdumpwatch/core";
 import { HOST_SORT_FIELDS, type HostSortField, parseLabelPair } from "@kdumpwatch/protocol";
 
-export const SORT_KEYS = HOST_SORT_FIELDS;
+const SORT_KEYS = HOST_SORT_FIELDS;
 export type SortKey = HostSortField;
-export type SortDir = "asc" | "desc";
+type SortDir = "asc" | "desc";
 
 export const STALE_FILTERS = ["", "true", "false"] as const;
-export type StaleFilter = (typeof STALE_FILTERS)[number];
+type StaleFilter = (typeof STALE_FILTERS)[number];
 
 /** "verdict changed within": the API's `changed` duration */
 export const CHANGED_FILTERS = ["", "24h", "7d"] as const;
-export type ChangedFilter = (typeof CHANGED_FILTERS)[number];
+type ChangedFilter = (typeof CHANGED_FILTERS)[number];
 
 export interface FleetFilters {
   q: string;
@@ -102,7 +102,7 @@ export function filtersToQuery(filters: FleetFilters): URLSearchParams {
   return params;
 }
 
-export function sortParam(filters: Pick<FleetFilters, "sort" | "dir">): string {
+function sortParam(filters: Pick<FleetFilters, "sort" | "dir">): string {
   return filters.dir === "desc" ? `-${filters.sort}` : filters.sort;
 }
 

@@ -1,8 +1,8 @@
+import { hostRow, summary } from "@kdumpwatch/testkit";
 import { expect, test, vi } from "vitest";
 import { ApiClient } from "./api.ts";
 import { DEFAULT_FILTERS } from "./filters.ts";
 import { FleetStore, PAGE_SIZE } from "./fleet.svelte.ts";
-import { hostRow, summary } from "./test-data.ts";
 
 /** A fake server: pages of hosts by cursor, and a log of the URLs asked for. */
 function fakeServer(

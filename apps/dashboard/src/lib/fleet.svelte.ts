@@ -14,7 +14,7 @@ import { throttle } from "./throttle.ts";
 export const PAGE_SIZE = 100;
 const CLOSER_LOOKS = 2;
 /** how long a row whose verdict changed live stays marked */
-export const FLASH_MS = 4_000;
+const FLASH_MS = 4_000;
 /** the readiness chart's time ranges (the API's `since`), the default first */
 export const HISTORY_RANGES = ["auto", "24h", "7d", "30d", "90d"] as const;
 export type HistoryRange = (typeof HISTORY_RANGES)[number];

@@ -1,7 +1,7 @@
+import { hostDetail, hostRow } from "@kdumpwatch/testkit";
 import { expect, test, vi } from "vitest";
 import { ApiClient } from "./api.ts";
 import { HostStore } from "./host.svelte.ts";
-import { hostDetail, hostRow } from "./test-data.ts";
 
 function fakeApi() {
   const urls: string[] = [];

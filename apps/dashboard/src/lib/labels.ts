@@ -31,7 +31,7 @@ export const STATUS_LABELS: Record<CheckStatus, string> = {
 };
 
 /** Worst first: the order checks are listed on the host page. */
-export const STATUS_ORDER: readonly CheckStatus[] = ["fail", "unknown", "warn", "info", "pass"];
+const STATUS_ORDER: readonly CheckStatus[] = ["fail", "unknown", "warn", "info", "pass"];
 
 const CHECK_TITLES: Record<CheckId, string> = {
   "kdump.tools-installed": "kdump tools installed",

@@ -1,6 +1,6 @@
+import { hostRow, summary } from "@kdumpwatch/testkit";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { LiveConnection, parseLiveEvent } from "./live.svelte.ts";
-import { hostRow, summary } from "./test-data.ts";
 
 /** Stands in for the browser's EventSource: the test opens, fails and feeds it by hand. */
 class FakeSource {

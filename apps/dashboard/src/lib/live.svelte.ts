@@ -11,7 +11,7 @@ import type { LiveEvent } from "./schemas.ts";
 export type LiveStatus = "idle" | "connecting" | "open" | "down";
 
 /** The SSE `event:` names the server sends (protocol http.ts); unnamed events arrive as "message". */
-export const LIVE_EVENT_NAMES = ["message", ...LIVE_EVENT_TYPES] as const;
+const LIVE_EVENT_NAMES = ["message", ...LIVE_EVENT_TYPES] as const;
 
 /** Parses one event's data; null when it is not an event this dashboard knows. */
 export function parseLiveEvent(data: unknown): LiveEvent | null {

@@ -9,9 +9,7 @@ import type * as z from "zod/mini";
 
 export type {
   CheckResultDto as CheckResult,
-  Duplicate,
   FleetHistory,
-  FleetHistoryPoint,
   FleetSummary,
   HostDetail,
   HostHistory,

@@ -2,7 +2,7 @@
  * Light / dark / follow-the-system theme. "system" leaves `data-theme` unset so the CSS follows
  * `prefers-color-scheme`; a choice is remembered in localStorage.
  */
-export const THEMES = ["system", "light", "dark"] as const;
+const THEMES = ["system", "light", "dark"] as const;
 export type Theme = (typeof THEMES)[number];
 
 const KEY = "kdw-theme";

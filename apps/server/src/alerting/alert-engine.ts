@@ -113,7 +113,7 @@ export interface AlertEngineOptions {
 type Applied = AlertState["phase"] | null;
 
 /** An alert that fired while silenced is looked at again this often, to page when the silence ends. */
-export const SILENCE_RECHECK_MS = 15_000;
+const SILENCE_RECHECK_MS = 15_000;
 const BATCH = 200;
 
 export class AlertEngine {

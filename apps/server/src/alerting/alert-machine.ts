@@ -14,7 +14,7 @@
 import type { NotifyKind } from "./alert-types.ts";
 import { nextReminderDelayMs, type ReminderPolicy } from "./backoff.ts";
 
-export const ALERT_PHASES = ["pending", "firing", "clearing", "resolved"] as const;
+const ALERT_PHASES = ["pending", "firing", "clearing", "resolved"] as const;
 export type AlertPhase = (typeof ALERT_PHASES)[number];
 
 export interface AlertState {

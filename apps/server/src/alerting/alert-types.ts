@@ -14,7 +14,7 @@ export const ALERT_NAMES = [
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
 
-export const SEVERITIES = ["critical", "warning"] as const;
+const SEVERITIES = ["critical", "warning"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** `check` label of the alerts that are not about one check of the catalogue. */
@@ -101,7 +101,7 @@ export function consequencesText(consequences: readonly Consequence[] | undefine
   return (consequences ?? []).map((c) => `${c.check}: ${c.summary}`).join("\n");
 }
 
-export const NOTIFY_KINDS = ["firing", "reminder", "resolved"] as const;
+const NOTIFY_KINDS = ["firing", "reminder", "resolved"] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
 /** One alert inside a notification, frozen at the moment the state machine decided to send it. */

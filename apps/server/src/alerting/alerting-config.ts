@@ -36,7 +36,7 @@ export interface AlertingConfig {
 export const DEFAULT_HOLD_SEC = 60;
 export const DEFAULT_GROUP_WAIT_SEC = 30;
 /** a group of 100,000 hosts would otherwise be a ~50 MB request; the rest is counted in truncatedAlerts */
-export const DEFAULT_WEBHOOK_MAX_ALERTS = 1000;
+const DEFAULT_WEBHOOK_MAX_ALERTS = 1000;
 const MAX_SEC = 86_400;
 
 export type AlertingConfigResult = { ok: true; config: AlertingConfig } | { ok: false; problems: string[] };

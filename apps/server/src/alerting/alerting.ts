@@ -29,12 +29,10 @@ import { checkSilenceLength, DEFAULT_MAX_SILENCE_MS } from "./silence-limit.ts";
 import { expireSilenceRow, insertSilence, selectActiveSilences, selectAllSilences } from "./silence-store.ts";
 import type { SilenceMatchers } from "./silences.ts";
 
-export type { JudgedHost } from "./alert-engine.ts";
-
 /** The parts of a judgement alerting reads (core's judgeSnapshot result). */
-export type JudgementForAlerts = Parameters<typeof judgedHostOf>[1];
+type JudgementForAlerts = Parameters<typeof judgedHostOf>[1];
 
-export interface AlertingDeps {
+interface AlertingDeps {
   db: Db;
   clock: Clock;
   log: Logger;
@@ -88,7 +86,7 @@ export interface Alerting {
   endSilence(id: string): Promise<SilenceDto>;
 }
 
-export function createAlerting(deps: AlertingDeps): Alerting {
+function createAlerting(deps: AlertingDeps): Alerting {
   const { db, clock, log, config } = deps;
   const engine = new AlertEngine({
     policy: { holdMs: config.holdMs, ...config.reminders },

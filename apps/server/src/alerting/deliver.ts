@@ -5,7 +5,7 @@
  */
 import { SIGNATURE_HEADER, signBody } from "./sign.ts";
 
-export const DELIVERY_HEADER = "X-Kdumpwatch-Delivery";
+const DELIVERY_HEADER = "X-Kdumpwatch-Delivery";
 
 export interface DeliveryRequest {
   url: string;

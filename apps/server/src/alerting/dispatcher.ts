@@ -41,7 +41,7 @@ export interface OutboxStore {
   dropUnknownReceivers(knownIds: readonly string[], now: Date): Promise<number>;
 }
 
-export interface DispatcherLog {
+interface DispatcherLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
@@ -65,7 +65,7 @@ export interface DispatcherOptions {
 }
 
 /** How much of a group's state each format shows (formats/group-view.ts). */
-export function stateLimitOf(kind: Receiver["kind"], webhookMaxAlerts: number): number | null {
+function stateLimitOf(kind: Receiver["kind"], webhookMaxAlerts: number): number | null {
   switch (kind) {
     case "webhook":
       return webhookMaxAlerts === 0 ? null : webhookMaxAlerts;
@@ -77,7 +77,7 @@ export function stateLimitOf(kind: Receiver["kind"], webhookMaxAlerts: number): 
   }
 }
 
-export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
+const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 
 export class Dispatcher {
   readonly #o: DispatcherOptions;

@@ -86,7 +86,7 @@ export async function syncIngestAlerts(db: Db, now: Date, o: IngestSyncOptions):
 }
 
 /** The observation for a host whose snapshots fail to store (`failure`) or are stored again (null). */
-export function ingestObservation(
+function ingestObservation(
   hostId: string,
   hostname: string,
   failure: { since: Date; reason: string } | null,

@@ -94,7 +94,7 @@ export async function enqueueNotification(
 }
 
 /** NOTIFY channel that wakes the dispatcher when a notification is committed. */
-export const OUTBOX_CHANNEL = "kdumpwatch_alert_outbox";
+const OUTBOX_CHANNEL = "kdumpwatch_alert_outbox";
 
 export class PgOutboxStore implements OutboxStore {
   constructor(private readonly db: Db) {}

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 
-export const RECEIVER_KINDS = ["webhook", "slack", "alertmanager"] as const;
+const RECEIVER_KINDS = ["webhook", "slack", "alertmanager"] as const;
 export type ReceiverKind = (typeof RECEIVER_KINDS)[number];
 
 export interface Receiver {

@@ -21,7 +21,7 @@ export interface Silence {
   expiresAt: Date;
 }
 
-export function isSilenceActive(s: Pick<Silence, "expiresAt">, now: Date): boolean {
+function isSilenceActive(s: Pick<Silence, "expiresAt">, now: Date): boolean {
   return s.expiresAt.getTime() > now.getTime();
 }
 

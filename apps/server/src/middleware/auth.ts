@@ -9,7 +9,7 @@ import { clientAddress } from "./client-address.ts";
 export const SESSION_COOKIE = "kdw_session";
 
 /** The one account the API has (product.md §7): the admin, by token or by a session of it. */
-export const ADMIN_ACCOUNT = "admin";
+const ADMIN_ACCOUNT = "admin";
 
 export interface AuthGuard {
   throttle: AuthThrottle;

@@ -39,7 +39,7 @@ export function errorBody(code: ApiErrorCode, message: string, requestId: string
 }
 
 /** One JSON error answer; a 401 always carries its WWW-Authenticate challenge (RFC 9110 §15.5.2). */
-export function errorResponse(c: Context<AppEnv>, code: ApiErrorCode, message: string): Response {
+function errorResponse(c: Context<AppEnv>, code: ApiErrorCode, message: string): Response {
   const requestId = c.get("requestId") ?? "unknown";
   if (code === "unauthorized") {
     // a token was presented and refused: say so, as RFC 6750 §3.1 asks
@@ -50,7 +50,7 @@ export function errorResponse(c: Context<AppEnv>, code: ApiErrorCode, message: s
 }
 
 /** Seconds a client is asked to wait (Retry-After, RFC 9110 §10.2.3) when the database is unreachable. */
-export const DATABASE_RETRY_AFTER_SEC = 5;
+const DATABASE_RETRY_AFTER_SEC = 5;
 
 /**
  * The one error handler (house-style §14): AppError messages are written for clients; a database

@@ -61,9 +61,9 @@ import {
 } from "@kdumpwatch/protocol";
 import type { ZodMiniType } from "zod/mini";
 
-export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
-export interface ApiResponse {
+interface ApiResponse {
   description: string;
   /** JSON body schema; absent for bodies that are not JSON (see contentType) or empty */
   schema?: ZodMiniType;

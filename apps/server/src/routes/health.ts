@@ -3,7 +3,7 @@ import type { DatabaseStatus } from "../database-status.ts";
 import type { AppEnv, Services } from "../env.ts";
 
 /** How long /readyz waits for the database before it answers 503 (a probe must not hang). */
-export const READY_PROBE_TIMEOUT_MS = 3_000;
+const READY_PROBE_TIMEOUT_MS = 3_000;
 
 export interface HealthDeps {
   services: Services;

@@ -15,7 +15,7 @@ import type { AppEnv, Services } from "../env.ts";
 import { jsonBody, parseWith } from "../middleware/validate.ts";
 
 /** The query with `label` as every value given (`?label=team=a&label=site=b`), the rest as single values. */
-export function hostQuery(c: Context<AppEnv>): Record<string, string | string[]> {
+function hostQuery(c: Context<AppEnv>): Record<string, string | string[]> {
   const labels = c.req.queries("label");
   return { ...c.req.query(), ...(labels === undefined ? {} : { label: labels }) };
 }
@@ -81,7 +81,7 @@ export function hostRoutes(services: Services) {
  * leading apostrophe: hostnames, OS strings and labels come from hosts and are untrusted
  * (product.md §7). Lists are space-separated, label sets written as JSON objects.
  */
-export function csvCell(value: ExportValue): string {
+function csvCell(value: ExportValue): string {
   if (value === null) return "";
   let text: string;
   if (Array.isArray(value)) text = value.join(" ");

@@ -3,7 +3,7 @@ import type { ServiceContext } from "./context.ts";
 import { hashSecret, newSecret, SECRET_PREFIX, sameDigest } from "./secrets.ts";
 
 const ADMIN_TOKEN_KEY = "admin_token_hash";
-export const SESSION_TTL_MS = 12 * 3600_000;
+const SESSION_TTL_MS = 12 * 3600_000;
 
 /**
  * The admin token (product.md §4): KDUMPWATCH_ADMIN_TOKEN when set; otherwise one generated at

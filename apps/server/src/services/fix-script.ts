@@ -42,7 +42,7 @@ export function shellQuote(text: string): string {
 }
 
 /** A YAML double-quoted scalar (JSON strings are valid YAML). */
-export function yamlQuote(text: string): string {
+function yamlQuote(text: string): string {
   return JSON.stringify(text);
 }
 

@@ -19,7 +19,7 @@
 import { CHECK_IDS, type CheckId, CRITICAL_CHECKS } from "@kdumpwatch/core";
 import { type SQL, sql } from "@kdumpwatch/db";
 
-export const EXPLAINED_BY: Readonly<Partial<Record<CheckId, readonly CheckId[]>>> = {
+const EXPLAINED_BY: Readonly<Partial<Record<CheckId, readonly CheckId[]>>> = {
   "kdump.enabled": ["kdump.tools-installed"],
   "crashkernel.param": ["kdump.tools-installed"],
   "crashkernel.reserved": ["kdump.tools-installed", "crashkernel.param"],
@@ -37,9 +37,6 @@ export const EXPLAINED_BY: Readonly<Partial<Record<CheckId, readonly CheckId[]>>
   "kdump.service-state": ["kdump.tools-installed", "kdump.enabled", "kdump.loaded"],
   "panic.on-oops": ["kdump.tools-installed", "kdump.loaded"],
 };
-
-/** A data-collection problem, shown apart from readiness causes: it is about the evidence. */
-export const COLLECTION_CHECK = "collection.complete";
 
 /** The failing checks that no other failing check explains, in catalogue order. */
 export function rootCauses(failing: readonly string[]): string[] {

@@ -58,7 +58,12 @@ export function buildFacts(snapshot: Snapshot): HostFacts {
   facts.kdump = guarded(
     ctx,
     "kdump",
-    () => buildKdump(ctx, facts.identity.os.family, facts.identity.arch, facts.service),
+    () =>
+      buildKdump(ctx, {
+        family: facts.identity.os.family,
+        arch: facts.identity.arch,
+        service: facts.service,
+      }),
     facts.kdump,
   );
   facts.reservation = guarded(

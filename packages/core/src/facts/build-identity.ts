@@ -43,7 +43,7 @@ const AZURE = new Set(["mariner", "azurelinux"]);
  * it ships kexec-tools' kdumpctl (imported from Fedora 33, microsoft/azurelinux
  * SPECS/kexec-tools) but neither grubby nor `kdumpctl reset-crashkernel`, and installs with tdnf.
  */
-export function distroFamily(id: string | null, idLike: readonly string[]): DistroFamily {
+function distroFamily(id: string | null, idLike: readonly string[]): DistroFamily {
   for (const candidate of [id, ...idLike]) {
     if (candidate === null) continue;
     const c = candidate.toLowerCase();

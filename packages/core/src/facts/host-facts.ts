@@ -15,7 +15,7 @@ import type { ByteCount } from "../byte-count.ts";
 import type { Evidence } from "../checks/check.ts";
 import type { SourceError, SourceId } from "../sources.ts";
 
-export type { ByteCount, Evidence };
+export type { Evidence };
 
 /** Bumped only when a field changes meaning; adding fields does not bump it. */
 export const HOST_FACTS_VERSION = 1;

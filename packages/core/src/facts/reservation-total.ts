@@ -31,7 +31,7 @@ export interface Located {
   evidence: Evidence[];
 }
 
-export function sumBytes(regions: readonly ReservedRegion[]): ByteCount | null {
+function sumBytes(regions: readonly ReservedRegion[]): ByteCount | null {
   if (regions.length === 0) return null;
   return sumByteCounts(regions.map((r) => r.bytes));
 }

@@ -12,7 +12,7 @@ const FIX = [
 ];
 
 /** "320 MiB at 0x60000000" lines for the summary. */
-export function describeRegions(regions: readonly ReservedRegion[]): string {
+function describeRegions(regions: readonly ReservedRegion[]): string {
   return regions
     .filter((r) => r.bytes !== null || r.start !== null)
     .map((r) => {

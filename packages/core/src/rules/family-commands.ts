@@ -50,13 +50,6 @@ export const SERVICE_LOG: FamilySteps = {
   azurelinux: ["journalctl -b -u kdump"],
 };
 
-export const STATUS: FamilySteps = {
-  debian: ["sudo kdump-config show"],
-  el: ["sudo kdumpctl status"],
-  suse: ["systemctl status kdump"],
-  azurelinux: ["sudo kdumpctl status"],
-};
-
 /** Put crashkernel=<value> on the next boot's command line (value: a plain crashkernel= value). */
 export function setCrashkernel(value: string): FamilySteps {
   return {

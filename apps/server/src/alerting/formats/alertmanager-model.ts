@@ -18,7 +18,7 @@ const SEPARATOR = 0xff;
 const utf8 = new TextEncoder();
 
 /** Go's sort of strings compares bytes; JS `<` compares UTF-16 units: compare the UTF-8 instead. */
-export function goLess(a: string, b: string): boolean {
+function goLess(a: string, b: string): boolean {
   if (a === b) return false;
   const x = utf8.encode(a);
   const y = utf8.encode(b);

@@ -22,7 +22,7 @@ import {
 /** Go's zero time: what Alertmanager puts in `endsAt` of an alert that has not ended. */
 export const ZERO_TIME = "0001-01-01T00:00:00Z";
 
-export interface AlertmanagerWebhookAlert {
+interface AlertmanagerWebhookAlert {
   status: "firing" | "resolved";
   labels: Record<string, string>;
   annotations: Record<string, string>;

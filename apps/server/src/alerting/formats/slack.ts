@@ -19,14 +19,14 @@ import { hostFixUrl, hostPageUrl, type RenderContext, type RenderedRequest } fro
 
 /** hosts listed by name before "… and N more" */
 export const SLACK_MAX_HOSTS = 20;
-export const SLACK_LIMITS = { headerText: 150, sectionText: 3000, blocks: 50, messageText: 40_000 } as const;
+const SLACK_LIMITS = { headerText: 150, sectionText: 3000, blocks: 50, messageText: 40_000 } as const;
 
 interface TextObject {
   type: "plain_text" | "mrkdwn";
   text: string;
 }
 
-export type SlackBlock =
+type SlackBlock =
   | { type: "header"; text: TextObject }
   | { type: "section"; text: TextObject }
   | { type: "context"; elements: TextObject[] };
@@ -36,7 +36,7 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-export function escapeMrkdwn(s: string): string {
+function escapeMrkdwn(s: string): string {
   return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
@@ -62,12 +62,12 @@ function state(n: Notification, view: GroupView): string {
 }
 
 /** The header: state, count, alert name and check; no host-supplied text. */
-export function slackHeader(n: Notification, view = groupView(n)): string {
+function slackHeader(n: Notification, view = groupView(n)): string {
   return `[${state(n, view)}] ${n.alertname}: ${WHAT[n.alertname](n.check)}`;
 }
 
 /** The notification text: the header plus which hosts (one named, several counted). */
-export function slackTitle(n: Notification, view = groupView(n)): string {
+function slackTitle(n: Notification, view = groupView(n)): string {
   const count = view.status === "resolved" ? view.resolved : view.firing;
   const only = view.alerts.length === 1 ? view.alerts[0] : undefined;
   const hosts = count === 1 && only ? escapeMrkdwn(only.item.labels.host) : `${count} hosts`;

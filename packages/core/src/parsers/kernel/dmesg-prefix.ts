@@ -44,7 +44,7 @@ export function stripDmesgPrefix(line: string): string {
 const PR_FMT = /^(?:kexec_core|crash_core|crash_reserve|kexec|kdump|setup): /;
 
 /** Splits a known pr_fmt prefix (`kexec_core: `) off a message. */
-export function splitPrFmt(message: string): { prefix: string | null; body: string } {
+function splitPrFmt(message: string): { prefix: string | null; body: string } {
   const m = PR_FMT.exec(message);
   return m
     ? { prefix: m[0].slice(0, -2), body: message.slice(m[0].length) }

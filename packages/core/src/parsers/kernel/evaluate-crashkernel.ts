@@ -15,14 +15,7 @@ import { type RunContext, runCrashkernel, runKey, swiotlbCache } from "./run-cra
 
 export type {
   CrashkernelEvaluation,
-  CrashkernelFinding,
-  CrashkernelFindingCode,
   CrashkernelInput,
-  CrashkernelKind,
-  CrashkernelOutcome,
-  CrashkernelRange,
-  RamSource,
-  UncertainReason,
 } from "./crashkernel-evaluation.ts";
 
 const MIB = 1n << 20n;

@@ -7,9 +7,6 @@ import {
 import { CRASHKERNEL_MODEL, type KernelVersion, type ModelRow } from "./crashkernel-model.ts";
 import { parseKernelRelease } from "./kernel-release.ts";
 
-export type { KernelArch } from "./crashkernel-behaviour.ts";
-export { normalizeArch } from "./crashkernel-behaviour.ts";
-
 /** One kernel as the table sees it: architecture, base version, Enterprise Linux major and build. */
 export interface KernelPoint {
   arch: KernelArch;

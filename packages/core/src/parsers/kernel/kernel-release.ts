@@ -35,11 +35,6 @@ export function parseKernelRelease(release: string | null | undefined): KernelRe
   };
 }
 
-/** true when `release` is at least `major.minor`. */
-export function releaseAtLeast(release: KernelRelease, major: number, minor: number): boolean {
-  return release.major > major || (release.major === major && release.minor >= minor);
-}
-
 /**
  * `crashkernel=auto` is a RHEL 6/7/8 kernel feature (also Oracle UEK kernels built "from RHEL7");
  * mainline, Ubuntu, Debian and RHEL 9+ reject it (domain.md §1.8).

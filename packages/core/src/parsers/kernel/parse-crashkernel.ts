@@ -23,7 +23,7 @@ export interface RangeEntry {
   size: bigint;
 }
 
-export type ParseStatus = "ok" | "ENOENT" | "EINVAL";
+type ParseStatus = "ok" | "ENOENT" | "EINVAL";
 
 export interface KernelCrashkernelParse {
   status: ParseStatus;

@@ -38,7 +38,3 @@ export function endsMidLine(text: unknown): boolean {
 export function fieldOf<T>(src: ToolLine, value: T): ToolField<T> {
   return { line: src.line, text: src.text, value };
 }
-
-/** Short names used inside packages/core (the package index exports ToolField / ToolLine). */
-export type Field<T> = ToolField<T>;
-export type SourceLine = ToolLine;

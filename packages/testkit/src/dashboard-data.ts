@@ -1,5 +1,5 @@
-/** Valid response bodies for unit tests, shaped by the protocol schemas. */
-import type { FleetSummary, HostDetail, HostRow } from "./schemas.ts";
+/** Valid API response bodies for the dashboard's unit tests, shaped by the protocol schemas. */
+import type { FleetSummary, HostDetail, HostSummary as HostRow } from "@kdumpwatch/protocol";
 
 export function hostRow(patch: Partial<HostRow> = {}): HostRow {
   return {
