@@ -168,7 +168,7 @@ const RUNNING_SERVER_NOTE =
   "Works while the server runs: on PGlite the command asks the running server through its admin " +
   "socket (<data dir>/admin.sock, mode 0600), otherwise it opens the database itself. Logs go to stderr.";
 
-export const TOKEN_COMMAND: CliCommand = {
+const TOKEN_COMMAND: CliCommand = {
   name: "token",
   summary: "manage enrollment tokens",
   description: [

@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { UsageSampler } from "./process-stats.ts";
 
 export const REPO = resolve(import.meta.dirname, "../../..");
-export const SERVER_BUNDLE = resolve(REPO, "apps/server/dist/kdumpwatch-server.mjs");
+const SERVER_BUNDLE = resolve(REPO, "apps/server/dist/kdumpwatch-server.mjs");
 export const BENCH_ENROLL_TOKEN = "kdw-bench-sim-enroll-token";
 export const BENCH_ADMIN_TOKEN = "kdw-bench-sim-admin-token";
 

@@ -38,12 +38,12 @@ import { cachedSummary, fleetSummary } from "./summary.ts";
 import { createToken, listTokens, revokeToken } from "./tokens.ts";
 
 export type { ServiceContext } from "./context.ts";
-export type { AgentAuth } from "./enrollment.ts";
-export type { IngestResult, JudgeFn } from "./ingest.ts";
+
+export type { JudgeFn } from "./ingest.ts";
 export type { Judging } from "./judge-pool.ts";
 
 /** The settings row /readyz rewrites to prove the database commits. */
-export const READINESS_PROBE_KEY = "readiness.probe";
+const READINESS_PROBE_KEY = "readiness.probe";
 
 /**
  * The verbs routes and socket handlers call (house-style §4): only services touch the database.

@@ -14,7 +14,7 @@ export interface IngestResult {
   transition: boolean;
 }
 
-export interface IngestItem {
+interface IngestItem {
   hostId: string;
   message: SnapshotMessage;
   prepared: PreparedSnapshot;

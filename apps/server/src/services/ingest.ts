@@ -6,8 +6,7 @@ import { createIngestBatcher, type IngestResult } from "./ingest-batch.ts";
 import type { Judging } from "./judge-pool.ts";
 import { createLastSeen } from "./last-seen.ts";
 
-export type { IngestResult } from "./ingest-batch.ts";
-export { failingChecks, type JudgeFn, type ListingFacts, listingFacts } from "./ingest-prepare.ts";
+export { failingChecks, type JudgeFn, listingFacts } from "./ingest-prepare.ts";
 
 interface Stored {
   contentHash: string | null;

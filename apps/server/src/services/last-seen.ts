@@ -5,7 +5,7 @@ import type { ServiceContext } from "./context.ts";
 import { staleCutoff, toHostSummary } from "./host-view.ts";
 
 /** How often a process writes the last-seen times it has collected (one statement for all). */
-export const LAST_SEEN_FLUSH_MS = 2_000;
+const LAST_SEEN_FLUSH_MS = 2_000;
 
 export interface LastSeen {
   /**

@@ -41,8 +41,8 @@ export interface ConnectionDeps {
  * How long an agent is asked to stay away when the database cannot commit: long enough for a
  * restart, jittered so that a fleet does not come back in one wave (the agent honours `retry.afterMs`).
  */
-export const DATABASE_RETRY_MIN_MS = 5_000;
-export const DATABASE_RETRY_JITTER_MS = 10_000;
+const DATABASE_RETRY_MIN_MS = 5_000;
+const DATABASE_RETRY_JITTER_MS = 10_000;
 
 type State = "awaiting_hello" | "authenticating" | "ready" | "draining" | "closed";
 
@@ -462,7 +462,7 @@ function rawDataBytes(data: RawData): number {
 }
 
 /** The reason a snapshot was not stored: the database's kind of fault, or the judge (core) threw. */
-export function ingestFailureReason(err: unknown): IngestFailureReason {
+function ingestFailureReason(err: unknown): IngestFailureReason {
   const unavailable = databaseUnavailableReason(err);
   if (unavailable === "timeout") return "database_timeout";
   if (unavailable === "storage") return "database_storage";

@@ -7,7 +7,7 @@ import { createAdmission } from "./admission.ts";
 import { AgentConnection, type ConnectionDeps } from "./agent-connection.ts";
 import { HostSocketLimit } from "./socket-limits.ts";
 
-export const AGENT_WS_PATH = "/api/agent/ws";
+const AGENT_WS_PATH = "/api/agent/ws";
 const PING_EVERY_MS = 30_000;
 
 export interface AgentGateway {

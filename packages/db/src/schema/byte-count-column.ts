@@ -8,7 +8,7 @@ import { customType } from "drizzle-orm/pg-core";
  */
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
-export function byteCountFromDriver(value: unknown): number | `${bigint}` {
+function byteCountFromDriver(value: unknown): number | `${bigint}` {
   const text = String(value);
   const whole = BigInt(/^\d+/.exec(text)?.[0] ?? "0");
   return whole <= SAFE_MAX ? Number(whole) : (whole.toString() as `${bigint}`);
