@@ -98,6 +98,9 @@ describe("host identity and lifecycle, real server and agents", () => {
       async () => (await hostsNamed("db-reinstalled"))[0],
     );
     await first.kill();
+    // last-seen times are written in batches every 2 s (services/last-seen.ts): let the first
+    // agent's last one land, so what is compared below can only move by a takeover
+    await new Promise((r) => setTimeout(r, 2_500));
     const before = await server.api(`/api/hosts/${original.id}`, HostDetailSchema);
 
     // the same machine-id and hostname, a fresh state directory (no credential, no enroll key)
