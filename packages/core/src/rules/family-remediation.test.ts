@@ -5,43 +5,10 @@
  */
 import { describe, expect, test } from "vitest";
 import { CHECK_IDS, type CheckId } from "../checks/check.ts";
-import type { DistroFamily, HostFacts } from "../facts/host-facts.ts";
+import { BREAK, FAMILY_HOSTS, type Family } from "./family-scenarios.ts";
 import { RULES } from "./rules.ts";
-import { type DeepPartial, readyRhel, readyUbuntu } from "./test-hosts.ts";
 
-type Family = Exclude<DistroFamily, "unknown">;
 const NOW = new Date("2024-05-01T12:00:00Z");
-const GiB = 1024 ** 3;
-
-const HOSTS: Record<Family, () => HostFacts> = {
-  debian: () => readyUbuntu(),
-  el: () => readyRhel(),
-  suse: () =>
-    readyRhel({
-      identity: {
-        os: {
-          id: "sles",
-          idLike: ["suse"],
-          versionId: "15.5",
-          prettyName: "SUSE Linux Enterprise Server 15 SP5",
-          family: "suse",
-        },
-      },
-      kdump: { tool: "kdumptool" },
-    }),
-  azurelinux: () =>
-    readyRhel({
-      identity: {
-        os: {
-          id: "azurelinux",
-          idLike: [],
-          versionId: "3.0",
-          prettyName: "Microsoft Azure Linux 3.0",
-          family: "azurelinux",
-        },
-      },
-    }),
-};
 
 /** Commands that do not exist on a family (word-bounded so `tdnf` is not `dnf`). */
 const FORBIDDEN: Record<Family, RegExp> = {
@@ -51,118 +18,6 @@ const FORBIDDEN: Record<Family, RegExp> = {
   azurelinux:
     /\b(?:kdump-config|update-grub|apt|dpkg-reconfigure|zypper|yast2|grubby|reset-crashkernel|dnf|yum|kdumptool)\b|\/etc\/default\/kdump-tools/,
 };
-
-const FAILURE = (kind: string) => ({
-  service: {
-    failure: { kind, explanation: "x", causeLine: null, evidence: [], thisBoot: true },
-  },
-});
-
-/** One way to make each check fail or warn. */
-const BREAK: ReadonlyArray<[CheckId, DeepPartial<HostFacts>]> = [
-  ["kdump.tools-installed", { kdump: { installed: false, state: "not_ready" } }],
-  ["kdump.enabled", { kdump: { enabled: false, useKdump: "0", state: "not_ready" } }],
-  [
-    "crashkernel.param",
-    { crashkernel: { effective: null, problems: ["missing"], problemDetails: ["no crashkernel="] } },
-  ],
-  [
-    "crashkernel.reserved",
-    {
-      kdump: { state: "not_ready" },
-      reservation: { bytes: 0, regions: [], reservedSeen: false, noneSeen: true },
-    },
-  ],
-  ["kdump.loaded", { kdump: { state: "not_ready" } }],
-  ...[
-    "signature",
-    "not-permitted",
-    "access-denied",
-    "no-space",
-    "initramfs",
-    "kernel-missing",
-    "no-reservation",
-    "not-supported",
-    "fadump-registration",
-    "tools-missing",
-    "configuration",
-    "disabled",
-    "other",
-  ].map((kind): [CheckId, DeepPartial<HostFacts>] => [
-    "kdump.loaded",
-    { kdump: { state: "not_ready" }, ...FAILURE(kind) },
-  ]),
-  [
-    "kexec.lockdown",
-    {
-      kdump: { state: "not_ready" },
-      security: {
-        lockdownActive: true,
-        lockdown: "integrity",
-        lockdownKexecLines: [
-          { source: "dmesg", text: "Lockdown: kexec: kexec of unsigned images is restricted" },
-        ],
-      },
-    },
-  ],
-  ["kexec.load-disabled", { kdump: { state: "not_ready" }, kexec: { loadDisabled: true } }],
-  ["crashkernel.size", { kdump: { suggestedBytes: 2 * GiB } }],
-  [
-    "crashkernel.low-region",
-    {
-      reservation: { regions: [{ kind: "main", start: 8 * GiB, end: 9 * GiB, bytes: GiB, source: "iomem" }] },
-    },
-  ],
-  ["crashkernel.pending-reboot", { configuredCrashkernel: { value: "2G-4G:320M", read: true } }],
-  ["dump-target.capacity", { dumpTarget: { freeBytes: 512 * 1024 * 1024, coredir: "/var/crash" } }],
-  ["dump-target.capacity", { dumpTarget: { remote: { kind: "ssh", target: "kdump@backup.example" } } }],
-  ["panic.on-oops", { panic: { onOops: 0 } }],
-  [
-    "crash.dumps",
-    {
-      dumps: {
-        listed: true,
-        entries: [
-          {
-            name: "202405011200",
-            stamp: "202405011200",
-            time: "2024-05-01T12:00",
-            complete: false,
-            sizeBytes: null,
-          },
-        ],
-      },
-    },
-  ],
-  [
-    "crash.dumps",
-    {
-      dumpTarget: { numDumps: 0 },
-      dumps: {
-        listed: true,
-        entries: ["202401011200", "202402011200", "202403011200"].map((stamp) => ({
-          name: stamp,
-          stamp,
-          time: null,
-          complete: true,
-          sizeBytes: null,
-        })),
-      },
-    },
-  ],
-  ["kdump.service-state", { ...FAILURE("initramfs") }],
-  [
-    "kdump.kernel-links",
-    {
-      kdump: {
-        linkProblems: [
-          { source: "kdump_config_show", text: "KDUMP_KERNEL does not exist: /var/lib/kdump/vmlinuz" },
-        ],
-      },
-    },
-  ],
-  ["collection.complete", { collection: { permission: ["iomem"] } }],
-];
 
 /** Checks that never fail or warn: they carry no remediation at all (R12: kernel.sysrq is info). */
 const INFO_ONLY: readonly CheckId[] = ["sysrq.keyboard-crash"];
@@ -206,10 +61,10 @@ const OWN: Partial<Record<CheckId, Record<Family, RegExp>>> = {
   },
 };
 
-describe.each(Object.keys(HOSTS) as Family[])("%s", (family) => {
+describe.each(Object.keys(FAMILY_HOSTS) as Family[])("%s", (family) => {
   test.each(INFO_ONLY.map((id) => [id]))("%s is info, without remediation", (id) => {
     for (const value of [0, 1, 16, 176]) {
-      const facts = mergeFacts(HOSTS[family](), { sysrq: { value, keyboardCrash: null } });
+      const facts = mergeFacts(FAMILY_HOSTS[family](), { sysrq: { value, keyboardCrash: null } });
       const r = Object.values(RULES)
         .map((rule) => rule(facts, NOW))
         .find((x) => x.id === id)!;
@@ -221,7 +76,7 @@ describe.each(Object.keys(HOSTS) as Family[])("%s", (family) => {
   test.each(BREAK.map(([id, patch], i) => [`${id} #${i}`, id, patch] as const))(
     "%s: every step is a %s command",
     (_name, id, patch) => {
-      const base = HOSTS[family]();
+      const base = FAMILY_HOSTS[family]();
       const facts = mergeFacts(base, patch);
       const results = Object.values(RULES).map((rule) => rule(facts, NOW));
       const target = results.find((r) => r.id === id)!;

@@ -1,8 +1,8 @@
 /**
  * One host of each distro family and one way to make each check fail or warn: the scenarios the
  * generated check catalogue (docs/checks.md) runs every rule over to list each family's fixes.
- * Documentation support only (never imported by shipped code). The same hosts and breaks as
- * family-remediation.test.ts, which keeps its own copy until that test imports these.
+ * Documentation and test support only (never imported by shipped code); family-remediation.test.ts
+ * runs the same scenarios to check each family's commands.
  */
 import type { CheckId } from "../checks/check.ts";
 import type { DistroFamily, HostFacts } from "../facts/host-facts.ts";
