@@ -4,9 +4,10 @@
  * is gone (a snapshot was stored again) a clearing one. Hold and hysteresis are the engine's.
  */
 import { alerts, and, type Db, eq, hosts, inArray, isNotNull, isNull, sql, type Tx } from "@kdumpwatch/db";
-import { type AlertRow, descriptionOfRow, fingerprintOf } from "./alert-store.ts";
+import type { AlertRow } from "./alert-store.ts";
 import { INGEST_FAILING_CHECK } from "./alert-types.ts";
 import type { Observation } from "./conditions.ts";
+import { syncHostCondition } from "./host-condition-sync.ts";
 
 export interface IngestSyncOptions {
   batch: number;
@@ -47,40 +48,18 @@ export async function syncIngestAlerts(db: Db, now: Date, o: IngestSyncOptions):
     )
     .limit(o.batch * 5);
   if (failing.length === 0 && back.length === 0) return 0;
-  await db.transaction(async (tx) => {
-    for (const h of failing) {
+  await syncHostCondition(db, {
+    raise: failing.map((h) => {
       const obs = ingestObservation(h.id, h.hostname, {
         since: h.since ?? now,
         reason: h.reason ?? "unknown",
       });
       obs.description.hostLabels = h.labels ?? {};
-      const [row] = await tx
-        .select()
-        .from(alerts)
-        .where(and(eq(alerts.fingerprint, fingerprintOf(obs.key)), isNull(alerts.resolvedAt)))
-        .for("update", { skipLocked: true });
-      await o.apply(tx, obs, row ?? null);
-    }
-    if (back.length > 0) {
-      const rows = await tx
-        .select()
-        .from(alerts)
-        .where(
-          and(
-            inArray(
-              alerts.id,
-              back.map((b) => b.id),
-            ),
-            isNull(alerts.resolvedAt),
-          ),
-        )
-        .for("update", { skipLocked: true });
-      for (const row of rows) {
-        const d = descriptionOfRow(row);
-        const obs = ingestObservation(row.hostId, d.hostname, null);
-        await o.apply(tx, { ...obs, description: d }, row);
-      }
-    }
+      return obs;
+    }),
+    clearIds: back.map((b) => b.id),
+    cleared: (row, d) => ingestObservation(row.hostId, d.hostname, null),
+    apply: o.apply,
   });
   return failing.length + back.length;
 }

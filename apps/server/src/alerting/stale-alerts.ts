@@ -5,8 +5,9 @@
  */
 import { alerts, and, type Db, eq, hosts, inArray, isNull, lt, sql, type Tx } from "@kdumpwatch/db";
 import { activeHost } from "../services/active-hosts.ts";
-import { type AlertRow, descriptionOfRow, fingerprintOf } from "./alert-store.ts";
+import type { AlertRow } from "./alert-store.ts";
 import { type Observation, staleObservation } from "./conditions.ts";
+import { syncHostCondition } from "./host-condition-sync.ts";
 
 export interface StaleSyncOptions {
   /** KDUMPWATCH_STALE_AFTER in ms */
@@ -52,37 +53,15 @@ export async function syncStaleAlerts(db: Db, now: Date, o: StaleSyncOptions): P
     )
     .limit(o.batch * 5);
   if (staleHosts.length === 0 && back.length === 0) return 0;
-  await db.transaction(async (tx) => {
-    for (const h of staleHosts) {
+  await syncHostCondition(db, {
+    raise: staleHosts.map((h) => {
       const obs = staleObservation(h.id, h.hostname, true, (now.getTime() - h.staleClockAt.getTime()) / 1000);
       obs.description.hostLabels = h.labels ?? {};
-      const [row] = await tx
-        .select()
-        .from(alerts)
-        .where(and(eq(alerts.fingerprint, fingerprintOf(obs.key)), isNull(alerts.resolvedAt)))
-        .for("update", { skipLocked: true });
-      await o.apply(tx, obs, row ?? null);
-    }
-    if (back.length > 0) {
-      const rows = await tx
-        .select()
-        .from(alerts)
-        .where(
-          and(
-            inArray(
-              alerts.id,
-              back.map((b) => b.id),
-            ),
-            isNull(alerts.resolvedAt),
-          ),
-        )
-        .for("update", { skipLocked: true });
-      for (const row of rows) {
-        const d = descriptionOfRow(row);
-        const obs = staleObservation(row.hostId, d.hostname, false, 0);
-        await o.apply(tx, { ...obs, description: d }, row);
-      }
-    }
+      return obs;
+    }),
+    clearIds: back.map((b) => b.id),
+    cleared: (row, d) => staleObservation(row.hostId, d.hostname, false, 0),
+    apply: o.apply,
   });
   return staleHosts.length + back.length;
 }
