@@ -17,29 +17,18 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { CHROMIUM, launchChromium } from "../e2e/support/browser.ts";
+import { freePort } from "../e2e/support/server-process.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SERVER_BUNDLE = join(ROOT, "apps/server/dist/kdumpwatch-server.mjs");
 const DASHBOARD_INDEX = join(ROOT, "apps/dashboard/dist/index.html");
 const SIM = join(ROOT, "test/sim/main.ts");
 const TSX = join(ROOT, "test/node_modules/.bin/tsx");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ADMIN_TOKEN = "kdw-bench-admin-token-0123456789";
 const ENROLL_TOKEN = "kdw-bench-enroll-token-0123456789";
 const TARGET_MS = 1500;
@@ -79,17 +68,6 @@ for (const [path, how] of [
     log(`${path} is missing: ${how}`);
     process.exit(70);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => (addr && typeof addr === "object" ? res(addr.port) : rej(new Error("no port"))));
-    });
-  });
 }
 
 function startServer(port: number, dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
@@ -208,7 +186,7 @@ interface Run {
 }
 
 async function measure(url: string): Promise<Run[]> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const runs: Run[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
@@ -218,7 +196,12 @@ async function measure(url: string): Promise<Run[]> {
       await context.addInitScript(PROBE);
       const page = await context.newPage();
       await page.goto(`${url}/#/`);
-      await page.waitForFunction("window.__kdwPainted !== undefined", undefined, { timeout: 30_000 });
+      // a function, not a string: a string predicate is eval'd in the page, which the strict CSP forbids
+      await page.waitForFunction(
+        () => (globalThis as unknown as { __kdwPainted?: number }).__kdwPainted !== undefined,
+        undefined,
+        { timeout: 30_000 },
+      );
       const run = (await page.evaluate(`(() => {
         const fcp = performance.getEntriesByName('first-contentful-paint')[0];
         const api = (path) => {
