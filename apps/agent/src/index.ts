@@ -6,13 +6,14 @@
 export type { AgentClientDeps, AgentClientOptions } from "./client/agent-client.ts";
 export { AgentClient, CLIENT_DEFAULTS } from "./client/agent-client.ts";
 export { createMemoryCredentialStore } from "./client/credential-store.ts";
-export type { ClientModel, Identity, Outcome } from "./client/machine-model.ts";
+export type { ClientModel, ClientOptions, Identity, Outcome } from "./client/machine-model.ts";
 export type {
   ClientSocket,
   Clock,
   CloseInfo,
   Credential,
   CredentialStore,
+  LogFields,
   Logger,
   LogLevel,
   SocketFactory,
