@@ -1,8 +1,9 @@
 import { judgeSnapshot, type Snapshot } from "@kdumpwatch/core";
-import { eq, hostReports, hosts, snapshots, testDrivers, transitions } from "@kdumpwatch/db";
+import { eq, hostReports, hosts, snapshots, transitions } from "@kdumpwatch/db";
 import type { LiveEvent } from "@kdumpwatch/protocol";
+import { testDrivers } from "@kdumpwatch/testkit/db";
+import { createHarness, type Harness, hello, snapshotFrame } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame } from "../testing/harness.ts";
 import { failingChecks, listingFacts } from "./ingest.ts";
 import { sweepStale } from "./stale-sweeper.ts";
 
