@@ -187,3 +187,27 @@ describe("the files under src/", () => {
     expect(leftovers, "no testing module, fakes or harness under any src/").toEqual([]);
   });
 });
+
+describe("the type-check", () => {
+  const readJson = (rel: string) => JSON.parse(readFileSync(join(ROOT, rel), "utf8"));
+  const rootRefs = new Set<string>(readJson("tsconfig.json").references.map((r: { path: string }) => r.path));
+
+  test("a package whose tsconfig.json leaves its tests out checks them in a tsconfig.test.json tsc -b builds", () => {
+    const split = srcRoots()
+      .map((src) => src.replace(/\/src$/, ""))
+      .filter((dir) => existsSync(join(ROOT, dir, "tsconfig.json")))
+      .filter((dir) => (readJson(`${dir}/tsconfig.json`).exclude ?? []).includes("src/**/*.test.ts"));
+    expect(split.sort(), "the packages the testkit depends on").toEqual(
+      ["apps/agent", "apps/server", "packages/core", "packages/db"].sort(),
+    );
+    for (const dir of split) {
+      const tests = readJson(`${dir}/tsconfig.test.json`);
+      expect(tests.include, dir).toContain("src/**/*.test.ts");
+      expect(
+        rootRefs.has(`${dir}/tsconfig.test.json`),
+        `${dir}/tsconfig.test.json in the root tsconfig`,
+      ).toBe(true);
+      expect(rootRefs.has(dir), `${dir} in the root tsconfig`).toBe(true);
+    }
+  });
+});
