@@ -3,7 +3,8 @@
  * three ways: the Biome rule (noRestrictedImports in biome.json's overrides) refuses imports planted
  * in throwaway files under each kind of `src/`; a scan of every file under every `src/` finds no
  * non-test importer of the testkit or of a `testing` module today; and the support that used to live
- * under `src/` is gone from there and present in the testkit.
+ * under `src/` is gone from there and present in the testkit. Last, the tests of the packages the
+ * testkit depends on are still type-checked, in projects of their own that `tsc -b` builds.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
