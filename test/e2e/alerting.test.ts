@@ -5,11 +5,12 @@
  * KDUMPWATCH_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  * Build first: `pnpm -r build` (server and agent bundles).
  */
+
 import { createHmac } from "node:crypto";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createScratchDatabase, type ScratchDatabase } from "@kdumpwatch/db";
 import { AlertListSchema, type SnapshotPayload } from "@kdumpwatch/protocol";
+import { createScratchDatabase, type ScratchDatabase } from "@kdumpwatch/testkit/db";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { collectSnapshot, ENROLL, RawAgent, startServer } from "./alerting-support.ts";
 import { AgentProcess, killAllAgents } from "./support/agents.ts";

@@ -6,8 +6,10 @@
  * say what the API says, with only a window of rows in the DOM; the host list must count and page
  * through all of them with its page in the URL.
  */
+
 import { join } from "node:path";
-import { createScratchDatabase, openDatabase, type ScratchDatabase } from "@kdumpwatch/db";
+import { openDatabase } from "@kdumpwatch/db";
+import { createScratchDatabase, type ScratchDatabase } from "@kdumpwatch/testkit/db";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { seedAlerts } from "../bench/lib/seed-alerts.ts";

@@ -9,9 +9,9 @@
  *
  * Build first: `pnpm --filter @kdumpwatch/server build && pnpm --filter @kdumpwatch/agent build`.
  */
+
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createScratchDatabase } from "@kdumpwatch/db";
 import {
   type CheckResultDto,
   type HostDetail,
@@ -21,6 +21,7 @@ import {
   HostListSchema,
   type HostSummary,
 } from "@kdumpwatch/protocol";
+import { createScratchDatabase } from "@kdumpwatch/testkit/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   AgentProcess,

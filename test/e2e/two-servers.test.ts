@@ -5,8 +5,9 @@
  * `ws` client speaking protocol v1. Needs the server bundle (`pnpm -r build`) and
  * KDUMPWATCH_TEST_DATABASE_URL (CI sets it).
  */
-import { createScratchDatabase, type ScratchDatabase } from "@kdumpwatch/db";
+
 import { HostListSchema, type LiveEvent, LiveEventSchema, type SnapshotPayload } from "@kdumpwatch/protocol";
+import { createScratchDatabase, type ScratchDatabase } from "@kdumpwatch/testkit/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RawAgent } from "./support/raw-agent.ts";
 import {

@@ -5,4 +5,5 @@ export { createDbHub, createMemoryHub, type Hub } from "./hub.ts";
 export { createLogger, type Logger, silentLogger } from "./log.ts";
 export { type RunningServer, type StartOptions, startServer } from "./server.ts";
 export type { ServiceContext } from "./services/context.ts";
+export type { JudgeFn } from "./services/ingest.ts";
 export { type RetentionResult, runRetention } from "./services/retention.ts";

@@ -6,16 +6,17 @@ import {
   INGEST_FAILING_CHECK,
   type LiveEvent,
 } from "@kdumpwatch/protocol";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   createHarness,
   fakeJudge,
   type Harness,
   hello,
+  listenHarness,
   snapshotFrame,
+  TestAgent,
   testDrivers,
-} from "./testing/harness.ts";
-import { listenHarness, TestAgent } from "./testing/listen.ts";
+} from "@kdumpwatch/testkit/server";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const PROMTOOL = "/usr/bin/promtool";
 

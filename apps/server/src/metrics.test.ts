@@ -1,10 +1,17 @@
 import { spawnSync } from "node:child_process";
 import { sql } from "@kdumpwatch/db";
 import { ApiErrorSchema, MAX_FRAME_BYTES } from "@kdumpwatch/protocol";
+import {
+  createHarness,
+  type Harness,
+  hello,
+  listenHarness,
+  snapshotFrame,
+  TestAgent,
+  testDrivers,
+} from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestReceiver, type TestReceiver } from "./alerting/test-receiver.ts";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "./testing/harness.ts";
-import { listenHarness, TestAgent } from "./testing/listen.ts";
 
 const PROMTOOL = "/usr/bin/promtool";
 

@@ -3,12 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataDirLockedError, openDatabase, snapshots } from "@kdumpwatch/db";
 import { CLOSE_CODES } from "@kdumpwatch/protocol";
+import { hello, snapshotFrame, TestAgent } from "@kdumpwatch/testkit/server";
 import { afterAll, describe, expect, test } from "vitest";
 import { loadConfig } from "./config.ts";
 import { silentLogger } from "./log.ts";
 import { startServer } from "./server.ts";
-import { hello, snapshotFrame } from "./testing/harness.ts";
-import { TestAgent } from "./testing/listen.ts";
 
 describe("server lifecycle on a PGlite data directory", () => {
   const dir = mkdtempSync(join(tmpdir(), "kdw-server-"));

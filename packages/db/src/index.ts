@@ -48,5 +48,3 @@ export {
   snapshots,
   transitions,
 } from "./schema.ts";
-export type { ScratchDatabase, TestDatabase, TestDriver } from "./testing.ts";
-export { createScratchDatabase, TEST_DATABASE_URL_VAR, testDrivers } from "./testing.ts";

@@ -1,17 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createScratchDatabase, type TestDatabase, testDrivers } from "@kdumpwatch/testkit/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  createScratchDatabase,
-  DataDirLockedError,
-  defaultMigrationsFolder,
-  hosts,
-  openDatabase,
-  sql,
-  testDrivers,
-} from "./index.ts";
-import type { TestDatabase } from "./testing.ts";
+import { DataDirLockedError, defaultMigrationsFolder, hosts, openDatabase, sql } from "./index.ts";
 
 const EXPECTED_TABLES = [
   "alert_dump_baselines",

@@ -6,6 +6,8 @@
  * Secrets (enrollment tokens, host credentials, sessions, the admin token) are stored only as
  * sha256 hex digests.
  */
+import type { CheckResult, HostFacts } from "@kdumpwatch/core";
+import type { SnapshotPayload } from "@kdumpwatch/protocol";
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
@@ -132,8 +134,8 @@ export const hostReports = pgTable("host_reports", {
     .references(() => hosts.id, { onDelete: "cascade" }),
   snapshotId: bigint("snapshot_id", { mode: "number" }),
   judgedAt: ts("judged_at").notNull(),
-  checks: jsonb("checks").notNull(),
-  facts: jsonb("facts").notNull(),
+  checks: jsonb("checks").$type<CheckResult[]>().notNull(),
+  facts: jsonb("facts").$type<HostFacts>().notNull(),
 });
 
 /** Raw evidence, stored only when its content hash differs from the host's previous snapshot. */
@@ -149,7 +151,8 @@ export const snapshots = pgTable(
     collectedAt: text("collected_at").notNull(),
     receivedAt: ts("received_at").notNull(),
     verdict: text("verdict").notNull(),
-    sources: jsonb("sources").notNull(),
+    /** as validated on the wire: unknown source names are kept */
+    sources: jsonb("sources").$type<SnapshotPayload["sources"]>().notNull(),
   },
   // received_at: the retention job deletes the oldest snapshots first (services/retention.ts)
   (t) => [index("snapshots_host_idx").on(t.hostId, t.id), index("snapshots_received_idx").on(t.receivedAt)],

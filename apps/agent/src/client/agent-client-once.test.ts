@@ -1,5 +1,5 @@
+import { openAndWelcome, settle, startHarness, untilNextSocket } from "@kdumpwatch/testkit/agent";
 import { describe, expect, test } from "vitest";
-import { openAndWelcome, settle, startHarness, untilNextSocket } from "./test-harness.ts";
 
 const once = { once: true, onceTimeoutMs: 30_000 };
 

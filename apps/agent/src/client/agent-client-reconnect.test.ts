@@ -1,7 +1,13 @@
+import {
+  FakeClock,
+  openAndWelcome,
+  seededRandom,
+  settle,
+  startHarness,
+  untilNextSocket,
+} from "@kdumpwatch/testkit/agent";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_BACKOFF } from "./backoff.ts";
-import { FakeClock, seededRandom } from "./fakes.ts";
-import { openAndWelcome, settle, startHarness, untilNextSocket } from "./test-harness.ts";
 
 const policy = { baseMs: 1_000, capMs: 180_000, slowMs: 600_000 };
 

@@ -1,6 +1,6 @@
+import { evidence, openAndWelcome, settle, startHarness, untilNextSocket } from "@kdumpwatch/testkit/agent";
 import { describe, expect, test } from "vitest";
 import { hashSources } from "./hash.ts";
-import { evidence, openAndWelcome, settle, startHarness, untilNextSocket } from "./test-harness.ts";
 
 describe("AgentClient: enrollment and reporting", () => {
   test("enrolls with the token, stores the credential from welcome, then sends the first snapshot", async () => {

@@ -1,7 +1,7 @@
+import { seededRandom } from "@kdumpwatch/testkit/agent";
 import { describe, expect, test } from "vitest";
 import type { BackoffPolicy } from "./backoff.ts";
 import { backoffWindow, DEFAULT_BACKOFF, reconnectDelay } from "./backoff.ts";
-import { seededRandom } from "./fakes.ts";
 
 const policy: BackoffPolicy = { baseMs: 1_000, capMs: 180_000, slowMs: 600_000 };
 

@@ -1,13 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AgentMessageSchema } from "@kdumpwatch/protocol";
+import { evidence } from "@kdumpwatch/testkit/agent";
 import { afterEach, describe, expect, test } from "vitest";
 import { WebSocketServer } from "ws";
 import { AgentClient } from "./agent-client.ts";
 import { createMemoryCredentialStore } from "./credential-store.ts";
 import type { CloseInfo } from "./ports.ts";
 import { systemClock } from "./ports.ts";
-import { evidence } from "./test-harness.ts";
 import { createWsSocketFactory, parseRetryAfter } from "./ws-socket.ts";
 
 const servers: Server[] = [];

@@ -8,9 +8,8 @@ import {
   eq,
   hosts,
   serverInstances,
-  type TestDatabase,
-  testDrivers,
 } from "@kdumpwatch/db";
+import { type TestDatabase, testDrivers } from "@kdumpwatch/testkit/db";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { ManualClock } from "../clock.ts";
 import { loadConfig } from "../config.ts";

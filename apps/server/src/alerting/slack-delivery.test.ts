@@ -1,5 +1,5 @@
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 import { type SlackReceiver, startSlackReceiver } from "./test-slack-receiver.ts";
 
 describe.each(testDrivers())("Slack delivery on $name", (driver) => {

@@ -1,6 +1,6 @@
 import { ApiErrorSchema } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, testDrivers } from "../testing/harness.ts";
 import { allowedMethods, pathPattern } from "./allowed-methods.ts";
 
 const json = { "content-type": "application/json" };

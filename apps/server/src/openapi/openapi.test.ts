@@ -1,8 +1,8 @@
+import { createHarness, type Harness, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, snapshotFrame, testDrivers } from "../testing/harness.ts";
 import { openApiPath } from "./document.ts";
 import { API_ROUTES } from "./route-table.ts";
 

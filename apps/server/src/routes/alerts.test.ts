@@ -1,6 +1,6 @@
 import { AlertListSchema, ApiErrorSchema, SilenceListSchema, SilenceSchema } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 
 describe.each(testDrivers())("alert and silence routes on $name", (driver) => {
   let h: Harness;

@@ -2,9 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiErrorSchema } from "@kdumpwatch/protocol";
+import {
+  createHarness,
+  type Harness,
+  listenHarness,
+  TestAgent,
+  testDrivers,
+} from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, testDrivers } from "../testing/harness.ts";
-import { listenHarness, TestAgent } from "../testing/listen.ts";
 
 describe("the dashboard at /", () => {
   let h: Harness;

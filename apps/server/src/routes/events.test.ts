@@ -1,7 +1,13 @@
+import {
+  createHarness,
+  type Harness,
+  hello,
+  readEvents,
+  snapshotFrame,
+  testDrivers,
+} from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { sweepStale } from "../services/stale-sweeper.ts";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
-import { readEvents } from "../testing/sse.ts";
 
 describe.each(testDrivers())("live events on $name", (driver) => {
   let h: Harness;

@@ -1,6 +1,6 @@
 import { ApiErrorSchema, type FleetHistory, FleetHistorySchema } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 
 const T0 = Date.parse("2026-11-26T10:00:00.000Z");
 const MIN = 60;

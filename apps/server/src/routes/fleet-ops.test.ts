@@ -11,8 +11,6 @@ import {
   HostsAtSchema,
   SilenceListSchema,
 } from "@kdumpwatch/protocol";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { JudgeFn } from "../services/ingest.ts";
 import {
   createHarness,
   fakeJudge,
@@ -20,7 +18,9 @@ import {
   hello,
   snapshotFrame,
   testDrivers,
-} from "../testing/harness.ts";
+} from "@kdumpwatch/testkit/server";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { JudgeFn } from "../services/ingest.ts";
 
 const T0 = Date.parse("2026-11-26T10:00:00.000Z");
 const HOUR = 3600;

@@ -1,6 +1,6 @@
 import { FleetSummarySchema } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, testDrivers } from "../testing/harness.ts";
 
 describe.each(testDrivers())("fleet summary on $name", (driver) => {
   let h: Harness;

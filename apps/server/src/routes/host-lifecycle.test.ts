@@ -12,9 +12,9 @@ import {
   HostListSchema,
   HostSummarySchema,
 } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { AppError } from "../errors.ts";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 
 const FAILING = "verdict=not_ready failing=crashkernel.reserved os=Ubuntu_24.04 kernel=6.8";
 

@@ -1,7 +1,7 @@
 import { judgeSnapshot } from "@kdumpwatch/core";
 import { HostDetailSchema, HostListSchema } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 
 // Byte counts at and beyond 2^53 (JSON numbers would round them): stored exactly, listed exactly,
 // sorted by value and paged with cursors that carry them exactly.

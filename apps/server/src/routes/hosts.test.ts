@@ -7,8 +7,8 @@ import {
   HostListSchema,
   type HostSummary,
 } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 
 type Seed = {
   id: string;

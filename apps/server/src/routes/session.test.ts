@@ -1,6 +1,6 @@
 import { ApiErrorSchema, SessionSchema } from "@kdumpwatch/protocol";
+import { ADMIN_TOKEN, createHarness, type Harness, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ADMIN_TOKEN, createHarness, type Harness, testDrivers } from "../testing/harness.ts";
 
 describe.each(testDrivers())("session routes on $name", (driver) => {
   let h: Harness;

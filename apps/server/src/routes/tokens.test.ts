@@ -4,8 +4,8 @@ import {
   TokenCreatedSchema,
   TokenListSchema,
 } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, hello, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, testDrivers } from "../testing/harness.ts";
 
 describe.each(testDrivers())("token routes on $name", (driver) => {
   let h: Harness;

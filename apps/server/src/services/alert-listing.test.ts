@@ -7,8 +7,8 @@ import {
   AlertPageSchema,
   ApiErrorSchema,
 } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 
 /** Failing sets of real hosts (test/captures) and what their alerts group under. */
 const KINDS = [

@@ -108,8 +108,8 @@ async function merge(ctx: ServiceContext, tx: Tx, dup: HostRow, original: HostRo
   // the original's alerts follow the judgement it now carries
   if (after && report && ctx.alerting) {
     await ctx.alerting.onHostJudged(tx, after, {
-      checks: report.checks as never,
-      facts: report.facts as never,
+      checks: report.checks,
+      facts: report.facts,
     });
   }
 }

@@ -1,7 +1,8 @@
-import { eq, hostCredentials, hostDuplicates, hosts, testDrivers } from "@kdumpwatch/db";
+import { eq, hostCredentials, hostDuplicates, hosts } from "@kdumpwatch/db";
+import { testDrivers } from "@kdumpwatch/testkit/db";
+import { createHarness, FLEET_TOKEN, type Harness, hello } from "@kdumpwatch/testkit/server";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, FLEET_TOKEN, type Harness, hello } from "../testing/harness.ts";
 
 describe.each(testDrivers())("enrollment on $name", (driver) => {
   let h: Harness;

@@ -134,7 +134,10 @@ async function checkSteps(ctx: FixGroupsContext, hostId: string, check: string):
     .select({ checks: hostReports.checks })
     .from(hostReports)
     .where(sql`${hostReports.hostId} = ${hostId}`);
-  const checks = Array.isArray(row?.checks) ? (row.checks as { id?: unknown; remediation?: unknown }[]) : [];
+  // read as untrusted all the same: a row written by an older server may hold another shape
+  const checks: readonly { id?: unknown; remediation?: unknown }[] = Array.isArray(row?.checks)
+    ? row.checks
+    : [];
   const found = checks.find((c) => c.id === check);
   return Array.isArray(found?.remediation)
     ? found.remediation.filter((s): s is string => typeof s === "string")

@@ -10,7 +10,6 @@ import {
   transitions,
 } from "@kdumpwatch/db";
 import type {
-  CheckResultDto,
   Duplicate,
   HostDetail,
   HostFilter,
@@ -88,9 +87,10 @@ export async function getHost(ctx: ServiceContext, id: string): Promise<HostDeta
     .limit(100);
   return {
     host: toHostSummary(row, cutoff),
-    checks: (report?.checks as CheckResultDto[] | undefined) ?? [],
-    facts: (report?.facts as Record<string, unknown> | undefined) ?? null,
-    sources: (snapshot?.sources as HostDetail["sources"] | undefined) ?? null,
+    checks: report?.checks ?? [],
+    // the API leaves the facts' shape to core (a record); a shallow copy widens HostFacts to it
+    facts: report ? { ...report.facts } : null,
+    sources: snapshot?.sources ?? null,
     snapshot: snapshot
       ? {
           id: snapshot.id,

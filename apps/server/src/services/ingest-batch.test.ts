@@ -1,6 +1,6 @@
 import { eq, hosts, snapshots, transitions } from "@kdumpwatch/db";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 import { createLastSeen } from "./last-seen.ts";
 
 describe.each(testDrivers())("group commit and batched last-seen on $name", (driver) => {

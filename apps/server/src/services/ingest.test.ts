@@ -1,8 +1,9 @@
 import { judgeSnapshot, type Snapshot } from "@kdumpwatch/core";
-import { eq, hostReports, hosts, snapshots, testDrivers, transitions } from "@kdumpwatch/db";
+import { eq, hostReports, hosts, snapshots, transitions } from "@kdumpwatch/db";
 import type { LiveEvent } from "@kdumpwatch/protocol";
+import { testDrivers } from "@kdumpwatch/testkit/db";
+import { createHarness, type Harness, hello, snapshotFrame } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame } from "../testing/harness.ts";
 import { failingChecks, listingFacts } from "./ingest.ts";
 import { sweepStale } from "./stale-sweeper.ts";
 
@@ -49,7 +50,7 @@ describe.each(testDrivers())("ingest on $name", (driver) => {
       failing: ["crashkernel.reserved"],
     });
     const [report] = await h.db.db.select().from(hostReports);
-    expect(report?.checks as unknown[], "every check of the judgement is kept").toHaveLength(17);
+    expect(report?.checks, "every check of the judgement is kept").toHaveLength(17);
   });
 
   test("the same content again stores no snapshot and no transition, but moves last-seen", async () => {

@@ -1,7 +1,8 @@
-import { eq, hosts, serverInstances, testDrivers } from "@kdumpwatch/db";
+import { eq, hosts, serverInstances } from "@kdumpwatch/db";
 import type { LiveEvent } from "@kdumpwatch/protocol";
+import { testDrivers } from "@kdumpwatch/testkit/db";
+import { createHarness, type Harness } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, type Harness } from "../testing/harness.ts";
 import { beat, markStopped, OUTAGE_AFTER_MS, registerInstance } from "./liveness.ts";
 import { sweepStale } from "./stale-sweeper.ts";
 

@@ -1,6 +1,7 @@
-import { eq, hosts, snapshots, testDrivers } from "@kdumpwatch/db";
+import { eq, hosts, snapshots } from "@kdumpwatch/db";
+import { testDrivers } from "@kdumpwatch/testkit/db";
+import { createHarness, type Harness } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, type Harness } from "../testing/harness.ts";
 import { runRetention } from "./retention.ts";
 
 const DAY = 86_400_000;

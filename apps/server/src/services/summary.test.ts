@@ -1,6 +1,6 @@
 import { eq, hosts } from "@kdumpwatch/db";
+import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
 import { foldFleetCounts, readFleetCounts } from "./fleet-counts.ts";
 import { fleetSummary, scanFleetSummary } from "./summary.ts";
 

@@ -1,7 +1,13 @@
 import { CLOSE_CODES } from "@kdumpwatch/protocol";
+import {
+  createHarness,
+  type Harness,
+  hello,
+  listenHarness,
+  TestAgent,
+  testDrivers,
+} from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, testDrivers } from "../testing/harness.ts";
-import { listenHarness, TestAgent } from "../testing/listen.ts";
 
 describe.each(testDrivers())("admission control on the agent socket ($name)", (driver) => {
   let h: Harness;

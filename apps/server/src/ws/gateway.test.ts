@@ -1,15 +1,16 @@
 import { CLOSE_CODES, MAX_FRAME_BYTES } from "@kdumpwatch/protocol";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import WebSocket from "ws";
 import {
   createHarness,
   FLEET_TOKEN,
   type Harness,
   hello,
+  listenHarness,
   snapshotFrame,
+  TestAgent,
   testDrivers,
-} from "../testing/harness.ts";
-import { listenHarness, TestAgent } from "../testing/listen.ts";
+} from "@kdumpwatch/testkit/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import WebSocket from "ws";
 
 describe.each(testDrivers())("agent WebSocket on $name", (driver) => {
   let h: Harness;

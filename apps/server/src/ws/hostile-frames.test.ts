@@ -1,9 +1,16 @@
 import { AGENT_MESSAGE_TYPES, AgentMessageSchema } from "@kdumpwatch/protocol";
+import {
+  createHarness,
+  type Harness,
+  hello,
+  listenHarness,
+  snapshotFrame,
+  TestAgent,
+  testDrivers,
+} from "@kdumpwatch/testkit/server";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
-import { listenHarness, TestAgent } from "../testing/listen.ts";
 
 /** Frames an attacker might send: arbitrary text, arbitrary JSON, and near-miss protocol messages. */
 const nearMiss = fc.record(

@@ -1,7 +1,14 @@
 import { CLOSE_CODES } from "@kdumpwatch/protocol";
+import {
+  createHarness,
+  type Harness,
+  hello,
+  listenHarness,
+  snapshotFrame,
+  TestAgent,
+  testDrivers,
+} from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "../testing/harness.ts";
-import { listenHarness, TestAgent } from "../testing/listen.ts";
 
 /** the smallest queue limit the configuration accepts */
 const QUEUE_BYTES = 64 * 1024;

@@ -1,8 +1,14 @@
 import { judgeSnapshot } from "@kdumpwatch/core";
 import { HostDetailSchema, HostListSchema } from "@kdumpwatch/protocol";
+import {
+  createHarness,
+  type Harness,
+  hello,
+  listenHarness,
+  TestAgent,
+  testDrivers,
+} from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, hello, testDrivers } from "../testing/harness.ts";
-import { listenHarness, TestAgent } from "../testing/listen.ts";
 
 const R = "\uFFFD";
 

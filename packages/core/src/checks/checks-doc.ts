@@ -4,17 +4,25 @@
  * readiness code gives when the check alone fails, warns or is unknown, and the remediation each
  * rule returns on a host of each distro family made to fail it. Nothing in it is written twice, so
  * the document cannot drift: checks-doc.test.ts fails when docs/checks.md differs from this output.
- * Documentation support: nothing shipped imports it.
+ * Documentation support: nothing shipped imports it. The broken hosts come in as input (the
+ * testkit's family-scenarios.ts, handed over by checks-doc.test.ts) so that no file under src/
+ * but a test imports test support (house-style §1).
  */
+import type { DistroFamily, HostFacts } from "../facts/host-facts.ts";
 import { evaluateReadiness } from "../readiness.ts";
-import { breaksOn, FAMILY_HOSTS, type Family, mergeFacts } from "../rules/family-scenarios.ts";
 import { RULES } from "../rules/rules.ts";
 import { CHECK_IDS, type CheckId, type CheckResult, type CheckStatus, type Verdict } from "./check.ts";
 import { CHECK_EVIDENCE } from "./check-evidence.ts";
 
+type Family = Exclude<DistroFamily, "unknown">;
+
+/** The hosts of `family` made to fail or warn check `id`, one per way known (none: not applicable). */
+type BrokenHosts = (id: CheckId, family: Family) => readonly HostFacts[];
+
 export interface ChecksDocInput {
   /** the source text of each check's rule file (packages/core/src/rules/<ruleFile(id)>) */
   ruleSources: Readonly<Record<CheckId, string>>;
+  brokenHosts: BrokenHosts;
 }
 
 const FAMILY_NAMES: Readonly<Record<Family, string>> = {
@@ -60,12 +68,11 @@ export function isBlocking(id: CheckId): boolean {
   return EFFECT_STATUSES.some((s) => verdictEffect(id, s) !== "ready");
 }
 
-/** The remediation steps a rule returns on a host of `family` broken in each way BREAK knows. */
-export function familyFixes(id: CheckId, family: Family): string[] {
+/** The remediation steps a rule returns on the hosts of `family` broken in each way known. */
+export function familyFixes(id: CheckId, family: Family, brokenHosts: BrokenHosts): string[] {
   const seen = new Set<string>();
-  for (const [target, patch] of breaksOn(family)) {
-    if (target !== id) continue;
-    const result = RULES[id](mergeFacts(FAMILY_HOSTS[family](), patch), NOW);
+  for (const host of brokenHosts(id, family)) {
+    const result = RULES[id](host, NOW);
     for (const step of result.remediation ?? []) seen.add(step);
   }
   return [...seen];
@@ -100,7 +107,7 @@ function anchor(id: CheckId): string {
   return id.replace(/[^\w -]/g, "").replaceAll(" ", "-");
 }
 
-function checkSection(id: CheckId, doc: string): string[] {
+function checkSection(id: CheckId, doc: string, brokenHosts: BrokenHosts): string[] {
   const effects = EFFECT_STATUSES.map((s) => `${s} → \`${verdictEffect(id, s)}\``).join(", ");
   const out = [
     `## \`${id}\``,
@@ -112,11 +119,11 @@ function checkSection(id: CheckId, doc: string): string[] {
     `- **Rule:** \`packages/core/src/rules/${ruleFile(id)}\`.`,
     "",
     "Fixes, as the rule gives them on a host of each family made to fail or warn it in every way",
-    "`packages/core/src/rules/family-scenarios.ts` knows (cause-specific steps included):",
+    "`packages/testkit/src/core/family-scenarios.ts` knows (cause-specific steps included):",
     "",
   ];
   for (const family of Object.keys(FAMILY_NAMES) as Family[]) {
-    const fixes = familyFixes(id, family);
+    const fixes = familyFixes(id, family, brokenHosts);
     out.push(`- **${FAMILY_NAMES[family]}**`);
     for (const step of fixes.length > 0 ? fixes : ["(not applicable on this family)"]) {
       out.push(`  - ${inlineCode(step)}`);
@@ -155,7 +162,7 @@ export function renderChecksDoc(input: ChecksDocInput): string {
     "",
     ...summaryTable(docs),
     "",
-    ...CHECK_IDS.flatMap((id) => checkSection(id, docs.get(id)!)),
+    ...CHECK_IDS.flatMap((id) => checkSection(id, docs.get(id)!, input.brokenHosts)),
   ]
     .join("\n")
     .replace(/\n+$/, "\n");

@@ -1,6 +1,7 @@
 /** Each implication of facts/implications.ts: it applies when its premise holds, and only then. */
+
+import { type DeepPartial, readyRhel, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
-import { type DeepPartial, readyRhel, readyUbuntu } from "../rules/test-hosts.ts";
 import type { HostFacts, ImplicationId } from "./host-facts.ts";
 import { IMPLICATION_IDS } from "./host-facts.ts";
 import { applyImplications, IMPLICATION_RULE_IDS } from "./implications.ts";

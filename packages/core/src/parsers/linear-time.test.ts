@@ -1,7 +1,7 @@
+import { anyText } from "@kdumpwatch/testkit/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as core from "../index.ts";
-import { anyText } from "../testing/any-text.ts";
 
 // Every parser of packages/core (kernel and tools) must do work proportional to its input: a
 // hostile host can send a megabyte of `$(`, quotes, backslashes, brackets, one huge line, CRLF or

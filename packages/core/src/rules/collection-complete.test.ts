@@ -1,7 +1,7 @@
+import { type DeepPartial, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import type { CollectionFacts } from "../facts/host-facts.ts";
 import { checkCollectionComplete } from "./collection-complete.ts";
-import { type DeepPartial, readyUbuntu } from "./test-hosts.ts";
 
 const incomplete: [string, DeepPartial<CollectionFacts>, RegExp][] = [
   ["permission", { permission: ["iomem"] }, /unreadable \(permission\): iomem/],

@@ -1,7 +1,7 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import type { DumpEntry } from "../facts/host-facts.ts";
 import { checkCrashDumps } from "./crash-dumps.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 const now = new Date("2023-05-22T19:23:00Z");
 const dump = (stamp: string, complete = true): DumpEntry => ({

@@ -1,7 +1,7 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkCrashkernelLowRegion } from "./crashkernel-low-region.ts";
 import { MiB } from "./rule-kit.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 const high = {
   kind: "main",

@@ -1,8 +1,8 @@
+import { readyRhel, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import type { CrashkernelProblem } from "../facts/host-facts.ts";
 import { checkCrashkernelParam, kernelSupportsAuto } from "./crashkernel-param.ts";
 import { MiB } from "./rule-kit.ts";
-import { readyRhel, readyUbuntu } from "./test-hosts.ts";
 
 function withProblems(problems: CrashkernelProblem[], effective: string | null, extra = {}) {
   return readyUbuntu({

@@ -1,6 +1,6 @@
+import { readyRhel, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkCrashkernelPendingReboot } from "./crashkernel-pending-reboot.ts";
-import { readyRhel, readyUbuntu } from "./test-hosts.ts";
 
 describe("crashkernel.pending-reboot", () => {
   test("passes when GRUB and the running kernel agree", () => {

@@ -1,7 +1,7 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkCrashkernelReserved } from "./crashkernel-reserved.ts";
 import { MiB } from "./rule-kit.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 const none = { bytes: 0, regions: [], reservedSeen: false, noneSeen: true };
 

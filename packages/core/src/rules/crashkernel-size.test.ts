@@ -1,7 +1,7 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkCrashkernelSize, mainReservedBytes } from "./crashkernel-size.ts";
 import { MiB } from "./rule-kit.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 describe("crashkernel.size (R05)", () => {
   test("passes when the reservation reaches the kdump-config suggestion", () => {

@@ -1,7 +1,7 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkDumpTargetCapacity } from "./dump-target-capacity.ts";
 import { GiB } from "./rule-kit.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 const ram8 = { memory: { systemRamBytes: 8 * GiB } };
 

@@ -3,9 +3,10 @@
  * fail or warn, every remediation step names only commands that exist on that family (an EL host
  * is never told to run kdump-config), and the key checks name the family's own command.
  */
+
+import { BREAK, FAMILY_HOSTS, type Family } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { CHECK_IDS, type CheckId } from "../checks/check.ts";
-import { BREAK, FAMILY_HOSTS, type Family } from "./family-scenarios.ts";
 import { RULES } from "./rules.ts";
 
 const NOW = new Date("2024-05-01T12:00:00Z");

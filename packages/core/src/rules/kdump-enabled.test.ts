@@ -1,6 +1,6 @@
+import { readyRhel, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkKdumpEnabled } from "./kdump-enabled.ts";
-import { readyRhel, readyUbuntu } from "./test-hosts.ts";
 
 describe("kdump.enabled (R02)", () => {
   test.each([

@@ -1,6 +1,6 @@
+import { readyRhel, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkKdumpKernelLinks } from "./kdump-kernel-links.ts";
-import { readyRhel, readyUbuntu } from "./test-hosts.ts";
 
 describe("kdump.kernel-links (R09)", () => {
   test("passes when both links point at the running kernel", () => {

@@ -1,6 +1,6 @@
+import { readyRhel, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkKdumpLoaded } from "./kdump-loaded.ts";
-import { readyRhel, readyUbuntu } from "./test-hosts.ts";
 
 describe("kdump.loaded (R06)", () => {
   test.each([

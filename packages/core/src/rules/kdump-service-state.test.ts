@@ -1,6 +1,6 @@
+import { readyRhel, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkKdumpServiceState } from "./kdump-service-state.ts";
-import { readyRhel, readyUbuntu } from "./test-hosts.ts";
 
 describe("kdump.service-state (R16)", () => {
   test("passes when loaded", () => {

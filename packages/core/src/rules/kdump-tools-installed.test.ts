@@ -1,6 +1,6 @@
+import { readyRhel, readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkKdumpToolsInstalled } from "./kdump-tools-installed.ts";
-import { readyRhel, readyUbuntu } from "./test-hosts.ts";
 
 describe("kdump.tools-installed (R01)", () => {
   test("passes when kdump-config answered", () => {

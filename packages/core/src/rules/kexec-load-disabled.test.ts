@@ -1,6 +1,6 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkKexecLoadDisabled } from "./kexec-load-disabled.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 describe("kexec.load-disabled (R08)", () => {
   test.each([

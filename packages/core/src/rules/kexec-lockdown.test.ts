@@ -1,6 +1,6 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkKexecLockdown } from "./kexec-lockdown.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 const eperm = { source: "kdump_service_journal", text: "kexec_file_load failed: Operation not permitted" };
 const lockdownLine = {

@@ -1,6 +1,6 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkPanicOnOops } from "./panic-on-oops.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 describe("panic.on-oops (R11)", () => {
   test.each([

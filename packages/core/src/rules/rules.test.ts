@@ -1,8 +1,8 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { CHECK_IDS, CRITICAL_CHECKS } from "../checks/check.ts";
 import { emptyFacts } from "../facts/empty-facts.ts";
 import { RULES } from "./rules.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 const NOW = new Date("2024-05-01T12:00:00Z");
 

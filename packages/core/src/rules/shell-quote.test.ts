@@ -1,6 +1,6 @@
+import { anyText } from "@kdumpwatch/testkit/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { anyText } from "../testing/any-text.ts";
 import { shellCommand, shellQuote } from "./shell-quote.ts";
 
 /**

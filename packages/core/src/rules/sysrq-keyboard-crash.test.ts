@@ -1,6 +1,6 @@
+import { readyUbuntu } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { checkSysrqKeyboardCrash, sysrqAllowsKeyboardCrash } from "./sysrq-keyboard-crash.ts";
-import { readyUbuntu } from "./test-hosts.ts";
 
 describe("sysrq.keyboard-crash (R12)", () => {
   test.each([

@@ -1,3 +1,4 @@
+import { anyText } from "@kdumpwatch/testkit/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import arm64CannotAllocate4G from "../../../fixtures/dmesg/arm64-cannot-allocate-4G.txt?raw";
@@ -28,7 +29,6 @@ import x86RhelLog131M from "../../../fixtures/dmesg/x86-rhel-log-131M.txt?raw";
 import x86UbuntuDocReserving64M from "../../../fixtures/dmesg/x86-ubuntu-doc-reserving-64M.txt?raw";
 import x86Ubuntu2004Reserving192M from "../../../fixtures/dmesg/x86-ubuntu2004-reserving-192M.txt?raw";
 import { isByteCount } from "../../byte-count.ts";
-import { anyText } from "../../testing/any-text.ts";
 import { parseDmesg } from "./dmesg.ts";
 import type { DmesgReport } from "./dmesg-report.ts";
 

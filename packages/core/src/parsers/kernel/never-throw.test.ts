@@ -1,7 +1,7 @@
+import { anyText } from "@kdumpwatch/testkit/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { type ByteCount, isByteCount } from "../../byte-count.ts";
-import { anyText } from "../../testing/any-text.ts";
 import type { ParseIssue } from "../issue.ts";
 import { parseDmesg } from "./dmesg.ts";
 import { evaluateCrashkernel } from "./evaluate-crashkernel.ts";

@@ -1,6 +1,6 @@
+import { anyText, anyUtf16Text } from "@kdumpwatch/testkit/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { anyText, anyUtf16Text } from "../../testing/any-text.ts";
 import { parseDefaultKdumpTools } from "./default-kdump-tools.ts";
 import { parseDf } from "./df.ts";
 import { parseDumpListing } from "./dump-listing.ts";

@@ -2,9 +2,10 @@
  * Hand-built HostFacts for rule tests: one healthy baseline and a deep-merge helper, so each test
  * changes only the facts it is about. Test support only (imported by *.test.ts).
  */
-import { emptyFacts } from "../facts/empty-facts.ts";
-import type { Evidence, HostFacts } from "../facts/host-facts.ts";
-import { GiB, MiB } from "./rule-kit.ts";
+import { type Evidence, emptyFacts, type HostFacts } from "@kdumpwatch/core";
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
 
 export type DeepPartial<T> = T extends readonly unknown[]
   ? T

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { type DatabaseHandle, openDatabase } from "@kdumpwatch/db";
 import postgres from "postgres";
-import { type DatabaseHandle, openDatabase } from "./open.ts";
 
 /**
- * Test support (house-style §19): every database test runs on embedded PGlite, and on a real
- * PostgreSQL when KDUMPWATCH_TEST_DATABASE_URL is set (CI sets it). Each opened database is fresh:
- * PGlite in memory, or a new `kdw_<random>` database dropped again by `dispose()`.
+ * Database test drivers (house-style §19): every database test runs on embedded PGlite, and on a
+ * real PostgreSQL when KDUMPWATCH_TEST_DATABASE_URL is set (CI sets it). Each opened database is
+ * fresh: PGlite in memory, or a new `kdw_<random>` database dropped again by `dispose()`. They live
+ * here, not in packages/db, so that no shipped bundle carries them.
  */
 export interface TestDatabase extends DatabaseHandle {
   /** close and, for PostgreSQL, drop the database */

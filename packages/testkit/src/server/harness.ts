@@ -1,18 +1,26 @@
 /**
- * Test support for the server (not shipped in the bundle: only *.test.ts import it). A harness is
- * the app on a fresh database of one driver (PGlite or PostgreSQL, packages/db testDrivers), with a
+ * Test support for the server (only *.test.ts import it, so no bundle carries it). A harness is
+ * the app on a fresh database of one driver (PGlite or PostgreSQL, ../db/drivers.ts), with a
  * manual clock, an in-process hub and fixed tokens.
  */
 import { CHECK_IDS, type CheckResult, emptyFacts, type Snapshot, type Verdict } from "@kdumpwatch/core";
-import { hosts, snapshots, sql, type TestDatabase, type TestDriver, testDrivers } from "@kdumpwatch/db";
+import { hosts, snapshots, sql } from "@kdumpwatch/db";
 import type { Hello, SnapshotMessage } from "@kdumpwatch/protocol";
-import { createApp, type KdumpwatchApp } from "../app.ts";
-import { ManualClock } from "../clock.ts";
-import { type Config, loadConfig } from "../config.ts";
-import { createDbHub, createMemoryHub, type Hub } from "../hub.ts";
-import { type Logger, silentLogger } from "../log.ts";
-import type { ServiceContext } from "../services/context.ts";
-import type { JudgeFn } from "../services/ingest.ts";
+import {
+  type Config,
+  createApp,
+  createDbHub,
+  createMemoryHub,
+  type Hub,
+  type JudgeFn,
+  type KdumpwatchApp,
+  type Logger,
+  loadConfig,
+  ManualClock,
+  type ServiceContext,
+  silentLogger,
+} from "@kdumpwatch/server";
+import { type TestDatabase, type TestDriver, testDrivers } from "../db/drivers.ts";
 
 /** Re-exported so that tests under routes/ and ws/ (where database imports are banned) need no DB import. */
 export { testDrivers };

@@ -2,13 +2,17 @@
  * Test harness: one AgentClient on a fake clock and a fake network, with evidence the test can change.
  * Used by the client's tests; the simulator builds its own clients the same way with real sockets.
  */
+import {
+  AgentClient,
+  type ClientOptions,
+  type Credential,
+  createMemoryCredentialStore,
+  type LogFields,
+  type LogLevel,
+  type Outcome,
+} from "@kdumpwatch/agent";
 import type { SnapshotPayload } from "@kdumpwatch/protocol";
-import { AgentClient } from "./agent-client.ts";
-import { createMemoryCredentialStore } from "./credential-store.ts";
-import type { FakeSocket } from "./fakes.ts";
-import { createFakeNetwork, FakeClock, seededRandom } from "./fakes.ts";
-import type { ClientOptions, Outcome } from "./machine-model.ts";
-import type { Credential, LogFields, LogLevel } from "./ports.ts";
+import { createFakeNetwork, FakeClock, type FakeSocket, seededRandom } from "./fakes.ts";
 
 export interface LogEntry {
   level: LogLevel;

@@ -1,10 +1,10 @@
 /**
- * A fake clock and a fake socket for tests of the client, and a seeded random generator. Also
- * usable by the simulator for deterministic runs. Nothing here touches real time or the network.
+ * A fake clock and a fake socket for tests of the client, and a seeded random generator. Nothing
+ * here touches real time or the network.
  */
+import type { ClientSocket, Clock, CloseInfo, SocketFactory, SocketHandlers } from "@kdumpwatch/agent";
 import type { AgentMessage, ServerMessage } from "@kdumpwatch/protocol";
 import { AgentMessageSchema } from "@kdumpwatch/protocol";
-import type { ClientSocket, Clock, CloseInfo, SocketFactory, SocketHandlers } from "./ports.ts";
 
 interface FakeTimer {
   id: number;

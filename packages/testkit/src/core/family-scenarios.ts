@@ -1,11 +1,11 @@
 /**
  * One host of each distro family and one way to make each check fail or warn: the scenarios the
- * generated check catalogue (docs/checks.md) runs every rule over to list each family's fixes.
- * Documentation and test support only (never imported by shipped code); family-remediation.test.ts
- * runs the same scenarios to check each family's commands.
+ * generated check catalogue (docs/checks.md, core's checks-doc.ts) runs every rule over to list each
+ * family's fixes. Test and documentation support only: core's checks-doc.test.ts hands
+ * `brokenHosts` to the renderer, family-remediation.test.ts runs the same scenarios to check each
+ * family's commands.
  */
-import type { CheckId } from "../checks/check.ts";
-import type { DistroFamily, HostFacts } from "../facts/host-facts.ts";
+import type { CheckId, DistroFamily, HostFacts } from "@kdumpwatch/core";
 import { type DeepPartial, readyRhel, readyUbuntu } from "./test-hosts.ts";
 
 export type Family = Exclude<DistroFamily, "unknown">;
@@ -155,7 +155,7 @@ export const BREAK: ReadonlyArray<
 ];
 
 /** Deep merge for these patches (arrays and nulls replace). */
-export function mergeFacts<T>(base: T, patch: unknown): T {
+function mergeFacts<T>(base: T, patch: unknown): T {
   if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch as T;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) {
@@ -178,4 +178,11 @@ export function breaksOn(family: Family): ReadonlyArray<readonly [CheckId, DeepP
   return BREAK.filter((b) => b[2] === undefined || b[2].includes(family)).map(
     ([id, patch]) => [id, patch] as const,
   );
+}
+
+/** Hosts of `family` made to fail or warn check `id`, one per way BREAK knows (none: not applicable). */
+export function brokenHosts(id: CheckId, family: Family): HostFacts[] {
+  return breaksOn(family)
+    .filter(([target]) => target === id)
+    .map(([, patch]) => mergeFacts(FAMILY_HOSTS[family](), patch));
 }

@@ -1,0 +1,3 @@
+/** `@kdumpwatch/testkit/db`: the database test drivers (PGlite always, PostgreSQL when configured). */
+export type { ScratchDatabase, TestDatabase, TestDriver } from "./drivers.ts";
+export { createScratchDatabase, TEST_DATABASE_URL_VAR, testDrivers } from "./drivers.ts";
