@@ -12,36 +12,13 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import * as core from "@kdumpwatch/core";
+import { fill, HOSTILE_SHAPES, TEXT_PARSERS as PARSERS } from "@kdumpwatch/testkit/core";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const BENCHMARKS_MD = join(REPO, "BENCHMARKS.md");
 const BEGIN = "<!-- parsers:begin (test/bench/parsers.ts rewrites this part) -->";
 const END = "<!-- parsers:end -->";
 const MIB = 1 << 20;
-
-type TextParser = (text: string) => unknown;
-const ADAPTERS: Record<string, TextParser> = {
-  parseDf: (t) => core.parseDf(t, "/var/crash"),
-  parseSysfsFlag: (t) => core.parseSysfsFlag(t, "flag"),
-  evaluateCrashkernel: (t) =>
-    core.evaluateCrashkernel({
-      cmdline: t,
-      systemRamBytes: 8 * 2 ** 30,
-      ramSource: "iomem",
-      kernelVersion: null,
-      arch: null,
-    }),
-};
-const NOT_TEXT_PARSERS = new Set(["parseIssue", "evaluateReadiness"]);
-const PARSERS: [string, TextParser][] = Object.entries(core)
-  .filter(
-    ([name, v]) =>
-      typeof v === "function" &&
-      /^(parse|find|tokenize|filter|strip|evaluate|memparse)/.test(name) &&
-      !NOT_TEXT_PARSERS.has(name),
-  )
-  .map(([name, v]) => [name, ADAPTERS[name] ?? (v as TextParser)]);
 
 const U2204 = "test/captures/ubuntu-2204-ready";
 const RHEL9 = "test/captures/rhel-9-ready";
@@ -77,33 +54,8 @@ const REAL: Record<string, string> = {
   parseDumpListing: "packages/core/fixtures/other/var-crash-listing-two-dumps-blog.txt",
 };
 
-const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
-/** The shapes of packages/core/src/parsers/linear-time.test.ts, at 1 MiB. */
-const HOSTILE: [string, string][] = [
-  ["$(", fill("$(", MIB)],
-  ["quotes", fill(`"'\`"`, MIB)],
-  ["backslashes", fill("\\", MIB)],
-  ["nested brackets", `${fill("([{<", MIB / 2)}${fill(">}])", MIB / 2)}`],
-  ["one huge line", `crashkernel=${fill("1G-2G:64M,a=b ", MIB)}`],
-  ["CRLF lines", fill("KDUMP_COREDIR=/var/crash\r\n", MIB)],
-  ["NUL", fill("\0", MIB)],
-  ["assignments on one line", fill("a=", MIB)],
-  ["unterminated quote", `x="${fill("a ", MIB)}`],
-  ["crashkernel= repeated", fill("crashkernel=", MIB)],
-  [
-    "kernel log lines",
-    fill("[    0.000000] Reserving 192MB of memory at 2864MB for crashkernel (System RAM: 8191MB)\n", MIB),
-  ],
-  ["assignment of $(", `x=${fill("$(", MIB)}`],
-  ["assignment of ${", `x=${fill("${a:-", MIB)}`],
-  ["assignment of backticks", `x=${fill("`a", MIB)}`],
-  ["journal lines", fill("Dec 01 12:00:00 host kdump-tools[1]: Starting kdump-tools: \n", MIB)],
-  [
-    "kdump-config show lines",
-    fill("crashkernel addr: 0x\n   /var/lib/kdump/vmlinuz: symbolic link to ", MIB),
-  ],
-  ["nested iomem", fill("00100000-bffd9fff : System RAM\n  5f000000-6effffff : Crash kernel\n    ", MIB)],
-];
+/** The shapes of the linear-time unit test, at 1 MiB. */
+const HOSTILE: [string, string][] = HOSTILE_SHAPES.map(([name, make]) => [name, make(MIB)]);
 
 function cpuMs(run: () => void, runs: number): number {
   let best = Number.POSITIVE_INFINITY;

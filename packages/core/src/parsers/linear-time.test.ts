@@ -1,41 +1,19 @@
-import { anyText } from "@kdumpwatch/testkit/core";
+import {
+  anyText,
+  fill,
+  HOSTILE_SHAPES as NAMED,
+  TEXT_PARSERS as PARSERS,
+  type TextParser,
+} from "@kdumpwatch/testkit/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import * as core from "../index.ts";
 
-// Every parser of packages/core (kernel and tools) must do work proportional to its input: a
+// Every parser of packages/core (kernel and tools, found from its index by the testkit) must do work proportional to its input: a
 // hostile host can send a megabyte of `$(`, quotes, backslashes, brackets, one huge line, CRLF or
 // NUL, and a super-linear regex or loop would stall the judge. Work is measured as the CPU time of
 // this process (not wall-clock time: the machine is shared), and only as a ratio: 8× the input may
 // cost about 8× the work (24× allowed for noise, garbage collection and a loaded machine), never the
 // 64× of a quadratic pass. No absolute time limit is asserted.
-
-type TextParser = (text: string) => unknown;
-
-/** Parsers whose signature needs more than the text; each is still fed only the hostile text. */
-const ADAPTERS: Record<string, TextParser> = {
-  parseDf: (t) => core.parseDf(t, "/var/crash"),
-  parseSysfsFlag: (t) => core.parseSysfsFlag(t, "flag"),
-  evaluateCrashkernel: (t) =>
-    core.evaluateCrashkernel({
-      cmdline: t,
-      systemRamBytes: 8 * 2 ** 30,
-      ramSource: "iomem",
-      kernelVersion: null,
-      arch: null,
-    }),
-};
-/** Exports whose name looks like a parser but that read no text. */
-const NOT_TEXT_PARSERS = new Set(["parseIssue", "evaluateReadiness"]);
-
-const PARSERS: [string, TextParser][] = Object.entries(core)
-  .filter(
-    ([name, v]) =>
-      typeof v === "function" &&
-      /^(parse|find|tokenize|filter|strip|evaluate|memparse)/.test(name) &&
-      !NOT_TEXT_PARSERS.has(name),
-  )
-  .map(([name, v]) => [name, ADAPTERS[name] ?? (v as TextParser)]);
 
 /** CPU milliseconds of one run: repeated until 10 ms are spent, so fast parsers are measured too. */
 function cpuMs(run: () => void): number {
@@ -77,43 +55,6 @@ function workRatio(
   }
   return b / Math.max(a, 1e-6);
 }
-
-/** `unit` repeated to exactly `size` characters. */
-function fill(unit: string, size: number): string {
-  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
-}
-
-/** The shapes issue 12 names, plus the kernel formats repeated without end. */
-const NAMED: [string, (size: number) => string][] = [
-  ["a megabyte of $(", (n) => fill("$(", n)],
-  ["quotes", (n) => fill(`"'\`"`, n)],
-  ["backslashes", (n) => fill("\\", n)],
-  ["nested brackets", (n) => `${fill("([{<", n / 2)}${fill(">}])", n / 2)}`],
-  ["one huge line", (n) => `crashkernel=${fill("1G-2G:64M,a=b ", n)}`],
-  ["CRLF lines", (n) => fill("KDUMP_COREDIR=/var/crash\r\n", n)],
-  ["NUL", (n) => fill("\0", n)],
-  ["assignments on one line", (n) => fill("a=", n)],
-  ["an unterminated quote", (n) => `x="${fill("a ", n)}`],
-  ["crashkernel= over and over", (n) => fill("crashkernel=", n)],
-  [
-    "kernel log lines",
-    (n) =>
-      fill("[    0.000000] Reserving 192MB of memory at 2864MB for crashkernel (System RAM: 8191MB)\n", n),
-  ],
-  ["an assignment of $( without )", (n) => `x=${fill("$(", n)}`],
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion is the hostile input
-  ["an assignment of ${ without }", (n) => `x=${fill("${a:-", n)}`],
-  ["an assignment of backticks", (n) => `x=${fill("`a", n)}`],
-  ["journal lines", (n) => fill("Dec 01 12:00:00 host kdump-tools[1]: Starting kdump-tools: \n", n)],
-  [
-    "kdump-config show lines",
-    (n) => fill("crashkernel addr: 0x\n   /var/lib/kdump/vmlinuz: symbolic link to ", n),
-  ],
-  [
-    "nested iomem",
-    (n) => fill("00100000-bffd9fff : System RAM\n  5f000000-6effffff : Crash kernel\n    ", n),
-  ],
-];
 
 const KIB = 1024;
 
