@@ -30,16 +30,10 @@ export class Alertmanager extends WatchedProcess {
     super(child);
   }
 
-  /** Starts it with the example configuration, `receivers` replacing the example's receiver URLs. */
-  static async start(receivers: { oncall: string; storage: string }): Promise<Alertmanager> {
-    const am = await Alertmanager.spawn(receivers);
-    await am.ready();
-    return am;
-  }
-
   /**
-   * Starts it without waiting until it is ready: its URL is known at once, so the servers pushing to
-   * it can start meanwhile (they retry a receiver that is not listening yet).
+   * Starts it with the example configuration, `receivers` replacing the example's receiver URLs,
+   * without waiting until it is ready (ready()): its URL is known at once, so the servers pushing to
+   * it can start meanwhile.
    */
   static async spawn(receivers: { oncall: string; storage: string }): Promise<Alertmanager> {
     const dir = tempDir("kdw-am-");
