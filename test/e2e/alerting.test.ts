@@ -11,15 +11,7 @@ import { join } from "node:path";
 import { createScratchDatabase, type ScratchDatabase } from "@kdumpwatch/db";
 import { AlertListSchema, type SnapshotPayload } from "@kdumpwatch/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import {
-  advanceClock,
-  collectSnapshot,
-  ENROLL,
-  outboxDrained,
-  RawAgent,
-  startServer,
-  testClockEnv,
-} from "./alerting-support.ts";
+import { collectSnapshot, ENROLL, RawAgent, startServer } from "./alerting-support.ts";
 import { AgentProcess, killAllAgents } from "./support/agents.ts";
 import { inBatches, waitUntil } from "./support/polling.ts";
 import { type Receiver, startReceiver } from "./support/receiver.ts";
@@ -32,6 +24,7 @@ import {
   tempDir,
   testDatabaseUrl,
 } from "./support/server-process.ts";
+import { advanceClock, outboxDrained, testClockEnv } from "./support/test-clock.ts";
 
 const pgUrl = testDatabaseUrl ?? "postgres://postgres@127.0.0.1:5432/test";
 const SECRET = "alerting-e2e-webhook-secret";
