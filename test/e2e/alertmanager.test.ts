@@ -159,6 +159,14 @@ describe("kdumpwatch and a real Alertmanager 0.25", () => {
       .find((a) => a.labels.host === "nocrash-1");
     expect(param?.labels).toMatchObject({ check: "crashkernel.param", team: "storage", site: "par1" });
     expect(param?.annotations.consequences).toMatch(/^crashkernel\.reserved: .+\nkdump\.loaded: .+$/);
+    // the server bundle runs on the system clock unless KDUMPWATCH_TEST_CLOCK is set: no clock route
+    expect((await serverA.fetch("/api/test/clock")).status).toBe(404);
+    const moved = await serverA.fetch("/api/test/clock", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ advanceSeconds: 3600 }),
+    });
+    expect(moved.status, "the clock cannot be moved").toBe(404);
   });
 
   test("Alertmanager with the example inhibit rules, fed every raw signal, notifies exactly what kdumpwatch paged", async () => {
