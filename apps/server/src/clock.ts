@@ -26,7 +26,7 @@ export class ManualClock implements Clock {
 
 /**
  * The system clock plus an offset that only grows: a server started with KDUMPWATCH_TEST_CLOCK
- * (end-to-end tests, see test-clock.ts) keeps real time flowing — sessions, leases and retries
+ * (end-to-end tests, routes/test-clock.ts) keeps real time flowing — sessions, leases and retries
  * behave as in production — while a test jumps over a stale threshold or a group wait at once.
  */
 export class SteppedClock implements Clock {
@@ -46,9 +46,9 @@ export class SteppedClock implements Clock {
 
 /**
  * The clock a server process runs on. Production reads the system clock; KDUMPWATCH_TEST_CLOCK,
- * read here only and never documented for operators, makes it a SteppedClock that end-to-end tests
- * move through POST /api/test/clock (routes/test-clock.ts): `stepped`, or `stepped+N` to start N
- * seconds ahead (a restart "after" an outage the test did not sit through).
+ * read here only and not an operator setting (docs/testing.md), makes it a SteppedClock that
+ * end-to-end tests move through POST /api/test/clock (routes/test-clock.ts): `stepped`, or
+ * `stepped+N` to start N seconds ahead (a restart "after" an outage the test did not sit through).
  */
 export function clockFromEnv(env: Record<string, string | undefined>): {
   clock: Clock;
