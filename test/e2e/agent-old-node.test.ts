@@ -69,6 +69,17 @@ function runOn(node: string, args: string[], env: Record<string, string> = {}): 
   });
 }
 
+/**
+ * `args` on the development Node (the reference, first) and on every supported Node, all six side
+ * by side: each is its own process, and the comparison only starts once all have exited.
+ */
+function sideBySide(args: string[]): Promise<[Run, ...Run[]]> {
+  return Promise.all([
+    runOn(process.execPath, args),
+    ...SUPPORTED.map((v) => runOn(node(v), args)),
+  ]) as Promise<[Run, ...Run[]]>;
+}
+
 const node = (version: string) => {
   const path = binaries.get(version);
   if (path === undefined) throw new Error(`no Node ${version} binary (scripts/node-binaries.mjs)`);
@@ -82,23 +93,32 @@ const captures = readdirSync(capturesDir, { withFileTypes: true })
   .sort();
 
 describe("the agent file on old Node.js versions", () => {
+  // the server of the last test starts with the file (a PGlite initdb takes seconds), while the
+  // checks run; the test itself still waits for it to listen
+  let server: ServerProcess;
+  beforeAll(() => {
+    server = ServerProcess.start({
+      adminToken: "admin-old-node-0123456789",
+      enrollToken: "enroll-old-node-0123456789",
+      env: { KDUMPWATCH_DATA_DIR: join(tempDir("kdw-oldnode-data-"), "pglite") },
+    });
+  });
+
   test("every supported Node runs it and reports the same version", async () => {
-    const reference = await runOn(process.execPath, ["--version"]);
-    for (const version of SUPPORTED) {
-      const r = await runOn(node(version), ["--version"]);
-      expect({ version, ...r }).toEqual({ version, ...reference });
-    }
+    const [reference, ...runs] = await sideBySide(["--version"]);
+    SUPPORTED.forEach((version, i) => {
+      expect({ version, ...runs[i] }).toEqual({ version, ...reference });
+    });
   });
 
   test.each(captures)(
     "check --json of %s: the same bytes and exit status on every supported Node",
     async (name) => {
       const args = ["check", "--root", join(capturesDir, name), "--json"];
-      const reference = await runOn(process.execPath, args);
+      const [reference, ...runs] = await sideBySide(args);
       expect(reference.stderr, "the development Node judges it cleanly").toBe("");
       expect(reference.status, reference.stdout.slice(0, 300)).toBeGreaterThanOrEqual(0);
       expect(reference.status).toBeLessThanOrEqual(3);
-      const runs = await Promise.all(SUPPORTED.map((v) => runOn(node(v), args)));
       SUPPORTED.forEach((version, i) => {
         const r = runs[i] as Run;
         expect(r.stderr, `Node ${version}: nothing on stderr`).toBe("");
@@ -120,22 +140,20 @@ describe("the agent file on old Node.js versions", () => {
       ["help", "run"],
       ["collect", "--help"],
     ]) {
-      const reference = await runOn(process.execPath, args);
-      for (const version of SUPPORTED) {
-        expect({ version, args, ...(await runOn(node(version), args)) }).toEqual({
-          version,
-          args,
-          ...reference,
-        });
-      }
+      const [reference, ...runs] = await sideBySide(args);
+      SUPPORTED.forEach((version, i) => {
+        expect({ version, args, ...runs[i] }).toEqual({ version, args, ...reference });
+      });
     }
   });
 
   test.each(TOO_OLD)(
     "Node %s is refused in one line naming the minimum, exit 70, whatever the command",
     async (version) => {
-      for (const args of [["check"], ["run", "--once"], ["--version"]]) {
-        const r = await runOn(node(version), args);
+      const commands = [["check"], ["run", "--once"], ["--version"]];
+      const results = await Promise.all(commands.map((args) => runOn(node(version), args)));
+      for (const [i, args] of commands.entries()) {
+        const r = results[i] as Run;
         expect(r.status, `${version} ${args.join(" ")}: ${r.stderr}`).toBe(70);
         expect(r.stdout).toBe("");
         expect(r.stderr).toMatch(
@@ -155,15 +173,21 @@ describe("the agent file on old Node.js versions", () => {
     const broken = join(tempDir("kdw-broken-"), "kdumpwatch-agent.cjs");
     const head = '"(function (exports, require, module, __filename, __dirname) {" + ';
     writeFileSync(broken, `${text.slice(0, start)}${head}"throw new TypeError('boom'); {"${text.slice(end)}`);
-    for (const version of SUPPORTED) {
-      const r = await new Promise<Run>((resolve) => {
-        const child = spawn(node(version), [broken, "check"], { stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-        child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-      });
+    const results = await Promise.all(
+      SUPPORTED.map(
+        (version) =>
+          new Promise<Run>((resolve) => {
+            const child = spawn(node(version), [broken, "check"], { stdio: ["ignore", "pipe", "pipe"] });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+            child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+            child.on("close", (status) => resolve({ status, stdout, stderr }));
+          }),
+      ),
+    );
+    for (const [i, version] of SUPPORTED.entries()) {
+      const r = results[i] as Run;
       expect(r.status, `Node ${version}: ${r.stderr}`).toBe(70);
       expect(r.stderr).toMatch(/^kdumpwatch-agent: internal error: .+\n$/);
     }
@@ -186,11 +210,6 @@ describe("the agent file on old Node.js versions", () => {
   });
 
   test("run --once enrolls and is acknowledged by a real server on every supported Node", async () => {
-    const server = await ServerProcess.started({
-      adminToken: "admin-old-node-0123456789",
-      enrollToken: "enroll-old-node-0123456789",
-      env: { KDUMPWATCH_DATA_DIR: join(tempDir("kdw-oldnode-data-"), "pglite") },
-    });
     const url = await server.url();
     const capture = join(capturesDir, "ubuntu-2004-ready");
     for (const version of SUPPORTED) {

@@ -25,6 +25,7 @@ import {
   tempDir,
   testDatabaseUrl,
 } from "./support/server-process.ts";
+import { advanceClock, outboxDrained, testClockEnv } from "./support/test-clock.ts";
 
 const pgUrl = testDatabaseUrl ?? "postgres://postgres@127.0.0.1:5432/test";
 const SECRET = "alerting-e2e-webhook-secret";
@@ -64,7 +65,11 @@ async function scratchDb(): Promise<ScratchDatabase> {
   return db;
 }
 
-/** A webhook receiver and the environment of a server on a fresh PostgreSQL database paging it at once. */
+/**
+ * A webhook receiver and the environment of a server on a fresh PostgreSQL database paging it at
+ * once. The server runs on a stepped test clock (apps/server/src/clock.ts): it keeps real time
+ * unless a test moves it with advanceClock().
+ */
 async function pagedServerEnv(groupWaitSec: string, more: Record<string, string> = {}) {
   const rx = await receiver();
   const db = await scratchDb();
@@ -73,6 +78,7 @@ async function pagedServerEnv(groupWaitSec: string, more: Record<string, string>
     KDUMPWATCH_ALERT_WEBHOOKS: rx.url,
     KDUMPWATCH_ALERT_HOLD: "0",
     KDUMPWATCH_ALERT_GROUP_WAIT: groupWaitSec,
+    ...testClockEnv(),
     ...more,
   };
   return { rx, env };
@@ -121,8 +127,14 @@ describe("alerting with the real server and agent bundles", () => {
       KDUMPWATCH_ALERT_HOLD: "1",
       KDUMPWATCH_ALERT_GROUP_WAIT: "1",
       KDUMPWATCH_PUBLIC_URL: "https://kdw.example.test/",
+      ...testClockEnv(),
     });
     const url = await s.url();
+    // the hold (1 s) then the group wait (1 s) on the server's clock, each followed by a tick
+    const holdThenGroupWait = async () => {
+      await advanceClock(s, 1);
+      await advanceClock(s, 1);
+    };
 
     // the host: a copy of a capture without crashkernel=, reported by the real agent
     const host = tempDir("kdw-alert-host-");
@@ -133,6 +145,7 @@ describe("alerting with the real server and agent bundles", () => {
       expect((await agent.exit).code, agent.output).toBe(0);
     };
     await runAgent();
+    await holdThenGroupWait();
 
     const firing = await oneForEachFailing(generic, "firing");
     expect(firing.map((b) => b.groupLabels.check).sort()).toEqual(FAILING);
@@ -168,6 +181,7 @@ describe("alerting with the real server and agent bundles", () => {
     cpSync(join(captures, "ubuntu-2204-ready"), host, { recursive: true, force: true });
     for (const [f, content] of keep) writeFileSync(join(host, f), content);
     await runAgent();
+    await holdThenGroupWait();
 
     const resolved = await oneForEachFailing(generic, "resolved");
     expect(
@@ -189,6 +203,7 @@ describe("alerting with the real server and agent bundles", () => {
       KDUMPWATCH_ALERT_WEBHOOKS: [hanging.url, flaky.url, healthy.url].join(","),
       KDUMPWATCH_ALERT_HOLD: "0",
       KDUMPWATCH_ALERT_GROUP_WAIT: "0",
+      ...testClockEnv(),
     });
     const url = await s.url();
     const agent = new RawAgent("flaky-receivers-host");
@@ -209,24 +224,27 @@ describe("alerting with the real server and agent bundles", () => {
       30_000,
     );
     expect(flaky.requests.slice(0, 3).map((r) => r.answer)).toEqual([500, 500, 200]);
-    await sleep(1500);
+    // everything queued for it was sent and accepted: no retry or duplicate is left to come
+    await outboxDrained(s, flaky.url);
     expect(alertEntries(flaky).sort(), "each notification accepted exactly once").toEqual(
       alertEntries(healthy).sort(),
     );
   });
 
   test("a notification committed just before a SIGKILL is delivered after the restart", async () => {
-    // the notification waits in the outbox for the group wait (4 s): the kill lands in between
-    const { rx, env } = await pagedServerEnv("4");
+    // the notification waits in the outbox for the group wait (60 s on the server's clock, which
+    // only the test moves): the kill lands in between
+    const { rx, env } = await pagedServerEnv("60");
     const first = startServer(env);
     const agent = new RawAgent("killed-server-host");
     await agent.report(await first.url(), failing);
     await first.kill("SIGKILL");
     expect(rx.requests, "nothing was sent before the kill").toEqual([]);
 
-    await first.restart();
+    const second = await first.restart();
+    await advanceClock(second, 60);
     await waitUntil("delivery after the restart", () => alertEntries(rx).length === 3 || undefined, 30_000);
-    await sleep(1500);
+    await outboxDrained(second, rx.url);
     expect(alertEntries(rx).sort()).toEqual(FAILING.map((c) => `firing ${c} ${agent.hostId}`));
   });
 
@@ -241,12 +259,16 @@ describe("alerting with the real server and agent bundles", () => {
     });
     const reportSeconds = (Date.now() - t0) / 1000;
     expect(reportSeconds, "all 300 reported inside the group wait").toBeLessThan(25);
+    // the rest of the group wait, on the server's clock
+    await advanceClock(s, 25);
     const bodies = await waitUntil(
       "one notification per check",
       () => (webhookBodies(rx).length >= FAILING.length ? webhookBodies(rx) : undefined),
       45_000,
     );
-    await sleep(2000);
+    // two more seconds on the server's clock, then everything queued for the receiver was sent
+    await advanceClock(s, 2);
+    await outboxDrained(s, rx.url);
     expect(rx.requests, "three messages in all, not 900").toHaveLength(3);
     expect(bodies.map((b) => [b.groupLabels.check, b.alerts.length]).sort()).toEqual(
       FAILING.map((c) => [c, 300]),
@@ -285,17 +307,23 @@ describe("alerting with the real server and agent bundles", () => {
     const agent = new RawAgent("outage-host");
     await agent.report(await first.url(), ready);
     await first.kill("SIGKILL");
-    // down for longer than the stale threshold and the outage detection gap (15 s)
-    await sleep(17_000);
-    const second = await first.restart();
-    const restartedAt = Date.now();
-    await sleep(6000);
+    // down for longer than the stale threshold and the outage detection gap (15 s): the second
+    // process starts with its clock 17 s ahead, so on its clock it cannot start before `restartedAt`
+    const restartedAt = Date.now() + 17_000;
+    const second = startServer({ ...env, ...testClockEnv(17) });
+    await second.url();
+    await advanceClock(second, 6);
     const early = AlertListSchema.parse(await second.api("/api/alerts"));
     expect(early.alerts, "no stale alert right after the outage").toEqual([]);
     expect(rx.requests).toEqual([]);
     // the agent stays silent: after 10 s of server uptime the host is stale and pages
+    await advanceClock(second, 5);
     const body = await waitUntil("the stale alert", () => webhookBodies(rx)[0], 20_000);
-    expect(Date.now() - restartedAt, "not before 10 s of uptime").toBeGreaterThanOrEqual(10_000);
+    // the alert opens at the first tick that finds the host stale, on the server's clock
+    expect(
+      Date.parse(body.alerts[0]?.startsAt ?? "") - restartedAt,
+      "not before 10 s of uptime",
+    ).toBeGreaterThanOrEqual(10_000);
     expect(body.alerts.map((a) => [a.labels.alertname, a.labels.host_id])).toEqual([
       ["KdumpHostStale", agent.hostId],
     ]);

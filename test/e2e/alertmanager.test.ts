@@ -70,6 +70,14 @@ async function receiver(): Promise<Receiver> {
   return r;
 }
 
+/** Each capture is collected once (the real agent's `collect`), and reported to both servers. */
+const snapshots = new Map<string, ReturnType<typeof collectSnapshot>>();
+function snapshotOf(capture: string) {
+  const collected = snapshots.get(capture) ?? collectSnapshot(capture);
+  snapshots.set(capture, collected);
+  return collected;
+}
+
 /** One agent per (server, host), kept so a second report reconnects with its credential. */
 const agents = new Map<string, RawAgent>();
 async function report(url: string, capture: Partial<Record<string, string>> = HOSTS) {
@@ -83,7 +91,7 @@ async function report(url: string, capture: Partial<Record<string, string>> = HO
         ...(hostname === "nocrash-1" ? { labels: { team: "storage", site: "par1" } } : {}),
       });
     agents.set(key, agent);
-    await agent.report(url, collectSnapshot(dir));
+    await agent.report(url, snapshotOf(dir));
   }
 }
 
@@ -113,9 +121,10 @@ describe("kdumpwatch and a real Alertmanager 0.25", () => {
       receiver(),
       receiver(),
     ]);
+    // the Alertmanagers and the servers start side by side: the servers only need their URLs
     [am1, am2] = await Promise.all([
-      Alertmanager.start({ oncall: oncall1.url, storage: storage1.url }),
-      Alertmanager.start({ oncall: oncall2.url, storage: storage2.url }),
+      Alertmanager.spawn({ oncall: oncall1.url, storage: storage1.url }),
+      Alertmanager.spawn({ oncall: oncall2.url, storage: storage2.url }),
     ]);
     const common = {
       KDUMPWATCH_ALERT_HOLD: "0",
@@ -134,7 +143,7 @@ describe("kdumpwatch and a real Alertmanager 0.25", () => {
       KDUMPWATCH_ALERT_INHIBIT: "off",
       KDUMPWATCH_ALERT_WEBHOOKS: `alertmanager+${am2.url}`,
     });
-    const [urlA, urlB] = await Promise.all([serverA.url(), serverB.url()]);
+    const [urlA, urlB] = await Promise.all([serverA.url(), serverB.url(), am1.ready(), am2.ready()]);
     await Promise.all([report(urlA), report(urlB)]);
   });
 
@@ -150,6 +159,14 @@ describe("kdumpwatch and a real Alertmanager 0.25", () => {
       .find((a) => a.labels.host === "nocrash-1");
     expect(param?.labels).toMatchObject({ check: "crashkernel.param", team: "storage", site: "par1" });
     expect(param?.annotations.consequences).toMatch(/^crashkernel\.reserved: .+\nkdump\.loaded: .+$/);
+    // the server bundle runs on the system clock unless KDUMPWATCH_TEST_CLOCK is set: no clock route
+    expect((await serverA.fetch("/api/test/clock")).status).toBe(404);
+    const moved = await serverA.fetch("/api/test/clock", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ advanceSeconds: 3600 }),
+    });
+    expect(moved.status, "the clock cannot be moved").toBe(404);
   });
 
   test("Alertmanager with the example inhibit rules, fed every raw signal, notifies exactly what kdumpwatch paged", async () => {

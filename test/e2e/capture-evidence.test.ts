@@ -6,8 +6,10 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
-import { collectSnapshot, runAgent } from "./support/agents.ts";
+import type { SnapshotPayload } from "@kdumpwatch/protocol";
+import { beforeAll, describe, expect, test } from "vitest";
+import { type AgentRun, runAgentAsync } from "./support/agents.ts";
+import { inBatches } from "./support/polling.ts";
 import { capturesDir as CAPTURES } from "./support/server-process.ts";
 
 interface Judged {
@@ -19,15 +21,34 @@ const names = readdirSync(CAPTURES, { withFileTypes: true })
   .map((d) => d.name)
   .sort();
 
+/**
+ * Each capture's `collect --root` (what collectSnapshot runs) and `check --root --json`, run before
+ * the tests, three processes at a time (one core each).
+ */
+const runs = new Map<string, { collected: AgentRun; checked: AgentRun }>();
+beforeAll(async () => {
+  await inBatches(names, 3, async (name) => {
+    const root = join(CAPTURES, name);
+    const [collected, checked] = await Promise.all([
+      runAgentAsync(["collect", "--root", root]),
+      runAgentAsync(["check", "--root", root, "--json"]),
+    ]);
+    runs.set(name, { collected, checked });
+  });
+}, 300_000);
+
 describe("every evidence line is text that occurs in its source", () => {
   test("the property is checked over all captures", () => {
     expect(names.length).toBeGreaterThanOrEqual(50);
   });
 
   test.each(names)("%s", (name) => {
-    const root = join(CAPTURES, name);
-    const snapshot = collectSnapshot(root);
-    const run = runAgent(["check", "--root", root, "--json"]);
+    const { collected, checked: run } = runs.get(name) ?? { collected: null, checked: null };
+    if (collected === null || run === null) throw new Error(`${name} was not run`);
+    // as collectSnapshot: the collector must succeed
+    if (collected.status !== 0)
+      throw new Error(`collect --root ${name} exited ${collected.status}: ${collected.stderr}`);
+    const snapshot = JSON.parse(collected.stdout) as SnapshotPayload;
     const judged = JSON.parse(run.stdout) as Judged;
     const invented: string[] = [];
     let lines = 0;

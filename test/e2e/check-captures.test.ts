@@ -5,8 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
-import { readExpected, runAgent, STACK_TRACE } from "./support/agents.ts";
+import { beforeAll, describe, expect, test } from "vitest";
+import { type AgentRun, readExpected, runAgentAsync, STACK_TRACE } from "./support/agents.ts";
+import { inBatches } from "./support/polling.ts";
 import { capturesDir as CAPTURES } from "./support/server-process.ts";
 
 const EXIT_BY_VERDICT: Record<string, number> = { ready: 0, at_risk: 1, not_ready: 2, unknown: 3 };
@@ -37,8 +38,17 @@ const all = readdirSync(CAPTURES, { withFileTypes: true })
 const pending = JSON.parse(readFileSync(join(CAPTURES, "PENDING.json"), "utf8")) as Record<string, string>;
 const names = all.filter((n) => !(n in pending));
 
+/** Every capture's `check --json`, run before the tests, three at a time (one process, one core each). */
+const runs = new Map<string, AgentRun>();
+beforeAll(async () => {
+  await inBatches(all, 3, async (name) => {
+    runs.set(name, await runAgentAsync(["check", "--root", join(CAPTURES, name), "--json"]));
+  });
+}, 300_000);
+
 function judge(name: string): { judged: Judged; status: number | null } {
-  const run = runAgent(["check", "--root", join(CAPTURES, name), "--json"]);
+  const run = runs.get(name);
+  if (run === undefined) throw new Error(`${name} was not run`);
   expect(run.stderr, "no stack trace, no noise").not.toMatch(STACK_TRACE);
   try {
     return { judged: JSON.parse(run.stdout) as Judged, status: run.status };

@@ -87,7 +87,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The real server process; resolves with its URL once it prints its "listening" line. */
+/**
+ * The real server process; resolves with its URL once it prints its "listening" line. It runs on a
+ * stepped test clock (apps/server/src/clock.ts), `clockAhead` seconds ahead of the system clock: a
+ * restart continues the timeline advanceServerClock() moved forward.
+ */
 function startServer(
   port: number,
   dataDir: string,
@@ -101,6 +105,7 @@ function startServer(
       KDUMPWATCH_DATA_DIR: dataDir,
       KDUMPWATCH_ADMIN_TOKEN: ADMIN_TOKEN,
       KDUMPWATCH_ENROLL_TOKEN: ENROLL_TOKEN,
+      KDUMPWATCH_TEST_CLOCK: clockAhead === 0 ? "stepped" : `stepped+${clockAhead}`,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -123,6 +128,20 @@ function startServer(
       rej(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });
+}
+
+/** How far the server's clock is ahead of the system clock, in seconds. */
+let clockAhead = 0;
+
+/** Moves the server's clock forward (POST /api/test/clock) instead of waiting for the time to pass. */
+async function advanceServerClock(seconds: number): Promise<void> {
+  const res = await fetch(`${server.url}/api/test/clock`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ advanceSeconds: seconds }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  clockAhead += seconds;
 }
 
 function stopServer(proc: ChildProcess): Promise<void> {
@@ -393,10 +412,10 @@ describe("dashboard against the real server and agents", () => {
       .toBe("open");
     expect(await (await rowFor(LATE_CAPTURE)).count()).toBe(0);
 
-    // over a minute (the readiness history's finest step) after the first hosts, so the fleet's
-    // history has a step of its own for the chart
+    // over a minute (the readiness history's finest step) after the first hosts on the server's
+    // clock, so the fleet's history has a step of its own for the chart
     const wait = initialReportedAt + 65_000 - Date.now();
-    if (wait > 0) await page.waitForTimeout(wait);
+    if (wait > 0) await advanceServerClock(Math.ceil(wait / 1000));
     await report(server.url, LATE_CAPTURE, hostCopy(LATE_CAPTURE, LATE_CAPTURE), secret);
     const row = await rowFor(LATE_CAPTURE);
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);

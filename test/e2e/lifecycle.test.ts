@@ -30,6 +30,7 @@ import {
   sleep,
   tempDir,
 } from "./support/server-process.ts";
+import { advanceClock, testClockEnv } from "./support/test-clock.ts";
 
 const ENROLL = "e2e-lifecycle-enroll-0001";
 const ADMIN = "e2e-lifecycle-admin-00001";
@@ -45,7 +46,12 @@ describe("host identity and lifecycle, real server and agents", () => {
     server = await ServerProcess.started({
       adminToken: ADMIN,
       enrollToken: ENROLL,
-      env: { KDUMPWATCH_DATA_DIR: dataDir, KDUMPWATCH_HEARTBEAT: "5", KDUMPWATCH_ALERT_HOLD: "0" },
+      env: {
+        KDUMPWATCH_DATA_DIR: dataDir,
+        KDUMPWATCH_HEARTBEAT: "5",
+        KDUMPWATCH_ALERT_HOLD: "0",
+        ...testClockEnv(),
+      },
     });
     base = await server.url();
   }, 120_000);
@@ -194,8 +200,9 @@ describe("host identity and lifecycle, real server and agents", () => {
       (await hostsNamed("old-box", true)).map((h) => h.id),
       "listed when asked for",
     ).toEqual([host.id]);
-    // several heartbeats and stale-sweeps later: still nothing open, nothing new
-    await sleep(12_000);
+    // several heartbeat periods and past the stale threshold (180 s) later on the server's clock,
+    // each step followed by an alert tick (which would page a stale host): still nothing open, nothing new
+    for (let step = 0; step < 4; step++) await advanceClock(server, 50);
     const later = await server.api(`/api/alerts?hostId=${host.id}`, AlertListSchema);
     expect(
       later.alerts.filter((a) => a.state !== "resolved"),

@@ -5,7 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { alertingFromConfig } from "./alerting/alerting.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock, SteppedClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { createDatabaseStatus } from "./database-status.ts";
 import type { AppEnv } from "./env.ts";
@@ -30,6 +30,7 @@ import { hostRoutes } from "./routes/hosts.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { testClockRoutes } from "./routes/test-clock.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { AuthThrottle } from "./services/auth-throttle.ts";
 import { createFleetOpsServices } from "./services/fleet-ops.ts";
@@ -45,6 +46,8 @@ export interface AppDeps {
   config: Config;
   /** default: core's judgeSnapshot */
   judge?: JudgeFn;
+  /** only with KDUMPWATCH_TEST_CLOCK: mounts POST /api/test/clock (routes/test-clock.ts) */
+  testClock?: SteppedClock | null;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -146,6 +149,7 @@ export function createApp(deps: AppDeps) {
   app.route("/api/tokens", tokenRoutes(services));
   app.route("/api/api-tokens", apiTokenRoutes(services));
   app.route("/api", alertRoutes(alerting));
+  if (deps.testClock) app.route("/api/test/clock", testClockRoutes(deps.testClock, alerting));
   app.route("/api/events", eventRoutes(services, live));
   app.route("/metrics", metricsRoutes(metrics));
   app.route("/", dashboardRoutes(config.dashboardDir));

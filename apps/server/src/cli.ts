@@ -5,7 +5,7 @@ import { callAdminChannel } from "./admin-channel.ts";
 import { hostCommand } from "./cli-hosts.ts";
 import { type AdminCall, apiTokenCommand, CommandUsageError, labelsCommand } from "./cli-labels.ts";
 import { SERVER_PROGRAM } from "./cli-program.ts";
-import { systemClock } from "./clock.ts";
+import { clockFromEnv, type SteppedClock, systemClock } from "./clock.ts";
 import { CONFIG_VARS, type Config, ConfigError, type ConfigVar, loadConfig } from "./config.ts";
 import { isLostConnection } from "./database-errors.ts";
 import { AppError } from "./errors.ts";
@@ -60,6 +60,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const { path, values, args } = parsed;
   let config: Config;
+  let testClock: SteppedClock | null;
   try {
     const flags: Partial<Record<ConfigVar, string>> = {};
     for (const [name, flag] of Object.entries(CONFIG_VARS)) {
@@ -67,6 +68,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (typeof v === "string") flags[name as ConfigVar] = v;
     }
     config = loadConfig(io.env, flags);
+    testClock = clockFromEnv(io.env).stepped;
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(`kdumpwatch-server: ${err.message}`);
@@ -81,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     switch (command) {
       case "serve":
-        return await serve(config, log, io);
+        return await serve(config, log, io, testClock);
       case "token create":
         return await tokenCreate(values, config, log, io);
       case "token list":
@@ -148,7 +150,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function serve(config: Config, log: Logger, io: CliIo): Promise<number> {
+async function serve(
+  config: Config,
+  log: Logger,
+  io: CliIo,
+  testClock: SteppedClock | null,
+): Promise<number> {
   // postgres.js rejects the queries of a connection that closes; one that no caller awaits any
   // more (an aborted transaction's next statement) would otherwise end the process. Only those
   // lost-connection rejections are absorbed here; any other unhandled rejection still crashes.
@@ -156,7 +163,9 @@ async function serve(config: Config, log: Logger, io: CliIo): Promise<number> {
     if (!isLostConnection(reason)) throw reason;
     log.warn({ err: reason }, "a database query on a lost connection had no handler (ignored)");
   });
-  const server = await startServer({ config, log, announce: io.out });
+  if (testClock)
+    log.warn("KDUMPWATCH_TEST_CLOCK is set: the clock can be moved through POST /api/test/clock");
+  const server = await startServer({ config, log, announce: io.out, testClock });
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

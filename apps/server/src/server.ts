@@ -4,7 +4,7 @@ import { serve } from "@hono/node-server";
 import { type DatabaseHandle, openDatabase } from "@kdumpwatch/db";
 import { listenAdminChannel } from "./admin-channel.ts";
 import { createApp, type KdumpwatchApp } from "./app.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, type SteppedClock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { createDbHub, type Hub } from "./hub.ts";
 import { startBackgroundJobs } from "./jobs/background.ts";
@@ -27,6 +27,8 @@ export interface StartOptions {
   config: Config;
   log: Logger;
   clock?: Clock;
+  /** KDUMPWATCH_TEST_CLOCK (clock.ts clockFromEnv): the clock, and POST /api/test/clock to move it */
+  testClock?: SteppedClock | null;
   /** where the one-line announcements go (tests wait for them): listening URL, generated admin token */
   announce?: (line: string) => void;
   extraLeaderJobs?: (ctx: ServiceContext) => LeaderJob[];
@@ -35,7 +37,7 @@ export interface StartOptions {
 /** Opens the database (migrating it), builds the app, listens, and starts the background jobs. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, log } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.testClock ?? options.clock ?? systemClock;
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
   const handle = await openDatabase({
     url: config.databaseUrl,
@@ -56,7 +58,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         "server was down: downtime does not count towards staleness",
       );
     }
-    const kdw = createApp({ db: handle.db, hub, clock, log, config });
+    const kdw = createApp({ db: handle.db, hub, clock, log, config, testClock: options.testClock ?? null });
     // heartbeats are written in batches (services/last-seen.ts)
     kdw.services.agents.start();
     const server = (await listen(kdw, config)) as Server;

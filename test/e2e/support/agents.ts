@@ -112,5 +112,34 @@ export function collectSnapshot(root: string): SnapshotPayload {
   return JSON.parse(run.stdout) as SnapshotPayload;
 }
 
+/**
+ * runAgent without blocking the test process: the same command and environment, awaited, so that a
+ * few can run side by side (each agent is one process on one core; run one at a time, the second
+ * core idles).
+ */
+export function runAgentAsync(args: string[]): Promise<AgentRun> {
+  requireBuilt(agentBundle, "pnpm --filter @kdumpwatch/agent build");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [agentBundle, ...args], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    // runAgent's spawnSync timeout
+    const timer = setTimeout(() => child.kill("SIGTERM"), 60_000);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 /** A Node stack frame line: never shown to an operator. */
 export const STACK_TRACE = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .*:\d+:\d+$/m;

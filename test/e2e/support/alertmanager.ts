@@ -30,8 +30,12 @@ export class Alertmanager extends WatchedProcess {
     super(child);
   }
 
-  /** Starts it with the example configuration, `receivers` replacing the example's receiver URLs. */
-  static async start(receivers: { oncall: string; storage: string }): Promise<Alertmanager> {
+  /**
+   * Starts it with the example configuration, `receivers` replacing the example's receiver URLs,
+   * without waiting until it is ready (ready()): its URL is known at once, so the servers pushing to
+   * it can start meanwhile.
+   */
+  static async spawn(receivers: { oncall: string; storage: string }): Promise<Alertmanager> {
     const dir = tempDir("kdw-am-");
     const config = readFileSync(EXAMPLE_CONFIG, "utf8")
       .replace("http://kdump-oncall.example:9000/hook", receivers.oncall)
@@ -54,18 +58,21 @@ export class Alertmanager extends WatchedProcess {
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
-    const am = new Alertmanager(child, `http://127.0.0.1:${port}`);
+    return new Alertmanager(child, `http://127.0.0.1:${port}`);
+  }
+
+  /** Waits (60 s) until it answers /-/ready. */
+  async ready(): Promise<void> {
     for (const until = Date.now() + 60_000; ; ) {
       try {
-        if ((await fetch(`${am.url}/-/ready`)).ok) break;
+        if ((await fetch(`${this.url}/-/ready`)).ok) return;
       } catch {
         // not listening yet
       }
-      if (!am.alive) throw new Error(`alertmanager exited: ${am.output}`);
-      if (Date.now() > until) throw new Error(`alertmanager not ready: ${am.output}`);
+      if (!this.alive) throw new Error(`alertmanager exited: ${this.output}`);
+      if (Date.now() > until) throw new Error(`alertmanager not ready: ${this.output}`);
       await sleep(100);
     }
-    return am;
   }
 
   /** Every alert it holds, with its inhibition status (GET /api/v2/alerts). */

@@ -76,6 +76,8 @@ export interface Alerting {
   setServerUrl(url: string): void;
   /** One tick and one delivery pass, awaited (tests). */
   runOnce(): Promise<void>;
+  /** One tick at the clock's time, awaited; delivery is left to the dispatcher (test clock). */
+  tick(): Promise<void>;
   /** Waits for deliveries in flight (shutdown). */
   close(): Promise<void>;
   /** Undelivered notifications per configured receiver (metrics). */
@@ -164,6 +166,7 @@ function createAlerting(deps: AlertingDeps): Alerting {
       dispatcher.kick();
       await dispatcher.idle();
     },
+    tick,
     async close() {
       await dispatcher.stop();
     },
