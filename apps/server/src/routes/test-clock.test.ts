@@ -1,9 +1,9 @@
 import { AlertListSchema } from "@kdumpwatch/protocol";
+import { ADMIN_TOKEN, createHarness, type Harness, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApp } from "../app.ts";
 import { clockFromEnv, SteppedClock, systemClock } from "../clock.ts";
 import { ConfigError } from "../config.ts";
-import { ADMIN_TOKEN, createHarness, type Harness, testDrivers } from "../testing/harness.ts";
 
 describe("the clock a server process runs on", () => {
   test("the system clock is the default: KDUMPWATCH_TEST_CLOCK unset or empty gives no stepped clock", () => {
