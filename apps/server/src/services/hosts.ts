@@ -22,7 +22,7 @@ import type {
 } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
 import type { ServiceContext } from "./context.ts";
-import { afterCursor, decodeCursor, encodeCursor, filterWhere, orderBy } from "./host-query.ts";
+import { afterCursor, decodeCursor, encodeCursor, filterWhere, orderBy, trigramSearch } from "./host-query.ts";
 import { asVerdict, type HostRow, staleCutoff, toHostSummary } from "./host-view.ts";
 
 const DEFAULT_SORT: HostSort = "hostname";
@@ -34,12 +34,22 @@ export async function listHosts(ctx: ServiceContext, query: HostListQuery): Prom
   const where = [filterWhere(query, cutoff, now)];
   if (query.cursor) where.push(afterCursor(sort, decodeCursor(sort, query.cursor)));
   const conditions = where.filter((w) => w !== undefined);
-  const rows = await ctx.db
+  const matching = ctx.db
     .select()
     .from(hosts)
-    .where(and(...conditions))
-    .orderBy(...orderBy(sort))
-    .limit(query.limit + 1);
+    .where(and(...conditions));
+  // A search is selective, but PostgreSQL assumes its matches are spread evenly along the sort's
+  // index and walks that index with the search as a filter (at 100,000 hosts, `q=db-0` sorted by
+  // hostname read 40,000 rows to find 50). Behind `offset 0` (a subquery the planner keeps apart)
+  // the matches come from the trigram index and only they are sorted. The subquery is named like
+  // the table so that the sort and cursor expressions, written against `hosts`, apply to it.
+  const rows = trigramSearch(query)
+    ? await ctx.db
+        .select()
+        .from(matching.offset(0).as("hosts"))
+        .orderBy(...orderBy(sort))
+        .limit(query.limit + 1)
+    : await matching.orderBy(...orderBy(sort)).limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
