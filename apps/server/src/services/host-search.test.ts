@@ -18,7 +18,14 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 /** hostnames a search has to treat literally: LIKE's `%`, `_` and `\`, and upper case */
-const ODD_HOSTNAMES = ["db%50.lab", "db_50.lab", "dbx50.lab", "back\\slash-db-01", "Upper-DB-07", "web-prod_1"];
+const ODD_HOSTNAMES = [
+  "db%50.lab",
+  "db_50.lab",
+  "dbx50.lab",
+  "back\\slash-db-01",
+  "Upper-DB-07",
+  "web-prod_1",
+];
 
 const SEARCHES = [
   "db-0",
@@ -95,7 +102,10 @@ describe.each(testDrivers())("host search on $name", (driver) => {
   );
 
   test("the searches match what a substring test in JS says (LIKE's special characters are literal)", async () => {
-    const all = await h.ctx.db.select({ id: hosts.id, hostname: hosts.hostname }).from(hosts).where(activeHost());
+    const all = await h.ctx.db
+      .select({ id: hosts.id, hostname: hosts.hostname })
+      .from(hosts)
+      .where(activeHost());
     for (const q of SEARCHES) {
       const expected = all
         .filter((r) => r.hostname.toLowerCase().includes(q.toLowerCase()))
@@ -133,7 +143,9 @@ describe.each(testDrivers())("host search on $name", (driver) => {
       // faster). That the planner no longer walks hosts_hostname_idx for them shows only at 100,000
       // hosts: BENCHMARKS.md "Read path: indexes (feat/readpath)".
       expect(await plan({ q: "db-0123", sort: "hostname", limit: 50 })).toContain("hosts_hostname_trgm_idx");
-      expect(await plan({ q: "k8s-0042", sort: "-lastSeenAt", limit: 50 })).toContain("hosts_hostname_trgm_idx");
+      expect(await plan({ q: "k8s-0042", sort: "-lastSeenAt", limit: 50 })).toContain(
+        "hosts_hostname_trgm_idx",
+      );
       const ram = await plan({ verdict: ["ready"], sort: "-ramBytes", limit: 500 });
       expect(ram).toContain("hosts_ram_bytes_desc_idx");
       expect(ram).not.toContain('"Sort"');
