@@ -23,7 +23,14 @@ import type {
 } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
 import type { ServiceContext } from "./context.ts";
-import { afterCursor, decodeCursor, encodeCursor, filterWhere, orderBy, trigramSearch } from "./host-query.ts";
+import {
+  afterCursor,
+  decodeCursor,
+  encodeCursor,
+  filterWhere,
+  orderBy,
+  trigramSearch,
+} from "./host-query.ts";
 import { asVerdict, type HostRow, staleCutoff, toHostSummary } from "./host-view.ts";
 
 const DEFAULT_SORT: HostSort = "hostname";

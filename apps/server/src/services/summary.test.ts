@@ -68,7 +68,8 @@ describe.each(testDrivers())("fleet summary read model on $name", (driver) => {
     for (let i = 0; i < 200; i++) await h.seedHost({ id: `v${i}`, verdict: i % 2 ? "ready" : "not_ready" });
     const size = async () => {
       const res = await h.db.db.execute(sql`select pg_relation_size('fleet_count_deltas')::int as bytes`);
-      return ((Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { bytes: number }[])[0]?.bytes;
+      return ((Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { bytes: number }[])[0]
+        ?.bytes;
     };
     expect(await size(), "the trigger appended deltas").toBeGreaterThan(0);
     await foldFleetCounts(h.ctx);
