@@ -141,6 +141,25 @@ async function main(): Promise<void> {
       requests[path] = await measureGet(server.url, BENCH_ADMIN_TOKEN, path, { requests: runs, warmup: 5 });
     }
     result.requests = requests;
+    if (url) {
+      // the summary's two statements (services/fleet-counts.ts, services/summary.ts) on the bench's
+      // own connection, one after the other: the database's share of the request
+      const sqlMs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await seeder.db.execute(sql`select dimension, value, verdict, sum(hosts)::bigint as hosts from (
+            select dimension, value, verdict, hosts from fleet_counts
+            union all select dimension, value, verdict, hosts from fleet_count_deltas) c
+          group by 1, 2, 3 having sum(hosts) <> 0`);
+        await seeder.db.execute(sql`select count(*) from hosts
+          where stale_clock_at < now() - interval '180 seconds' and decommissioned_at is null`);
+        sqlMs.push(performance.now() - t0);
+      }
+      sqlMs.sort((a, b) => a - b);
+      const at = (p: number) =>
+        round(sqlMs[Math.min(sqlMs.length - 1, Math.floor((p / 100) * sqlMs.length))] ?? 0, 1);
+      result.summarySqlMs = { p50: at(50), p95: at(95), p99: at(99) };
+    }
     result.loadAfter = loadAverage();
   } finally {
     await server.stop();

@@ -1,4 +1,4 @@
--- hand-written (drizzle-kit does not express extensions): pg_trgm for the host search's trigram
+-- hand-written (drizzle-kit does not write extensions): pg_trgm for the host search's trigram
 -- index below. Trusted since PostgreSQL 13, so the database owner may create it without superuser;
 -- PGlite has it as a contrib extension loaded at open (packages/db/src/open.ts).
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -89,7 +89,7 @@ export const hosts = pgTable(
     index("hosts_machine_id_idx").on(t.machineId),
     index("hosts_hostname_idx").on(t.hostname, t.id),
     // the host list's search (`hostname ilike '%q%'`): pg_trgm, created by migration 0008 (PGlite
-    // loads it as an extension at open, open.ts)
+    // loads it as an extension at open and keeps its GIN pending lists short, open.ts)
     index("hosts_hostname_trgm_idx").using("gin", t.hostname.op("gin_trgm_ops")),
     index("hosts_verdict_idx").on(t.verdict, t.hostname, t.id),
     index("hosts_failing_idx").using("gin", t.failing),
