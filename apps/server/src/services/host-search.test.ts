@@ -1,5 +1,5 @@
 import { and, hosts, sql } from "@kdumpwatch/db";
-import type { HostListQuery, HostSort } from "@kdumpwatch/protocol";
+import type { HostListQuery, HostSort, HostSummary } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createHarness, type Harness, testDrivers } from "../testing/harness.ts";
 import { activeHost } from "./active-hosts.ts";
@@ -117,6 +117,22 @@ describe.each(testDrivers())("host search on $name", (driver) => {
     expect(await walk({ q: "db%5", sort: "hostname" })).toEqual(["odd0"]);
     expect(await walk({ q: "db_5", sort: "hostname" })).toEqual(["odd1"]);
     expect(await walk({ q: "k\\s", sort: "hostname" })).toEqual(["odd3"]);
+  });
+
+  test("a searched host reads back exactly as the unsearched list shows it (types through the subquery)", async () => {
+    const searched = await listHosts(h.ctx, { q: "db-0123", sort: "hostname", limit: 500 });
+    expect(searched.hosts.length).toBeGreaterThan(0);
+    const ids = new Set(searched.hosts.map((x) => x.id));
+    const all: HostSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listHosts(h.ctx, { sort: "hostname", limit: 500, ...(cursor ? { cursor } : {}) });
+      all.push(...page.hosts);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(searched.hosts).toEqual(all.filter((x) => ids.has(x.id)));
+    const odd = await listHosts(h.ctx, { q: "prod_", sort: "hostname", limit: 10 });
+    expect(odd.hosts.map((x) => [x.id, x.ramBytes])).toEqual([["odd5", 6 * 2 ** 30]]);
   });
 
   test("searches of three characters or more go through the trigram index path, shorter ones do not", () => {
