@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScratchDatabase, type TestDatabase, testDrivers } from "@kdumpwatch/testkit/db";
@@ -98,6 +98,26 @@ describe.each(testDrivers())("openDatabase on $name", (driver) => {
     ]);
   });
 
+  test("migration 0008: pg_trgm is installed and the read path's indexes exist", async () => {
+    const ext = await handle.db.execute(sql`select extname from pg_extension where extname = 'pg_trgm'`);
+    expect(rowsOf<{ extname: string }>(ext).map((r) => r.extname)).toEqual(["pg_trgm"]);
+    const idx = await handle.db.execute(
+      sql`select indexname, indexdef from pg_indexes where tablename = 'hosts'
+        and indexname in ('hosts_hostname_trgm_idx', 'hosts_ram_bytes_desc_idx') order by 1`,
+    );
+    const defs = rowsOf<{ indexname: string; indexdef: string }>(idx);
+    expect(defs.map((r) => r.indexname)).toEqual(["hosts_hostname_trgm_idx", "hosts_ram_bytes_desc_idx"]);
+    expect(defs[0]?.indexdef).toContain("gin_trgm_ops");
+    if (driver.name === "pglite") {
+      // no autovacuum empties GIN pending lists there: open.ts keeps them short
+      const limit = await handle.db.execute(sql`show gin_pending_list_limit`);
+      expect(rowsOf<{ gin_pending_list_limit: string }>(limit)[0]?.gin_pending_list_limit).toBe("64kB");
+    }
+    // the extension works: similarity() is pg_trgm's
+    const sim = await handle.db.execute(sql`select similarity('db-0042', 'db-0043') > 0 as ok`);
+    expect(rowsOf<{ ok: boolean }>(sim)[0]?.ok).toBe(true);
+  });
+
   test("delivers a NOTIFY to a listener", async () => {
     const got: string[] = [];
     const stop = await handle.listen("kdw_test", (p) => got.push(p));
@@ -105,6 +125,80 @@ describe.each(testDrivers())("openDatabase on $name", (driver) => {
     await expect.poll(() => got, { timeout: 5000 }).toEqual(["hello"]);
     await stop();
   });
+});
+
+/** A copy of the migrations folder that stops before migration `stopAt` (a database of an older release). */
+function migrationsUpTo(stopAt: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "kdw-migrations-"));
+  cpSync(defaultMigrationsFolder(), dir, { recursive: true });
+  const journalPath = join(dir, "meta/_journal.json");
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number }[] };
+  journal.entries = journal.entries.filter((e) => e.idx < stopAt);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+describe("migration 0008 on a database of the previous release, with hosts in it", () => {
+  const upgrade = async (
+    open: (migrationsFolder?: string) => Promise<{ close(): Promise<void> } & Pick<TestDatabase, "db">>,
+  ) => {
+    const older = migrationsUpTo(8);
+    try {
+      const before = await open(older);
+      await before.db.insert(hosts).values(
+        ["db-0001", "web-0002"].map((hostname) => ({
+          id: hostname,
+          machineId: hostname,
+          hostname,
+          enrolledAt: new Date(),
+          lastSeenAt: new Date(),
+          verdictSince: new Date(),
+          staleClockAt: new Date(),
+        })),
+      );
+      await before.close();
+    } finally {
+      rmSync(older, { recursive: true, force: true });
+    }
+    const after = await open();
+    try {
+      const found = await after.db.execute(
+        sql`select hostname from hosts where hostname ilike '%DB-00%' order by 1`,
+      );
+      expect(rowsOf<{ hostname: string }>(found).map((r) => r.hostname)).toEqual(["db-0001"]);
+      const ext = await after.db.execute(
+        sql`select count(*)::int as n from pg_extension where extname = 'pg_trgm'`,
+      );
+      expect(rowsOf<{ n: number }>(ext)[0]?.n).toBe(1);
+    } finally {
+      await after.close();
+    }
+  };
+
+  test("PGlite: a data directory made without pg_trgm is upgraded when it is opened again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdw-upgrade-"));
+    try {
+      await upgrade((migrationsFolder) =>
+        openDatabase({ dataDir: dir, ...(migrationsFolder ? { migrationsFolder } : {}) }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  test.runIf(process.env.KDUMPWATCH_TEST_DATABASE_URL)(
+    "PostgreSQL: the migration applies to a populated database",
+    async () => {
+      const scratch = await createScratchDatabase(process.env.KDUMPWATCH_TEST_DATABASE_URL!);
+      try {
+        await upgrade((migrationsFolder) =>
+          openDatabase({ url: scratch.url, poolSize: 1, ...(migrationsFolder ? { migrationsFolder } : {}) }),
+        );
+      } finally {
+        await scratch.drop();
+      }
+    },
+  );
 });
 
 const pgUrl = process.env.KDUMPWATCH_TEST_DATABASE_URL;

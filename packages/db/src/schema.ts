@@ -90,10 +90,20 @@ export const hosts = pgTable(
   (t) => [
     index("hosts_machine_id_idx").on(t.machineId),
     index("hosts_hostname_idx").on(t.hostname, t.id),
+    // the host list's search (`hostname ilike '%q%'`): pg_trgm, created by migration 0008 (PGlite
+    // loads it as an extension at open and keeps its GIN pending lists short, open.ts)
+    index("hosts_hostname_trgm_idx").using("gin", t.hostname.op("gin_trgm_ops")),
     index("hosts_verdict_idx").on(t.verdict, t.hostname, t.id),
     index("hosts_failing_idx").using("gin", t.failing),
     index("hosts_os_idx").on(t.os, t.id),
     index("hosts_kernel_idx").on(t.kernel, t.id),
+    // `sort=-ramBytes` exactly as host-query.ts orders it (nulls last, then largest first): the
+    // list of the biggest hosts walks this instead of sorting every matching row
+    index("hosts_ram_bytes_desc_idx").on(
+      sql`(${t.ramBytes} is null)`,
+      sql`coalesce(${t.ramBytes}, '0'::numeric) desc`,
+      t.id.desc().nullsFirst(),
+    ),
     index("hosts_last_seen_idx").on(t.lastSeenAt, t.id),
     index("hosts_verdict_since_idx").on(t.verdictSince, t.id),
     index("hosts_enrolled_idx").on(t.enrolledAt, t.id),

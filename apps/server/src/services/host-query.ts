@@ -93,6 +93,19 @@ const ZERO: Record<ValueType, KeyValue> = {
   boolean: false,
 };
 
+/**
+ * The same zeros as SQL literals: `coalesce(ram_bytes, '0'::numeric)` must be spelled as in the
+ * expression index hosts_ram_bytes_desc_idx (migration 0008) for the planner to walk it; a bound
+ * parameter in its place never matches an index.
+ */
+const ZERO_LITERAL: Record<ValueType, SQL> = {
+  text: sql.raw("''::text"),
+  numeric: sql.raw("'0'::numeric"),
+  int: sql.raw("0"),
+  timestamptz: sql.raw("'1970-01-01T00:00:00.000Z'::timestamptz"),
+  boolean: sql.raw("false"),
+};
+
 function param(value: KeyValue, type: ValueType): SQL {
   switch (type) {
     case "text":
@@ -131,7 +144,7 @@ function components(sort: HostSort): Component[] {
       value: (r) => key.value(r) === null,
     });
     out.push({
-      expr: sql`coalesce(${key.expr}, ${param(ZERO[key.type], key.type)})`,
+      expr: sql`coalesce(${key.expr}, ${ZERO_LITERAL[key.type]})`,
       type: key.type,
       dir,
       value: (r) => key.value(r) ?? ZERO[key.type],
@@ -224,6 +237,14 @@ function validValue(v: unknown, type: ValueType | undefined): boolean {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * True when the search can be served by the trigram index hosts_hostname_trgm_idx (migration
+ * 0008): pg_trgm needs three characters to extract a trigram from `%q%`.
+ */
+export function trigramSearch(filter: HostFilter): boolean {
+  return filter.q !== undefined && filter.q.length >= 3;
 }
 
 /**

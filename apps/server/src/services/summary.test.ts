@@ -1,4 +1,4 @@
-import { eq, hosts } from "@kdumpwatch/db";
+import { eq, hosts, sql } from "@kdumpwatch/db";
 import { createHarness, type Harness, hello, snapshotFrame, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { foldFleetCounts, readFleetCounts } from "./fleet-counts.ts";
@@ -62,6 +62,20 @@ describe.each(testDrivers())("fleet summary read model on $name", (driver) => {
     expect(after).toEqual(before);
     expect(after.total).toBe(50);
     expect(after.duplicates).toBe(1);
+  });
+
+  test("the fold leaves no dead delta rows for the next summary to read past", async () => {
+    for (let i = 0; i < 200; i++) await h.seedHost({ id: `v${i}`, verdict: i % 2 ? "ready" : "not_ready" });
+    const size = async () => {
+      const res = await h.db.db.execute(sql`select pg_relation_size('fleet_count_deltas')::int as bytes`);
+      return ((Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { bytes: number }[])[0]
+        ?.bytes;
+    };
+    expect(await size(), "the trigger appended deltas").toBeGreaterThan(0);
+    await foldFleetCounts(h.ctx);
+    // the vacuum after the fold truncates the emptied table
+    expect(await size()).toBe(0);
+    expect((await same("after the fold")).total).toBe(200);
   });
 
   test("ingest keeps it current, and the fold leaves only totals behind", async () => {
