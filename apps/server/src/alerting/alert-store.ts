@@ -13,6 +13,7 @@ import {
   inArray,
   isNull,
   lte,
+  sql,
   type Tx,
 } from "@kdumpwatch/db";
 import type { AlertPhase, AlertState } from "./alert-machine.ts";
@@ -79,6 +80,8 @@ function isStringRecord(v: unknown): v is Record<string, string> {
 }
 
 /** Columns written from a state (the rest is the key, set on insert). */
+export type StateColumns = ReturnType<typeof stateColumns>;
+
 export function stateColumns(state: AlertState, description: AlertDescription, dueAt: Date | null) {
   return {
     state: state.phase,
@@ -100,6 +103,17 @@ export async function lockOpenAlerts(tx: Queryable, hostId: string): Promise<Ale
     .select()
     .from(alerts)
     .where(and(eq(alerts.hostId, hostId), isNull(alerts.resolvedAt)))
+    .for("update");
+}
+
+/** The open alerts of several hosts, locked for this transaction in one lock order (by id). */
+export async function lockOpenAlertsOf(tx: Queryable, hostIds: readonly string[]): Promise<AlertRow[]> {
+  if (hostIds.length === 0) return [];
+  return tx
+    .select()
+    .from(alerts)
+    .where(and(inArray(alerts.hostId, [...hostIds]), isNull(alerts.resolvedAt)))
+    .orderBy(asc(alerts.id))
     .for("update");
 }
 
@@ -143,7 +157,7 @@ export async function openCheckAlerts(
 export async function insertAlert(
   tx: Queryable,
   key: AlertKey,
-  columns: ReturnType<typeof stateColumns>,
+  columns: StateColumns,
   notifiedAt: Date | null,
 ): Promise<AlertRow | null> {
   const [row] = await tx
@@ -165,7 +179,7 @@ export async function insertAlert(
 export async function updateAlert(
   tx: Queryable,
   id: number,
-  columns: ReturnType<typeof stateColumns>,
+  columns: StateColumns,
   notifiedAt: Date | null,
 ): Promise<void> {
   await tx
@@ -206,4 +220,129 @@ export async function writeHostMemory(
       target: alertDumpBaselines.hostId,
       set: { names: memory.baseline, evaluated: memory.evaluated },
     });
+}
+
+/** The alert memories of several hosts, by host id (hosts without one are absent). */
+export async function readHostMemories(
+  tx: Queryable,
+  hostIds: readonly string[],
+): Promise<Map<string, HostMemory>> {
+  const out = new Map<string, HostMemory>();
+  if (hostIds.length === 0) return out;
+  const rows = await tx
+    .select({
+      hostId: alertDumpBaselines.hostId,
+      names: alertDumpBaselines.names,
+      evaluated: alertDumpBaselines.evaluated,
+    })
+    .from(alertDumpBaselines)
+    .where(inArray(alertDumpBaselines.hostId, [...hostIds]));
+  for (const r of rows) out.set(r.hostId, { baseline: r.names, evaluated: r.evaluated });
+  return out;
+}
+
+/** Several hosts' memories in one upsert (one row per host). */
+export async function writeHostMemories(
+  tx: Queryable,
+  memories: ReadonlyArray<{ hostId: string; memory: HostMemory }>,
+  now: Date,
+): Promise<void> {
+  if (memories.length === 0) return;
+  await tx
+    .insert(alertDumpBaselines)
+    .values(
+      memories.map(({ hostId, memory }) => ({
+        hostId,
+        names: memory.baseline,
+        evaluated: memory.evaluated,
+        createdAt: now,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: alertDumpBaselines.hostId,
+      set: { names: sql`excluded.names`, evaluated: sql`excluded.evaluated` },
+    });
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/**
+ * Many alert rows rewritten in one statement, their columns as one JSON parameter. A null
+ * `notifiedAt` keeps the row's last_notified_at, as updateAlert does.
+ */
+export async function updateAlerts(
+  tx: Queryable,
+  rows: ReadonlyArray<{ id: number; columns: StateColumns; notifiedAt: Date | null }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values = JSON.stringify(
+    rows.map(({ id, columns: c, notifiedAt }) => ({
+      id,
+      state: c.state,
+      opened_at: c.openedAt.toISOString(),
+      fired_at: iso(c.firedAt),
+      clear_since: iso(c.clearSince),
+      resolved_at: iso(c.resolvedAt),
+      notified: c.notified,
+      reminders: c.reminders,
+      next_reminder_at: iso(c.nextReminderAt),
+      details: c.details,
+      due_at: iso(c.dueAt),
+      notified_at: iso(notifiedAt),
+    })),
+  );
+  await tx.execute(sql`update ${alerts} a set
+      state = v.state, opened_at = v.opened_at, fired_at = v.fired_at, clear_since = v.clear_since,
+      resolved_at = v.resolved_at, notified = v.notified, reminders = v.reminders,
+      next_reminder_at = v.next_reminder_at, details = v.details, due_at = v.due_at,
+      last_notified_at = coalesce(v.notified_at, a.last_notified_at)
+    from jsonb_to_recordset(${values}::jsonb) as v(id bigint, state text, opened_at timestamptz,
+      fired_at timestamptz, clear_since timestamptz, resolved_at timestamptz, notified boolean,
+      reminders integer, next_reminder_at timestamptz, details jsonb, due_at timestamptz,
+      notified_at timestamptz)
+    where a.id = v.id`);
+}
+
+/**
+ * Many new alerts in one INSERT; returns the ids of those stored, by fingerprint. An alert another
+ * transaction opened first (same open fingerprint) is not stored and absent from the result.
+ */
+export async function insertAlerts(
+  tx: Queryable,
+  rows: ReadonlyArray<{ key: AlertKey; columns: StateColumns; notifiedAt: Date | null }>,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (rows.length === 0) return out;
+  const inserted = await tx
+    .insert(alerts)
+    .values(
+      rows.map(({ key, columns, notifiedAt }) => ({
+        fingerprint: fingerprintOf(key),
+        hostId: key.hostId,
+        alertname: key.alertname,
+        checkId: key.check,
+        subject: key.subject,
+        ...columns,
+        lastNotifiedAt: notifiedAt,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ id: alerts.id, fingerprint: alerts.fingerprint });
+  for (const r of inserted) out.set(r.fingerprint, r.id);
+  return out;
+}
+
+/** Alert rows forgotten (pending alerts that cleared), in one statement. */
+export async function deleteAlerts(tx: Queryable, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.delete(alerts).where(inArray(alerts.id, [...ids]));
+}
+
+/** Open alerts the next tick must look at now (targets of a source that closed). */
+export async function wakeAlerts(tx: Queryable, ids: readonly number[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .update(alerts)
+    .set({ dueAt: now })
+    .where(and(inArray(alerts.id, [...ids]), isNull(alerts.resolvedAt)));
 }

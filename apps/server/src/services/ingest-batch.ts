@@ -37,8 +37,8 @@ export interface BatcherOptions {
   /** how long the first snapshot of a batch waits for company */
   gatherMs?: number;
   /**
-   * batches in flight at once: alerting still evaluates host by host inside a batch (several
-   * round trips each), so one batch at a time would leave the database idle between them
+   * batches in flight at once: each batch is a few round trips (alerting's included), so one
+   * batch at a time would leave the database idle between them
    */
   concurrency?: number;
   /** after each commit, per host: what is now stored (ingest.ts remembers it) */
@@ -299,13 +299,16 @@ async function commitBatch(ctx: ServiceContext, tx: Tx, batch: readonly Waiting[
       where h.id = v.id`);
 
   // alerting (product.md §6): alert changes and their notifications commit with the reports; a
-  // host whose evidence and judgement did not change has nothing new to evaluate
+  // host whose evidence and judgement did not change has nothing new to evaluate. The batch's
+  // hosts are evaluated together, in a few set-wise statements (alert-engine.ts onHostsJudged).
   if (ctx.alerting) {
-    for (const p of planned) {
-      if (!p.stored && !p.reportChanged && !p.verdictChanged) continue;
-      const { prepared } = p.w.item;
-      await ctx.alerting.onHostJudged(tx, p.after, { checks: prepared.checks, facts: prepared.facts });
-    }
+    const judged = planned
+      .filter((p) => p.stored || p.reportChanged || p.verdictChanged)
+      .map((p) => ({
+        host: p.after,
+        result: { checks: p.w.item.prepared.checks, facts: p.w.item.prepared.facts },
+      }));
+    await ctx.alerting.onHostsJudged(tx, judged);
   }
   return planned;
 }
