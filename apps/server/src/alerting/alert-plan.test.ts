@@ -17,7 +17,7 @@ const CRITICAL = [
   "kdump.loaded",
   "kexec.lockdown",
   "kexec.load-disabled",
-];
+] as const;
 
 function checks(failing: readonly string[] = []): CheckResult[] {
   return CRITICAL.map((id) => ({
