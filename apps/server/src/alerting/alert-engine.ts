@@ -10,7 +10,8 @@
  * and the source names it among its consequences. When a source closes, its targets are woken so
  * the next tick pages those that still fail.
  */
-import type { CheckResult, HostFacts } from "@kdumpwatch/core";
+import { createHash } from "node:crypto";
+import { type CheckResult, CRITICAL_CHECKS, type HostFacts } from "@kdumpwatch/core";
 import { alerts, and, type Db, eq, hosts, inArray, isNull, type Tx } from "@kdumpwatch/db";
 import type { AlertPolicy } from "./alert-machine.ts";
 import {
@@ -72,7 +73,7 @@ export function judgedHostOf(
   },
 ): JudgedHost {
   const dumps = result.facts?.dumps;
-  return {
+  const judged: JudgedHost = {
     hostId: host.id,
     hostname: host.hostname,
     checks: result.checks,
@@ -80,9 +81,31 @@ export function judgedHostOf(
     dumpDir: result.facts?.dumpTarget?.coredir ?? null,
     duplicateOfHostId: host.duplicateOf,
     labels: host.labels ?? {},
-    judgementKey: host.judgementHash ? `${host.judgementHash}/${host.duplicateOf ?? ""}` : null,
+    judgementKey: null,
   };
+  // a host never judged (no judgement hash) is always evaluated
+  return host.judgementHash ? { ...judged, judgementKey: evaluationKey(judged) } : judged;
 }
+
+/**
+ * Identifies everything an evaluation reads from the host (conditions.ts evaluateHost and the
+ * descriptions): the critical checks' outcomes and texts, the dump listing, the duplicate, the
+ * hostname and labels. Two judgements with the same key make the same observations, so a snapshot
+ * that changed only what alerting does not look at (RAM, another check's evidence) is not evaluated
+ * again; what time alone changes is the tick's (issue 13).
+ */
+function evaluationKey(h: JudgedHost): string {
+  const checks = CRITICAL_CHECKS_ORDER.map((id) => {
+    const c = h.checks.find((x) => x.id === id);
+    return c === undefined ? null : [c.status, c.summary, c.remediation ?? []];
+  });
+  const labels = Object.entries(h.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const dumps = h.dumps === null ? null : h.dumps.map((d) => [d.name, d.time, d.complete]);
+  const text = JSON.stringify([h.hostname, labels, h.duplicateOfHostId, checks, dumps, h.dumpDir]);
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+const CRITICAL_CHECKS_ORDER: readonly string[] = [...CRITICAL_CHECKS];
 
 export interface AlertEngineOptions {
   policy: AlertPolicy;

@@ -1,5 +1,6 @@
 import type { CheckResult } from "@kdumpwatch/core";
 import { describe, expect, test } from "vitest";
+import { judgedHostOf } from "./alert-engine.ts";
 import { alreadyEvaluated, decideAlert, type JudgedHost, type PlanRules, planHost } from "./alert-plan.ts";
 import { type AlertRow, fingerprintOf } from "./alert-store.ts";
 import type { AlertDescription, AlertKey } from "./alert-types.ts";
@@ -238,5 +239,50 @@ describe("alreadyEvaluated", () => {
     expect(alreadyEvaluated(judged({ judgementKey: "j2/" }), memory)).toBe(false);
     expect(alreadyEvaluated(judged({ judgementKey: null }), { baseline: [], evaluated: null })).toBe(false);
     expect(alreadyEvaluated(judged(), null)).toBe(false);
+  });
+});
+
+describe("judgedHostOf's evaluation key", () => {
+  const host: Parameters<typeof judgedHostOf>[0] = {
+    id: "h1",
+    hostname: "web-1",
+    duplicateOf: null,
+    judgementHash: "j1",
+    labels: { team: "ops" },
+  };
+  const base = checks(["kdump.loaded"]);
+  const keyOf = (over: Partial<typeof host> = {}, c: CheckResult[] = base, facts: object = {}) =>
+    judgedHostOf({ ...host, ...over }, { checks: c, facts }).judgementKey;
+
+  test("a judgement that changed only what alerting does not read keeps the key", () => {
+    const other: CheckResult = { id: "crashkernel.size", status: "warn", summary: "RAM grew", evidence: [] };
+    expect(keyOf({ judgementHash: "j2" }, [...base, other])).toBe(keyOf());
+  });
+
+  test("what an alert shows or decides on changes the key", () => {
+    const k = keyOf();
+    const relabelled = checks(["kdump.loaded"]).map((c) =>
+      c.id === "kdump.loaded" ? { ...c, summary: "kdump.loaded fails differently" } : c,
+    );
+    const dumps = {
+      dumps: {
+        listed: true,
+        entries: [{ name: "d1", stamp: null, time: null, complete: true, sizeBytes: null }],
+      },
+    };
+    for (const changed of [
+      keyOf({}, checks(["kdump.enabled"])),
+      keyOf({}, relabelled),
+      keyOf({}, base, dumps),
+      keyOf({ duplicateOf: "h0" }),
+      keyOf({ labels: { team: "web" } }),
+      keyOf({ hostname: "web-2" }),
+    ]) {
+      expect(changed).not.toBe(k);
+    }
+  });
+
+  test("a host never judged has no key (always evaluated)", () => {
+    expect(keyOf({ judgementHash: null })).toBeNull();
   });
 });

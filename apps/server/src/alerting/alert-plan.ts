@@ -155,8 +155,8 @@ export interface JudgedHost {
   /** the host's effective labels (team, site…), carried into its alerts' labels */
   labels: Readonly<Record<string, string>>;
   /**
-   * Identifies the judgement (hosts.judgement_hash and duplicate_of): one already evaluated is
-   * skipped (the alert memory remembers the last one); null = always evaluate.
+   * Identifies what the evaluation reads (alert-engine.ts judgedHostOf): a host whose key is the
+   * one its alert memory last evaluated is skipped; null = always evaluate.
    */
   judgementKey: string | null;
 }
