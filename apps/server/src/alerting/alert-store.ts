@@ -4,7 +4,6 @@
  */
 import { createHash } from "node:crypto";
 import {
-  alertDumpBaselines,
   alerts,
   and,
   asc,
@@ -13,9 +12,9 @@ import {
   inArray,
   isNull,
   lte,
-  sql,
   type Tx,
 } from "@kdumpwatch/db";
+import { runPrepared } from "../services/prepared.ts";
 import type { AlertPhase, AlertState } from "./alert-machine.ts";
 import {
   ALERT_NAMES,
@@ -199,29 +198,6 @@ export interface HostMemory {
   evaluated: string | null;
 }
 
-export async function readHostMemory(tx: Queryable, hostId: string): Promise<HostMemory | null> {
-  const [row] = await tx
-    .select({ names: alertDumpBaselines.names, evaluated: alertDumpBaselines.evaluated })
-    .from(alertDumpBaselines)
-    .where(eq(alertDumpBaselines.hostId, hostId));
-  return row === undefined ? null : { baseline: row.names, evaluated: row.evaluated };
-}
-
-export async function writeHostMemory(
-  tx: Queryable,
-  hostId: string,
-  memory: HostMemory,
-  now: Date,
-): Promise<void> {
-  await tx
-    .insert(alertDumpBaselines)
-    .values({ hostId, names: memory.baseline, evaluated: memory.evaluated, createdAt: now })
-    .onConflictDoUpdate({
-      target: alertDumpBaselines.hostId,
-      set: { names: memory.baseline, evaluated: memory.evaluated },
-    });
-}
-
 /** The alert memories of several hosts, by host id (hosts without one are absent). */
 export async function readHostMemories(
   tx: Queryable,
@@ -229,39 +205,40 @@ export async function readHostMemories(
 ): Promise<Map<string, HostMemory>> {
   const out = new Map<string, HostMemory>();
   if (hostIds.length === 0) return out;
-  const rows = await tx
-    .select({
-      hostId: alertDumpBaselines.hostId,
-      names: alertDumpBaselines.names,
-      evaluated: alertDumpBaselines.evaluated,
-    })
-    .from(alertDumpBaselines)
-    .where(inArray(alertDumpBaselines.hostId, [...hostIds]));
-  for (const r of rows) out.set(r.hostId, { baseline: r.names, evaluated: r.evaluated });
+  // once per ingest batch: a prepared statement of fixed text (services/prepared.ts)
+  const rows = await runPrepared<{ host_id: string; names: string[] | null; evaluated: string | null }>(
+    tx,
+    "kdw_alert_memories",
+    "select host_id, names, evaluated from alert_dump_baselines where host_id = any($1::text[])",
+    [hostIds],
+  );
+  for (const r of rows) out.set(r.host_id, { baseline: r.names, evaluated: r.evaluated });
   return out;
 }
 
-/** Several hosts' memories in one upsert (one row per host). */
+/** Several hosts' memories in one upsert (one row per host), a prepared statement of fixed text. */
 export async function writeHostMemories(
   tx: Queryable,
   memories: ReadonlyArray<{ hostId: string; memory: HostMemory }>,
   now: Date,
 ): Promise<void> {
   if (memories.length === 0) return;
-  await tx
-    .insert(alertDumpBaselines)
-    .values(
-      memories.map(({ hostId, memory }) => ({
-        hostId,
-        names: memory.baseline,
-        evaluated: memory.evaluated,
-        createdAt: now,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: alertDumpBaselines.hostId,
-      set: { names: sql`excluded.names`, evaluated: sql`excluded.evaluated` },
-    });
+  const values = JSON.stringify(
+    memories.map(({ hostId, memory }) => ({
+      host_id: hostId,
+      names: memory.baseline,
+      evaluated: memory.evaluated,
+    })),
+  );
+  await runPrepared(
+    tx,
+    "kdw_alert_memories_write",
+    `insert into alert_dump_baselines (host_id, names, evaluated, created_at)
+     select v.host_id, v.names, v.evaluated, $2::timestamptz
+     from jsonb_to_recordset($1::jsonb) as v(host_id text, names text[], evaluated text)
+     on conflict (host_id) do update set names = excluded.names, evaluated = excluded.evaluated`,
+    [values, now.toISOString()],
+  );
 }
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
@@ -291,16 +268,21 @@ export async function updateAlerts(
       notified_at: iso(notifiedAt),
     })),
   );
-  await tx.execute(sql`update ${alerts} a set
+  await runPrepared(
+    tx,
+    "kdw_alerts_update",
+    `update alerts a set
       state = v.state, opened_at = v.opened_at, fired_at = v.fired_at, clear_since = v.clear_since,
       resolved_at = v.resolved_at, notified = v.notified, reminders = v.reminders,
       next_reminder_at = v.next_reminder_at, details = v.details, due_at = v.due_at,
       last_notified_at = coalesce(v.notified_at, a.last_notified_at)
-    from jsonb_to_recordset(${values}::jsonb) as v(id bigint, state text, opened_at timestamptz,
+    from jsonb_to_recordset($1::jsonb) as v(id bigint, state text, opened_at timestamptz,
       fired_at timestamptz, clear_since timestamptz, resolved_at timestamptz, notified boolean,
       reminders integer, next_reminder_at timestamptz, details jsonb, due_at timestamptz,
       notified_at timestamptz)
-    where a.id = v.id`);
+    where a.id = v.id`,
+    [values],
+  );
 }
 
 /**
