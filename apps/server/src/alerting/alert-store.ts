@@ -3,17 +3,7 @@
  * pure AlertState, plus the queries the engine needs. Runs inside the caller's transaction.
  */
 import { createHash } from "node:crypto";
-import {
-  alerts,
-  and,
-  asc,
-  type Db,
-  eq,
-  inArray,
-  isNull,
-  lte,
-  type Tx,
-} from "@kdumpwatch/db";
+import { alerts, and, asc, type Db, eq, inArray, isNull, lte, type Tx } from "@kdumpwatch/db";
 import { runPrepared } from "../services/prepared.ts";
 import type { AlertPhase, AlertState } from "./alert-machine.ts";
 import {
