@@ -1,6 +1,7 @@
 /**
  * The alert engine: applies the pure state machine to stored alerts. Two entry points:
- *   - onHostJudged(tx, host): inside the ingest transaction, with the host's fresh judgement;
+ *   - onHostsJudged(tx, hosts): inside an ingest batch's transaction, with its hosts' fresh
+ *     judgements, set-wise (the decisions themselves are alert-plan.ts's, pure);
  *   - tick(db): the elected periodic job: holds that elapsed, reminders, silences that ended,
  *     hosts that went stale or came back.
  * Every alert change and the notification it causes are written in the same transaction.
