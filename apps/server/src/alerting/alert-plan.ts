@@ -39,7 +39,7 @@ export interface PlanRules {
   rank: (check: string) => number;
 }
 
-export type AlertWrite =
+type AlertWrite =
   | { kind: "delete"; id: number }
   | { kind: "insert"; key: AlertKey; columns: StateColumns; notifiedAt: Date | null }
   | { kind: "update"; id: number; columns: StateColumns; notifiedAt: Date | null };

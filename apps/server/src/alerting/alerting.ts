@@ -34,7 +34,7 @@ import type { SilenceMatchers } from "./silences.ts";
 type JudgementForAlerts = Parameters<typeof judgedHostOf>[1];
 
 /** One host of an ingest batch and its fresh judgement. */
-export interface JudgedForAlerts {
+interface JudgedForAlerts {
   host: Parameters<typeof judgedHostOf>[0];
   result: JudgementForAlerts;
 }
