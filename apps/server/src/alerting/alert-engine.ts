@@ -1,6 +1,7 @@
 /**
  * The alert engine: applies the pure state machine to stored alerts. Two entry points:
- *   - onHostJudged(tx, host): inside the ingest transaction, with the host's fresh judgement;
+ *   - onHostsJudged(tx, hosts): inside an ingest batch's transaction, with its hosts' fresh
+ *     judgements, set-wise (the decisions themselves are alert-plan.ts's, pure);
  *   - tick(db): the elected periodic job: holds that elapsed, reminders, silences that ended,
  *     hosts that went stale or came back.
  * Every alert change and the notification it causes are written in the same transaction.
@@ -10,65 +11,53 @@
  * and the source names it among its consequences. When a source closes, its targets are woken so
  * the next tick pages those that still fail.
  */
-import type { CheckResult, DumpEntry, HostFacts } from "@kdumpwatch/core";
+import { createHash } from "node:crypto";
+import { type CheckResult, CRITICAL_CHECKS, type HostFacts } from "@kdumpwatch/core";
 import { alerts, and, type Db, eq, hosts, inArray, isNull, type Tx } from "@kdumpwatch/db";
-import { type AlertPolicy, type AlertState, nextDueAt, stepAlert } from "./alert-machine.ts";
+import type { AlertPolicy } from "./alert-machine.ts";
+import {
+  type AlertDecision,
+  alertOrder,
+  alreadyEvaluated,
+  decideAlert,
+  type HostPlan,
+  type JudgedHost,
+  type PlanRules,
+  planHost,
+  trackOpenChecks,
+  wakeTargets,
+} from "./alert-plan.ts";
 import {
   type AlertRow,
   deleteAlert,
+  deleteAlerts,
   descriptionOfRow,
+  fingerprintOf,
   insertAlert,
+  insertAlerts,
   keyOfRow,
   lockDueAlerts,
   lockOpenAlerts,
+  lockOpenAlertsOf,
   openCheckAlerts,
   type Queryable,
-  readHostMemory,
-  stateColumns,
-  stateOfRow,
+  readHostMemories,
+  type StateColumns,
   updateAlert,
-  writeHostMemory,
+  updateAlerts,
+  wakeAlerts,
+  writeHostMemories,
 } from "./alert-store.ts";
-import {
-  type AlertDescription,
-  alertKeyString,
-  alertLabels,
-  consequencesText,
-  type NotificationItem,
-} from "./alert-types.ts";
-import { evaluateHost, type Observation } from "./conditions.ts";
+import type { Observation } from "./conditions.ts";
 import { syncIngestAlerts } from "./ingest-alerts.ts";
-import {
-  consequencesOf,
-  DEFAULT_INHIBIT_RULES,
-  type InhibitRule,
-  inhibitedBy,
-  inhibitRank,
-} from "./inhibition.ts";
+import { DEFAULT_INHIBIT_RULES, type InhibitRule, inhibitRank } from "./inhibition.ts";
 import { enqueueNotification } from "./outbox-store.ts";
 import type { Receiver } from "./receivers.ts";
 import { selectActiveSilences } from "./silence-store.ts";
-import { isSilenced, type Silence } from "./silences.ts";
+import type { Silence } from "./silences.ts";
 import { syncStaleAlerts } from "./stale-alerts.ts";
 
-/** What ingest knows about a host it just judged. */
-export interface JudgedHost {
-  hostId: string;
-  hostname: string;
-  checks: readonly CheckResult[];
-  /** core facts' dump listing, null when it could not be read */
-  dumps: readonly DumpEntry[] | null;
-  dumpDir: string | null;
-  /** hosts.duplicate_of: the host that enrolled first with the same machine-id */
-  duplicateOfHostId: string | null;
-  /** the host's effective labels (team, site…), carried into its alerts' labels */
-  labels: Readonly<Record<string, string>>;
-  /**
-   * Identifies the judgement (hosts.judgement_hash and duplicate_of): one already evaluated is
-   * skipped with a primary-key read; null = always evaluate.
-   */
-  judgementKey: string | null;
-}
+export type { JudgedHost } from "./alert-plan.ts";
 
 /** Builds the engine's input from the host row and core's judgement (facts read defensively). */
 export function judgedHostOf(
@@ -85,7 +74,7 @@ export function judgedHostOf(
   },
 ): JudgedHost {
   const dumps = result.facts?.dumps;
-  return {
+  const judged: JudgedHost = {
     hostId: host.id,
     hostname: host.hostname,
     checks: result.checks,
@@ -93,9 +82,31 @@ export function judgedHostOf(
     dumpDir: result.facts?.dumpTarget?.coredir ?? null,
     duplicateOfHostId: host.duplicateOf,
     labels: host.labels ?? {},
-    judgementKey: host.judgementHash ? `${host.judgementHash}/${host.duplicateOf ?? ""}` : null,
+    judgementKey: null,
   };
+  // a host never judged (no judgement hash) is always evaluated
+  return host.judgementHash ? { ...judged, judgementKey: evaluationKey(judged) } : judged;
 }
+
+/**
+ * Identifies everything an evaluation reads from the host (conditions.ts evaluateHost and the
+ * descriptions): the critical checks' outcomes and texts, the dump listing, the duplicate, the
+ * hostname and labels. Two judgements with the same key make the same observations, so a snapshot
+ * that changed only what alerting does not look at (RAM, another check's evidence) is not evaluated
+ * again; what time alone changes is the tick's (issue 13).
+ */
+function evaluationKey(h: JudgedHost): string {
+  const checks = CRITICAL_CHECKS_ORDER.map((id) => {
+    const c = h.checks.find((x) => x.id === id);
+    return c === undefined ? null : [c.status, c.summary, c.remediation ?? []];
+  });
+  const labels = Object.entries(h.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const dumps = h.dumps === null ? null : h.dumps.map((d) => [d.name, d.time, d.complete]);
+  const text = JSON.stringify([h.hostname, labels, h.duplicateOfHostId, checks, dumps, h.dumpDir]);
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+const CRITICAL_CHECKS_ORDER: readonly string[] = [...CRITICAL_CHECKS];
 
 export interface AlertEngineOptions {
   policy: AlertPolicy;
@@ -109,25 +120,24 @@ export interface AlertEngineOptions {
   inhibitRules?: readonly InhibitRule[];
 }
 
-/** What #apply decided about an alert's inhibition, and what it became (null = forgotten). */
-type Applied = AlertState["phase"] | null;
-
-/** An alert that fired while silenced is looked at again this often, to page when the silence ends. */
-const SILENCE_RECHECK_MS = 15_000;
+/** Alerts (or hosts) one transaction of the tick takes at once. */
 const BATCH = 200;
 
 export class AlertEngine {
   readonly #o: AlertEngineOptions;
-  readonly #rules: readonly InhibitRule[];
-  readonly #rank: (check: string) => number;
+  readonly #plan: PlanRules;
   #silences: { at: number; list: Silence[] } | null = null;
 
   constructor(options: AlertEngineOptions) {
     this.#o = options;
-    this.#rules = options.inhibitRules ?? [];
-    // root causes first even without rules: an Alertmanager doing the inhibition (raw signals,
-    // KDUMPWATCH_ALERT_INHIBIT=off) then receives each source before its targets
-    this.#rank = inhibitRank(this.#rules.length > 0 ? this.#rules : DEFAULT_INHIBIT_RULES);
+    const rules = options.inhibitRules ?? [];
+    this.#plan = {
+      policy: options.policy,
+      rules,
+      // root causes first even without rules: an Alertmanager doing the inhibition (raw signals,
+      // KDUMPWATCH_ALERT_INHIBIT=off) then receives each source before its targets
+      rank: inhibitRank(rules.length > 0 ? rules : DEFAULT_INHIBIT_RULES),
+    };
   }
 
   /** Forget cached silences (after one was created or ended here). */
@@ -136,92 +146,116 @@ export class AlertEngine {
   }
 
   async onHostJudged(tx: Tx, host: JudgedHost, now: Date): Promise<void> {
-    const memory = await readHostMemory(tx, host.hostId);
-    if (host.judgementKey !== null && memory?.evaluated === host.judgementKey) return;
-    const open = await lockOpenAlerts(tx, host.hostId);
-    const baseline = memory?.baseline ?? null;
-    let duplicateOf: { hostId: string; hostname: string } | null = null;
-    if (host.duplicateOfHostId !== null) {
-      const [original] = await tx
-        .select({ hostname: hosts.hostname })
-        .from(hosts)
-        .where(eq(hosts.id, host.duplicateOfHostId));
-      duplicateOf = {
-        hostId: host.duplicateOfHostId,
-        hostname: original?.hostname ?? host.duplicateOfHostId,
-      };
-    }
-    const evaluation = evaluateHost(
-      {
-        hostId: host.hostId,
-        hostname: host.hostname,
-        checks: host.checks,
-        dumps: host.dumps,
-        dumpDir: host.dumpDir,
-        duplicateOf,
-      },
-      open.map(keyOfRow),
-      baseline,
-    );
-    const remembered = { baseline: evaluation.dumpBaseline ?? baseline, evaluated: host.judgementKey };
-    await writeHostMemory(tx, host.hostId, remembered, now);
-    const byKey = new Map(open.map((r) => [alertKeyString(keyOfRow(r)), r]));
-    const silences = await this.#activeSilences(tx, now);
-    const openChecks = new Set(
-      open
-        .filter((r) => r.alertname === "KdumpCheckFailing" && r.checkId !== null)
-        .map((r) => r.checkId as string),
-    );
-    for (const obs of this.#withConsequences(evaluation.observations, host)) {
-      const phase = await this.#apply(
-        tx,
-        obs,
-        byKey.get(alertKeyString(obs.key)) ?? null,
-        now,
-        silences,
-        openChecks,
-      );
-      this.#track(openChecks, obs, phase);
-    }
+    await this.onHostsJudged(tx, [host], now);
   }
 
   /**
-   * The observations with the host's labels and, on each failing check, the checks failing because
-   * of it; sources before their targets, so a target sees its source's new state.
+   * Several hosts judged in one ingest transaction, evaluated set-wise (issue 13): one read of
+   * their memories, one locking read of their open alerts, silences from the cache, the plans
+   * computed in memory (alert-plan.ts), then one statement per kind of write. A host whose
+   * judgement was already evaluated is skipped after the first read. Each host at most once.
    */
-  #withConsequences(observations: readonly Observation[], host: JudgedHost): Observation[] {
-    const failing = new Set(
-      observations
-        .filter((o) => o.key.alertname === "KdumpCheckFailing" && o.condition === true)
-        .map((o) => o.key.check),
+  async onHostsJudged(tx: Tx, judged: readonly JudgedHost[], now: Date): Promise<void> {
+    if (judged.length === 0) return;
+    const memories = await readHostMemories(
+      tx,
+      judged.map((h) => h.hostId),
     );
-    const summaries = new Map<string, string>(host.checks.map((c) => [c.id, c.summary]));
-    return observations
-      .map((o) => {
-        const description: AlertDescription = { ...o.description, hostLabels: host.labels };
-        if (o.key.alertname === "KdumpCheckFailing" && o.condition === true) {
-          const targets = consequencesOf(this.#rules, o.key.check, failing);
-          if (targets.length > 0) {
-            description.consequences = targets.map((check) => ({
-              check,
-              summary: summaries.get(check) ?? check,
-            }));
-          }
-        }
-        return { ...o, description };
-      })
-      .sort((a, b) => this.#order(a.key) - this.#order(b.key));
+    const todo = judged.filter((h) => !alreadyEvaluated(h, memories.get(h.hostId) ?? null));
+    if (todo.length === 0) return;
+    const openRows = await lockOpenAlertsOf(
+      tx,
+      todo.map((h) => h.hostId),
+    );
+    const openByHost = new Map<string, AlertRow[]>();
+    for (const r of openRows) {
+      const list = openByHost.get(r.hostId) ?? [];
+      list.push(r);
+      openByHost.set(r.hostId, list);
+    }
+    const originals = await this.#hostnames(
+      tx,
+      todo.flatMap((h) => (h.duplicateOfHostId === null ? [] : [h.duplicateOfHostId])),
+    );
+    const silences = await this.#activeSilences(tx, now);
+    const plans = todo.map((host) =>
+      planHost(
+        {
+          host,
+          memory: memories.get(host.hostId) ?? null,
+          open: openByHost.get(host.hostId) ?? [],
+          duplicateOf:
+            host.duplicateOfHostId === null
+              ? null
+              : {
+                  hostId: host.duplicateOfHostId,
+                  hostname: originals.get(host.duplicateOfHostId) ?? host.duplicateOfHostId,
+                },
+        },
+        now,
+        silences,
+        this.#plan,
+      ),
+    );
+    await this.#writePlans(tx, plans, now);
+  }
+
+  /** Hostnames of the hosts that others duplicate (the duplicate alert names them). */
+  async #hostnames(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await tx
+      .select({ id: hosts.id, hostname: hosts.hostname })
+      .from(hosts)
+      .where(inArray(hosts.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, r.hostname]));
+  }
+
+  /**
+   * The plans' writes, one statement per kind: memories, forgotten alerts, rewritten alerts, woken
+   * targets, new alerts; then the notifications owed, in the order the plans decided them. Each
+   * alert row has at most one decision (one per key and host), so the order of kinds is free.
+   */
+  async #writePlans(tx: Tx, plans: readonly HostPlan[], now: Date): Promise<void> {
+    await writeHostMemories(
+      tx,
+      plans.map((p) => ({ hostId: p.hostId, memory: p.memory })),
+      now,
+    );
+    const decisions = plans.flatMap((p) => p.decisions);
+    const deletes: number[] = [];
+    const updates: Array<{ id: number; columns: StateColumns; notifiedAt: Date | null }> = [];
+    const inserts: Array<{ key: Observation["key"]; columns: StateColumns; notifiedAt: Date | null }> = [];
+    for (const { write } of decisions) {
+      if (write === null) continue;
+      if (write.kind === "delete") deletes.push(write.id);
+      else if (write.kind === "update") updates.push(write);
+      else inserts.push(write);
+    }
+    await deleteAlerts(tx, deletes);
+    await updateAlerts(tx, updates);
+    await wakeAlerts(
+      tx,
+      plans.flatMap((p) => p.woken),
+      now,
+    );
+    const inserted = await insertAlerts(tx, inserts);
+    for (const d of decisions) {
+      if (d.notify === null || d.write === null || d.write.kind === "delete") continue;
+      // an insert another transaction beat owns no notification: that one sends it
+      const id = d.write.kind === "update" ? d.write.id : inserted.get(fingerprintOf(d.write.key));
+      if (id === undefined) continue;
+      await enqueueNotification(
+        tx,
+        { alertId: String(id), ...d.notify },
+        now,
+        this.#o.groupWaitMs,
+        this.#o.receivers,
+      );
+    }
   }
 
   #order(key: { alertname: string; check: string }): number {
-    return key.alertname === "KdumpCheckFailing" ? this.#rank(key.check) : 1000;
-  }
-
-  /** Keeps a host's set of open check alerts current while its alerts are applied in order. */
-  #track(openChecks: Set<string>, obs: Observation, phase: Applied): void {
-    if (obs.key.alertname !== "KdumpCheckFailing") return;
-    if (phase === null || phase === "resolved") openChecks.delete(obs.key.check);
-    else openChecks.add(obs.key.check);
+    return alertOrder(this.#plan, key);
   }
 
   /**
@@ -275,7 +309,7 @@ export class AlertEngine {
             condition: null,
             description: descriptionOfRow(row),
           };
-          this.#track(openChecks, obs, await this.#apply(tx, obs, row, now, silences, openChecks));
+          trackOpenChecks(openChecks, obs, await this.#apply(tx, obs, row, now, silences, openChecks));
         }
         return rows.length;
       });
@@ -302,8 +336,8 @@ export class AlertEngine {
   }
 
   /**
-   * One observation of one alert: the state machine's step, the row written, the notification
-   * enqueued. `openChecks`: the host's open check alerts (inhibition), null when not applicable.
+   * One observation of one alert, written at once (the tick, decommission): the decision
+   * (alert-plan.ts), the row written, the notification enqueued. Returns what the alert became.
    */
   async #apply(
     tx: Queryable,
@@ -313,73 +347,40 @@ export class AlertEngine {
     silences: Silence[],
     openChecks: ReadonlySet<string> | null,
     policy: AlertPolicy = this.#o.policy,
-  ): Promise<Applied> {
-    const prev = row === null ? null : stateOfRow(row);
-    const stored = row === null ? null : descriptionOfRow(row);
-    // keep the description of the failure: a resolve reports what was wrong, not "now passing"
-    let description = stored !== null && obs.condition !== true ? stored : obs.description;
-    // once it paged, an alert keeps its labels: receivers see one label set, one fingerprint
-    if (row?.notified && stored !== null)
-      description = { ...description, hostLabels: stored.hostLabels ?? {} };
-    const labels = alertLabels(obs.key, description.hostname, description.hostLabels);
-    const silenced = isSilenced(silences, labels, now);
-    const inhibited =
-      openChecks !== null &&
-      obs.key.alertname === "KdumpCheckFailing" &&
-      inhibitedBy(this.#rules, obs.key.check, openChecks).length > 0;
-    const step = stepAlert(prev, { condition: obs.condition, silenced: silenced || inhibited }, now, policy);
-    const next = step.state;
-    if (next === null) {
-      if (row !== null) {
-        await deleteAlert(tx, row.id);
-        await this.#wakeTargets(tx, obs, now);
-      }
-      return null;
-    }
-    const dueAt = this.#dueAt(next, now, silenced);
-    if (
-      row !== null &&
-      step.notify === null &&
-      sameState(prev, next) &&
-      sameDescription(stored, description) &&
-      dueSettled(row.dueAt, dueAt, now)
-    ) {
-      return next.phase;
-    }
-    const columns = stateColumns(next, description, dueAt);
+  ): Promise<AlertDecision["phase"]> {
+    const d = decideAlert(obs, row, now, silences, openChecks, this.#plan, policy);
+    const { write } = d;
+    if (write === null) return d.phase;
     let id: number;
-    if (row === null) {
-      const inserted = await insertAlert(tx, obs.key, columns, step.notify === null ? null : now);
+    if (write.kind === "delete") {
+      await deleteAlert(tx, write.id);
+      await this.#wakeTargets(tx, obs, now);
+      return d.phase;
+    }
+    if (write.kind === "insert") {
+      const inserted = await insertAlert(tx, write.key, write.columns, write.notifiedAt);
       // another transaction opened the same alert first: it owns the notification
-      if (inserted === null) return next.phase;
+      if (inserted === null) return d.phase;
       id = inserted.id;
     } else {
-      await updateAlert(tx, row.id, columns, step.notify === null ? null : now);
-      id = row.id;
+      await updateAlert(tx, write.id, write.columns, write.notifiedAt);
+      id = write.id;
     }
-    if (next.phase === "resolved" && prev?.phase !== "resolved") await this.#wakeTargets(tx, obs, now);
-    if (step.notify === null) return next.phase;
-    const consequences = consequencesText(description.consequences);
-    const item: NotificationItem = {
-      alertId: String(id),
-      kind: step.notify,
-      labels,
-      annotations: {
-        summary: description.summary,
-        remediation: description.remediation,
-        ...(consequences === "" ? {} : { consequences }),
-      },
-      startsAt: next.activeSince.toISOString(),
-      endsAt: next.phase === "resolved" && next.resolvedAt !== null ? next.resolvedAt.toISOString() : null,
-    };
-    await enqueueNotification(tx, item, now, this.#o.groupWaitMs, this.#o.receivers);
-    return next.phase;
+    if (d.wake) await this.#wakeTargets(tx, obs, now);
+    if (d.notify === null) return d.phase;
+    await enqueueNotification(
+      tx,
+      { alertId: String(id), ...d.notify },
+      now,
+      this.#o.groupWaitMs,
+      this.#o.receivers,
+    );
+    return d.phase;
   }
 
   /** A source alert closed: its targets on the host are looked at by the next tick. */
   async #wakeTargets(tx: Queryable, obs: Observation, now: Date): Promise<void> {
-    if (obs.key.alertname !== "KdumpCheckFailing") return;
-    const targets = this.#rules.filter((r) => r.source === obs.key.check).map((r) => r.target);
+    const targets = wakeTargets(this.#plan.rules, obs);
     if (targets.length === 0) return;
     await tx
       .update(alerts)
@@ -393,57 +394,4 @@ export class AlertEngine {
         ),
       );
   }
-
-  /**
-   * When the tick must look again. A firing alert held back by a silence is re-checked every
-   * SILENCE_RECHECK_MS (silences end by time); one held back only by inhibition waits for its
-   * source to close (#wakeTargets).
-   */
-  #dueAt(state: AlertState, now: Date, silenced: boolean): Date | null {
-    const due = nextDueAt(state, this.#o.policy);
-    if (due !== null) return due;
-    if (state.phase === "firing" && !state.notified && silenced)
-      return new Date(now.getTime() + SILENCE_RECHECK_MS);
-    return null;
-  }
-}
-
-const t = (d: Date | null) => (d === null ? null : d.getTime());
-
-function sameState(a: AlertState | null, b: AlertState): boolean {
-  return (
-    a !== null &&
-    a.phase === b.phase &&
-    t(a.activeSince) === t(b.activeSince) &&
-    t(a.firedAt) === t(b.firedAt) &&
-    t(a.clearSince) === t(b.clearSince) &&
-    t(a.resolvedAt) === t(b.resolvedAt) &&
-    a.notified === b.notified &&
-    a.reminders === b.reminders &&
-    t(a.nextReminderAt) === t(b.nextReminderAt)
-  );
-}
-
-function sameDescription(stored: AlertDescription | null, d: AlertDescription): boolean {
-  if (stored === null) return false;
-  return (
-    stored.hostname === d.hostname &&
-    stored.summary === d.summary &&
-    stored.remediation === d.remediation &&
-    canonical(stored.hostLabels ?? {}) === canonical(d.hostLabels ?? {}) &&
-    JSON.stringify(stored.consequences ?? []) === JSON.stringify(d.consequences ?? [])
-  );
-}
-
-function canonical(labels: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/**
- * The stored due time needs no write: it is in the future (or absent) as the new one is. A due time
- * already reached must move on, or the tick would pick the same alert up again at once.
- */
-function dueSettled(stored: Date | null, next: Date | null, now: Date): boolean {
-  if (stored === null) return next === null;
-  return next !== null && stored.getTime() > now.getTime();
 }

@@ -3,18 +3,8 @@
  * pure AlertState, plus the queries the engine needs. Runs inside the caller's transaction.
  */
 import { createHash } from "node:crypto";
-import {
-  alertDumpBaselines,
-  alerts,
-  and,
-  asc,
-  type Db,
-  eq,
-  inArray,
-  isNull,
-  lte,
-  type Tx,
-} from "@kdumpwatch/db";
+import { alerts, and, asc, type Db, eq, inArray, isNull, lte, type Tx } from "@kdumpwatch/db";
+import { runPrepared } from "../services/prepared.ts";
 import type { AlertPhase, AlertState } from "./alert-machine.ts";
 import {
   ALERT_NAMES,
@@ -79,6 +69,8 @@ function isStringRecord(v: unknown): v is Record<string, string> {
 }
 
 /** Columns written from a state (the rest is the key, set on insert). */
+export type StateColumns = ReturnType<typeof stateColumns>;
+
 export function stateColumns(state: AlertState, description: AlertDescription, dueAt: Date | null) {
   return {
     state: state.phase,
@@ -100,6 +92,17 @@ export async function lockOpenAlerts(tx: Queryable, hostId: string): Promise<Ale
     .select()
     .from(alerts)
     .where(and(eq(alerts.hostId, hostId), isNull(alerts.resolvedAt)))
+    .for("update");
+}
+
+/** The open alerts of several hosts, locked for this transaction in one lock order (by id). */
+export async function lockOpenAlertsOf(tx: Queryable, hostIds: readonly string[]): Promise<AlertRow[]> {
+  if (hostIds.length === 0) return [];
+  return tx
+    .select()
+    .from(alerts)
+    .where(and(inArray(alerts.hostId, [...hostIds]), isNull(alerts.resolvedAt)))
+    .orderBy(asc(alerts.id))
     .for("update");
 }
 
@@ -143,7 +146,7 @@ export async function openCheckAlerts(
 export async function insertAlert(
   tx: Queryable,
   key: AlertKey,
-  columns: ReturnType<typeof stateColumns>,
+  columns: StateColumns,
   notifiedAt: Date | null,
 ): Promise<AlertRow | null> {
   const [row] = await tx
@@ -165,7 +168,7 @@ export async function insertAlert(
 export async function updateAlert(
   tx: Queryable,
   id: number,
-  columns: ReturnType<typeof stateColumns>,
+  columns: StateColumns,
   notifiedAt: Date | null,
 ): Promise<void> {
   await tx
@@ -185,25 +188,133 @@ export interface HostMemory {
   evaluated: string | null;
 }
 
-export async function readHostMemory(tx: Queryable, hostId: string): Promise<HostMemory | null> {
-  const [row] = await tx
-    .select({ names: alertDumpBaselines.names, evaluated: alertDumpBaselines.evaluated })
-    .from(alertDumpBaselines)
-    .where(eq(alertDumpBaselines.hostId, hostId));
-  return row === undefined ? null : { baseline: row.names, evaluated: row.evaluated };
+/** The alert memories of several hosts, by host id (hosts without one are absent). */
+export async function readHostMemories(
+  tx: Queryable,
+  hostIds: readonly string[],
+): Promise<Map<string, HostMemory>> {
+  const out = new Map<string, HostMemory>();
+  if (hostIds.length === 0) return out;
+  // once per ingest batch: a prepared statement of fixed text (services/prepared.ts)
+  const rows = await runPrepared<{ host_id: string; names: string[] | null; evaluated: string | null }>(
+    tx,
+    "kdw_alert_memories",
+    "select host_id, names, evaluated from alert_dump_baselines where host_id = any($1::text[])",
+    [hostIds],
+  );
+  for (const r of rows) out.set(r.host_id, { baseline: r.names, evaluated: r.evaluated });
+  return out;
 }
 
-export async function writeHostMemory(
+/** Several hosts' memories in one upsert (one row per host), a prepared statement of fixed text. */
+export async function writeHostMemories(
   tx: Queryable,
-  hostId: string,
-  memory: HostMemory,
+  memories: ReadonlyArray<{ hostId: string; memory: HostMemory }>,
   now: Date,
 ): Promise<void> {
+  if (memories.length === 0) return;
+  const values = JSON.stringify(
+    memories.map(({ hostId, memory }) => ({
+      host_id: hostId,
+      names: memory.baseline,
+      evaluated: memory.evaluated,
+    })),
+  );
+  await runPrepared(
+    tx,
+    "kdw_alert_memories_write",
+    `insert into alert_dump_baselines (host_id, names, evaluated, created_at)
+     select v.host_id, v.names, v.evaluated, $2::timestamptz
+     from jsonb_to_recordset($1::jsonb) as v(host_id text, names text[], evaluated text)
+     on conflict (host_id) do update set names = excluded.names, evaluated = excluded.evaluated`,
+    [values, now.toISOString()],
+  );
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/**
+ * Many alert rows rewritten in one statement, their columns as one JSON parameter. A null
+ * `notifiedAt` keeps the row's last_notified_at, as updateAlert does.
+ */
+export async function updateAlerts(
+  tx: Queryable,
+  rows: ReadonlyArray<{ id: number; columns: StateColumns; notifiedAt: Date | null }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values = JSON.stringify(
+    rows.map(({ id, columns: c, notifiedAt }) => ({
+      id,
+      state: c.state,
+      opened_at: c.openedAt.toISOString(),
+      fired_at: iso(c.firedAt),
+      clear_since: iso(c.clearSince),
+      resolved_at: iso(c.resolvedAt),
+      notified: c.notified,
+      reminders: c.reminders,
+      next_reminder_at: iso(c.nextReminderAt),
+      details: c.details,
+      due_at: iso(c.dueAt),
+      notified_at: iso(notifiedAt),
+    })),
+  );
+  await runPrepared(
+    tx,
+    "kdw_alerts_update",
+    `update alerts a set
+      state = v.state, opened_at = v.opened_at, fired_at = v.fired_at, clear_since = v.clear_since,
+      resolved_at = v.resolved_at, notified = v.notified, reminders = v.reminders,
+      next_reminder_at = v.next_reminder_at, details = v.details, due_at = v.due_at,
+      last_notified_at = coalesce(v.notified_at, a.last_notified_at)
+    from jsonb_to_recordset($1::jsonb) as v(id bigint, state text, opened_at timestamptz,
+      fired_at timestamptz, clear_since timestamptz, resolved_at timestamptz, notified boolean,
+      reminders integer, next_reminder_at timestamptz, details jsonb, due_at timestamptz,
+      notified_at timestamptz)
+    where a.id = v.id`,
+    [values],
+  );
+}
+
+/**
+ * Many new alerts in one INSERT; returns the ids of those stored, by fingerprint. An alert another
+ * transaction opened first (same open fingerprint) is not stored and absent from the result.
+ */
+export async function insertAlerts(
+  tx: Queryable,
+  rows: ReadonlyArray<{ key: AlertKey; columns: StateColumns; notifiedAt: Date | null }>,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (rows.length === 0) return out;
+  const inserted = await tx
+    .insert(alerts)
+    .values(
+      rows.map(({ key, columns, notifiedAt }) => ({
+        fingerprint: fingerprintOf(key),
+        hostId: key.hostId,
+        alertname: key.alertname,
+        checkId: key.check,
+        subject: key.subject,
+        ...columns,
+        lastNotifiedAt: notifiedAt,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ id: alerts.id, fingerprint: alerts.fingerprint });
+  for (const r of inserted) out.set(r.fingerprint, r.id);
+  return out;
+}
+
+/** Alert rows forgotten (pending alerts that cleared), in one statement. */
+export async function deleteAlerts(tx: Queryable, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.delete(alerts).where(inArray(alerts.id, [...ids]));
+}
+
+/** Open alerts the next tick must look at now (targets of a source that closed). */
+export async function wakeAlerts(tx: Queryable, ids: readonly number[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
   await tx
-    .insert(alertDumpBaselines)
-    .values({ hostId, names: memory.baseline, evaluated: memory.evaluated, createdAt: now })
-    .onConflictDoUpdate({
-      target: alertDumpBaselines.hostId,
-      set: { names: memory.baseline, evaluated: memory.evaluated },
-    });
+    .update(alerts)
+    .set({ dueAt: now })
+    .where(and(inArray(alerts.id, [...ids]), isNull(alerts.resolvedAt)));
 }

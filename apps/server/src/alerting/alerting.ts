@@ -1,7 +1,8 @@
 /**
  * The alerting facade the server wires in (docs/alerting.md): built by createApp from its deps,
  * driven by three hooks:
- *   - onHostJudged(tx, host, result): called by ingest inside its transaction;
+ *   - onHostsJudged(tx, judged) / onHostJudged(tx, host, result): called by ingest inside its
+ *     transaction, for a whole batch at once / for one host;
  *   - leaderJobs(): the elected process (jobs/leader.ts) runs the periodic tick and the dispatcher;
  *   - the API verbs behind routes/alerts.ts.
  */
@@ -31,6 +32,12 @@ import type { SilenceMatchers } from "./silences.ts";
 
 /** The parts of a judgement alerting reads (core's judgeSnapshot result). */
 type JudgementForAlerts = Parameters<typeof judgedHostOf>[1];
+
+/** One host of an ingest batch and its fresh judgement. */
+interface JudgedForAlerts {
+  host: Parameters<typeof judgedHostOf>[0];
+  result: JudgementForAlerts;
+}
 
 interface AlertingDeps {
   db: Db;
@@ -68,6 +75,11 @@ export interface Alerting {
     host: { id: string; hostname: string; duplicateOf: string | null },
     result: JudgementForAlerts,
   ): Promise<void>;
+  /**
+   * Inside an ingest batch's transaction: its hosts evaluated set-wise (alert-engine.ts
+   * onHostsJudged), each host at most once. Never throws, as onHostJudged.
+   */
+  onHostsJudged(tx: Tx, judged: readonly JudgedForAlerts[]): Promise<void>;
   /** Inside the decommission transaction: the host's open alerts resolve now (alert-engine.ts closeHost). */
   closeHost(tx: Tx, hostId: string): Promise<void>;
   /** The periodic work of the elected process: the alert tick and the outbox dispatcher. */
@@ -128,16 +140,38 @@ function createAlerting(deps: AlertingDeps): Alerting {
     }
   }
 
+  /** onHostsJudged: the batch in one savepoint; if that fails, host by host (never throws). */
+  async function evaluate(tx: Tx, judged: readonly JudgedForAlerts[]): Promise<void> {
+    if (judged.length === 0) return;
+    const now = clock.now();
+    const input = judged.map((j) => judgedHostOf(j.host, j.result));
+    // a savepoint: a failure here rolls back the alerting part only, never the reports
+    try {
+      await tx.transaction((sp) => engine.onHostsJudged(sp, input, now));
+      return;
+    } catch (err) {
+      if (input.length === 1) {
+        log.error({ err, hostId: input[0]?.hostId }, "alerting: evaluation failed; the report is stored");
+        return;
+      }
+      log.warn({ err, hosts: input.length }, "alerting: batch evaluation failed; evaluating host by host");
+    }
+    // host by host, each in its own savepoint, so one host's failure costs only its own alerts
+    for (const host of input) {
+      try {
+        await tx.transaction((sp) => engine.onHostsJudged(sp, [host], now));
+      } catch (err) {
+        log.error({ err, hostId: host.hostId }, "alerting: evaluation failed; the report is stored");
+      }
+    }
+  }
+
   return {
     config,
     async onHostJudged(tx, host, result) {
-      try {
-        // a savepoint: a failure here rolls back the alerting part only, never the report
-        await tx.transaction((sp) => engine.onHostJudged(sp, judgedHostOf(host, result), clock.now()));
-      } catch (err) {
-        log.error({ err, hostId: host.id }, "alerting: evaluation failed; the report is stored");
-      }
+      await evaluate(tx, [{ host, result }]);
     },
+    onHostsJudged: evaluate,
     async closeHost(tx, hostId) {
       const closed = await engine.closeHost(tx, hostId, clock.now());
       if (closed > 0) log.info({ hostId, alerts: closed }, "alerting: decommissioned host's alerts resolved");

@@ -13,5 +13,5 @@ export interface ServiceContext {
   log: Logger;
   config: Config;
   /** alerting hook called by ingest inside its transaction (absent in tests that do not need it) */
-  alerting?: Pick<Alerting, "onHostJudged" | "closeHost">;
+  alerting?: Pick<Alerting, "onHostJudged" | "onHostsJudged" | "closeHost">;
 }

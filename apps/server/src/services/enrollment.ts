@@ -7,7 +7,6 @@ import {
   hostCredentials,
   hostDuplicates,
   hosts,
-  isNull,
   sql,
   type Tx,
 } from "@kdumpwatch/db";
@@ -16,6 +15,7 @@ import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
 import type { EnrollLimiter } from "./enroll-limits.ts";
 import { agentLabelsOf, writeAgentLabels } from "./host-labels.ts";
+import { runPrepared } from "./prepared.ts";
 import { publishHost } from "./publish.ts";
 import { hashSecret, newSecret, SECRET_PREFIX, sameDigest } from "./secrets.ts";
 import { consumeToken } from "./tokens.ts";
@@ -151,41 +151,18 @@ async function enroll(
           );
         }
       }
-      const [original] = await tx
-        .select({ id: hosts.id })
-        .from(hosts)
-        .where(and(eq(hosts.machineId, hello.machineId), isNull(hosts.duplicateOf), activeHost()))
-        .orderBy(hosts.enrolledAt, hosts.id)
-        .limit(1);
       const hostId = randomUUID();
-      await tx.insert(hosts).values({
-        id: hostId,
-        machineId: hello.machineId,
-        hostname: hello.hostname,
-        duplicateOf: original?.id ?? null,
-        agentVersion: hello.agentVersion,
+      const duplicateOf = await insertHost(tx, {
+        hostId,
+        hello,
         remoteAddress,
-        enrolledAt: now,
-        lastSeenAt: now,
-        verdictSince: now,
-        staleClockAt: now,
-        enrollKeyHash: keyHash,
-        enrollTokenId: tokenId,
-        ...(agentLabels === undefined ? {} : { agentLabels, labels: agentLabels }),
+        now,
+        keyHash,
+        tokenId,
+        secretHash: hashSecret(secret),
+        agentLabels: agentLabels ?? null,
       });
-      await issueCredential(tx, { hostId, secret, tokenId, now });
-      if (original) {
-        await tx.insert(hostDuplicates).values({
-          kind: "machine_id",
-          originalHostId: original.id,
-          duplicateHostId: hostId,
-          machineId: hello.machineId,
-          hostname: hello.hostname,
-          remoteAddress,
-          detectedAt: now,
-        });
-      }
-      return { hostId, secret, duplicateOf: original?.id ?? null, tokenId, reenrolled: false };
+      return { hostId, secret, duplicateOf, tokenId, reenrolled: false };
     });
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
@@ -216,6 +193,64 @@ async function enroll(
     duplicateOf: result.duplicateOf,
   };
 }
+
+/**
+ * A new host record, in one prepared statement of fixed text (issue 13: enrollment is on the hot
+ * path of a connect storm): the first active, non-duplicate record with the same machine-id (if
+ * any) becomes its original and a duplicate record is written; the host gets its credential.
+ * Runs under the machine-id's advisory lock. Returns the original's id, null when there is none.
+ */
+async function insertHost(
+  tx: Tx,
+  o: {
+    hostId: string;
+    hello: Hello;
+    remoteAddress: string | null;
+    now: Date;
+    keyHash: string | null;
+    tokenId: string | null;
+    secretHash: string;
+    agentLabels: Readonly<Record<string, string>> | null;
+  },
+): Promise<string | null> {
+  const [row] = await runPrepared<{ duplicate_of: string | null }>(tx, "kdw_enroll_host", INSERT_HOST, [
+    o.hostId,
+    o.hello.machineId,
+    o.hello.hostname,
+    o.hello.agentVersion,
+    o.remoteAddress,
+    o.now.toISOString(),
+    o.keyHash,
+    o.tokenId,
+    o.agentLabels === null ? null : JSON.stringify(o.agentLabels),
+    o.secretHash,
+  ]);
+  if (row === undefined) throw new Error("host record not written");
+  return row.duplicate_of;
+}
+
+// $1 id, $2 machine-id, $3 hostname, $4 agent version, $5 address, $6 now, $7 enroll key hash,
+// $8 token id, $9 agent labels (null: the defaults), $10 credential digest
+const INSERT_HOST = `with original as (
+  select id from hosts
+  where machine_id = $2 and duplicate_of is null and decommissioned_at is null
+  order by enrolled_at, id limit 1
+), h as (
+  insert into hosts (id, machine_id, hostname, duplicate_of, agent_version, remote_address,
+    enrolled_at, last_seen_at, verdict_since, stale_clock_at, enroll_key_hash, enroll_token_id,
+    agent_labels, labels)
+  values ($1, $2, $3, (select id from original), $4, $5, $6::timestamptz, $6::timestamptz,
+    $6::timestamptz, $6::timestamptz, $7, $8, coalesce($9::jsonb, '{}'::jsonb), coalesce($9::jsonb, '{}'::jsonb))
+  returning duplicate_of
+), c as (
+  insert into host_credentials (host_id, secret_hash, token_id, created_at, revoked_at)
+  values ($1, $10, $8, $6::timestamptz, null)
+), d as (
+  insert into host_duplicates (kind, original_host_id, duplicate_host_id, machine_id, hostname,
+    remote_address, detected_at)
+  select 'machine_id', id, $1, $2, $3, $5, $6::timestamptz from original
+)
+select duplicate_of from h`;
 
 /** The host whose enroll key this is, on the same machine-id; an active record first. */
 async function hostWithKey(tx: Tx, keyHash: string, machineId: string) {

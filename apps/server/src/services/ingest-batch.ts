@@ -1,10 +1,11 @@
-import { hostReports, hosts, inArray, snapshots, sql, type Tx, transitions } from "@kdumpwatch/db";
+import { hosts, inArray, type Tx } from "@kdumpwatch/db";
 import type { SnapshotMessage } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
 import { decommissionedError } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
 import { type HostRow, staleCutoff, toHostSummary } from "./host-view.ts";
 import type { PreparedSnapshot } from "./ingest-prepare.ts";
+import { writeBatch } from "./ingest-write.ts";
 
 export interface IngestResult {
   verdict: PreparedSnapshot["verdict"];
@@ -37,8 +38,8 @@ export interface BatcherOptions {
   /** how long the first snapshot of a batch waits for company */
   gatherMs?: number;
   /**
-   * batches in flight at once: alerting still evaluates host by host inside a batch (several
-   * round trips each), so one batch at a time would leave the database idle between them
+   * batches in flight at once: each batch is a few round trips (alerting's included), so one
+   * batch at a time would leave the database idle between them
    */
   concurrency?: number;
   /** after each commit, per host: what is now stored (ingest.ts remembers it) */
@@ -193,66 +194,6 @@ async function commitBatch(ctx: ServiceContext, tx: Tx, batch: readonly Waiting[
   }
   if (planned.length === 0) return planned;
 
-  const snapshotIds = new Map<string, number | null>(
-    planned.map((p) => [p.w.item.hostId, p.before.latestSnapshotId]),
-  );
-  const toStore = planned.filter((p) => p.stored);
-  if (toStore.length > 0) {
-    const inserted = await tx
-      .insert(snapshots)
-      .values(
-        toStore.map(({ w }) => ({
-          hostId: w.item.hostId,
-          hash: w.item.prepared.contentHash,
-          collectedAt: w.item.message.snapshot.collectedAt,
-          receivedAt: w.item.now,
-          verdict: w.item.prepared.verdict,
-          sources: w.item.message.snapshot.sources,
-        })),
-      )
-      .returning({ id: snapshots.id, hostId: snapshots.hostId });
-    for (const r of inserted) snapshotIds.set(r.hostId, r.id);
-  }
-  const idOf = (p: Planned) => snapshotIds.get(p.w.item.hostId) ?? null;
-
-  const moved = planned.filter((p) => p.transition);
-  if (moved.length > 0) {
-    await tx.insert(transitions).values(
-      moved.map((p) => ({
-        hostId: p.w.item.hostId,
-        at: p.w.item.now,
-        fromVerdict: p.before.judgementHash === null ? null : p.before.verdict,
-        toVerdict: p.w.item.prepared.verdict,
-        failing: p.w.item.prepared.failing,
-        snapshotId: idOf(p),
-      })),
-    );
-  }
-
-  const rejudged = planned.filter((p) => p.reportChanged);
-  if (rejudged.length > 0) {
-    await tx
-      .insert(hostReports)
-      .values(
-        rejudged.map((p) => ({
-          hostId: p.w.item.hostId,
-          snapshotId: idOf(p),
-          judgedAt: p.w.item.now,
-          checks: p.w.item.prepared.checks,
-          facts: p.w.item.prepared.facts,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: hostReports.hostId,
-        set: {
-          snapshotId: sql`excluded.snapshot_id`,
-          judgedAt: sql`excluded.judged_at`,
-          checks: sql`excluded.checks`,
-          facts: sql`excluded.facts`,
-        },
-      });
-  }
-
   for (const p of planned) {
     const { prepared, now } = p.w.item;
     p.after = {
@@ -266,46 +207,39 @@ async function commitBatch(ctx: ServiceContext, tx: Tx, batch: readonly Waiting[
       verdictSince: p.verdictChanged ? now : p.before.verdictSince,
       contentHash: prepared.contentHash,
       judgementHash: prepared.judgementHash,
-      latestSnapshotId: idOf(p),
     };
   }
-  // every host row of the batch in one statement, its values as one JSON parameter
-  const values = JSON.stringify(
-    planned.map(({ after: a }) => ({
-      id: a.id,
-      verdict: a.verdict,
-      failing: a.failing,
-      os: a.os,
-      kernel: a.kernel,
-      ram_bytes: a.ramBytes,
-      crashkernel: a.crashkernel,
-      reserved_bytes: a.reservedBytes,
-      at: a.lastSeenAt.toISOString(),
-      verdict_since: a.verdictSince.toISOString(),
-      content_hash: a.contentHash,
-      judgement_hash: a.judgementHash,
-      latest_snapshot_id: a.latestSnapshotId,
+  // snapshots, transitions, reports and host rows: one prepared statement (ingest-write.ts)
+  const latest = await writeBatch(
+    tx,
+    planned.map(({ w, before, after, stored, transition, reportChanged }) => ({
+      hostId: after.id,
+      at: w.item.now,
+      snapshot: stored
+        ? {
+            hash: w.item.prepared.contentHash,
+            collectedAt: w.item.message.snapshot.collectedAt,
+            sources: w.item.message.snapshot.sources,
+          }
+        : null,
+      transition: transition ? { fromVerdict: before.judgementHash === null ? null : before.verdict } : null,
+      report: reportChanged ? { checks: w.item.prepared.checks, facts: w.item.prepared.facts } : null,
+      host: after,
     })),
   );
-  await tx.execute(sql`update ${hosts} h set
-        verdict = v.verdict, failing = v.failing, os = v.os, kernel = v.kernel,
-        ram_bytes = v.ram_bytes, crashkernel = v.crashkernel, reserved_bytes = v.reserved_bytes,
-        last_seen_at = v.at, stale_clock_at = v.at, stale_since = null,
-        verdict_since = v.verdict_since, content_hash = v.content_hash,
-        judgement_hash = v.judgement_hash, latest_snapshot_id = v.latest_snapshot_id
-      from jsonb_to_recordset(${values}::jsonb) as v(id text, verdict text, failing text[], os text,
-        kernel text, ram_bytes numeric, crashkernel text, reserved_bytes numeric, at timestamptz,
-        verdict_since timestamptz, content_hash text, judgement_hash text, latest_snapshot_id bigint)
-      where h.id = v.id`);
+  for (const p of planned) p.after.latestSnapshotId = latest.get(p.after.id) ?? null;
 
   // alerting (product.md §6): alert changes and their notifications commit with the reports; a
-  // host whose evidence and judgement did not change has nothing new to evaluate
+  // host whose evidence and judgement did not change has nothing new to evaluate. The batch's
+  // hosts are evaluated together, in a few set-wise statements (alert-engine.ts onHostsJudged).
   if (ctx.alerting) {
-    for (const p of planned) {
-      if (!p.stored && !p.reportChanged && !p.verdictChanged) continue;
-      const { prepared } = p.w.item;
-      await ctx.alerting.onHostJudged(tx, p.after, { checks: prepared.checks, facts: prepared.facts });
-    }
+    const judged = planned
+      .filter((p) => p.stored || p.reportChanged || p.verdictChanged)
+      .map((p) => ({
+        host: p.after,
+        result: { checks: p.w.item.prepared.checks, facts: p.w.item.prepared.facts },
+      }));
+    await ctx.alerting.onHostsJudged(tx, judged);
   }
   return planned;
 }
