@@ -5,16 +5,8 @@
  * judgement was already evaluated).
  */
 import type { CheckResult } from "@kdumpwatch/core";
-import {
-  alertDumpBaselines,
-  alertNotificationItems,
-  alerts,
-  asc,
-  eq,
-  hosts,
-  type TestDatabase,
-  testDrivers,
-} from "@kdumpwatch/db";
+import { alertDumpBaselines, alertNotificationItems, alerts, asc, eq, hosts } from "@kdumpwatch/db";
+import { type TestDatabase, testDrivers } from "@kdumpwatch/testkit/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AlertEngine, type JudgedHost } from "./alert-engine.ts";
 import type { NotificationItem } from "./alert-types.ts";

@@ -1,7 +1,7 @@
 import { and, hosts, sql } from "@kdumpwatch/db";
 import type { HostListQuery, HostSort, HostSummary } from "@kdumpwatch/protocol";
+import { createHarness, type Harness, testDrivers } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createHarness, type Harness, testDrivers } from "../testing/harness.ts";
 import { activeHost } from "./active-hosts.ts";
 import { orderBy, trigramSearch } from "./host-query.ts";
 import { staleCutoff } from "./host-view.ts";
