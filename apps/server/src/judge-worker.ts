@@ -9,9 +9,7 @@ import { prepareSnapshot } from "./services/ingest-prepare.ts";
 parentPort?.on("message", (job: { id: number; snapshot: Snapshot; now: number }) => {
   try {
     const prepared = prepareSnapshot(judgeSnapshot, job.snapshot, new Date(job.now));
-    // as JSON text: a string crosses to the event loop for a fraction of what structured-cloning
-    // the nested checks and facts costs (judge-pool.ts), and they are stored as JSON anyway
-    parentPort?.postMessage({ id: job.id, ok: true, prepared: JSON.stringify(prepared) });
+    parentPort?.postMessage({ id: job.id, ok: true, prepared });
   } catch (err) {
     parentPort?.postMessage({
       id: job.id,

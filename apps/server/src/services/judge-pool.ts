@@ -37,9 +37,8 @@ interface Slot {
   jobs: Map<number, Job>;
 }
 
-/** `prepared` is the PreparedSnapshot as JSON text (judge-worker.ts). */
 type Reply =
-  | { id: number; ok: true; prepared: string }
+  | { id: number; ok: true; prepared: PreparedSnapshot }
   | { id: number; ok: false; message: string };
 
 /**
@@ -48,11 +47,6 @@ type Reply =
  * (BENCHMARKS.md, "Parser throughput per MiB"). Done in worker threads, `/healthz`, the API and
  * every other agent's frames go on while it runs. Each job goes to the worker with the fewest
  * jobs waiting; a worker that dies fails its jobs (the agents resend) and is replaced.
- * The judgement comes back as JSON text, parsed here: for a typical snapshot that costs about a
- * third of the CPU of structured-cloning the nested checks and facts (issue 13, BENCHMARKS.md
- * "Judging cost per snapshot"). Checks and facts are plain JSON data (they are stored as jsonb),
- * so the parsed value is the one the worker built. The snapshot still goes in as an object: as
- * text it cost as much (stringify here, parse there) as the clone.
  */
 export function createJudgePool(options: { file: string; size: number; log: Logger }): Judging {
   const slots: Slot[] = [];
@@ -67,7 +61,7 @@ export function createJudgePool(options: { file: string; size: number; log: Logg
       const job = slot.jobs.get(reply.id);
       if (!job) return;
       slot.jobs.delete(reply.id);
-      if (reply.ok) job.resolve(JSON.parse(reply.prepared) as PreparedSnapshot);
+      if (reply.ok) job.resolve(reply.prepared);
       else job.reject(new Error(`judging failed: ${reply.message}`));
     });
     const fail = (err: Error) => {
