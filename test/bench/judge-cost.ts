@@ -4,8 +4,8 @@
  * `kdumpwatch-agent collect --root` does), then judged many times in this process, as a judge
  * worker does: `prepareSnapshot(judgeSnapshot, …)` — parse + facts, rules + verdict, and the two
  * hashes ingest needs. Reports CPU µs per judgement (process.cpuUsage, best of N runs per
- * capture; p50/p95 over captures), the split by phase, and what handing the snapshot to a worker
- * costs (structured clone of the object vs. of its JSON text plus JSON.parse).
+ * capture; p50/p95 over captures), the split by phase, and what moving the snapshot into a worker
+ * and the judgement back costs (structured clone of the object vs. its JSON text).
  *
  *   npx tsx bench/judge-cost.ts [--runs 5] [--reps 40] [--out results/judge-cost.json]
  * (from test/; add `node --cpu-prof` via `node --import tsx --cpu-prof bench/judge-cost.ts` to profile)
@@ -47,14 +47,23 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-const PHASES = ["total", "facts", "rules", "hashes", "cloneObject", "cloneText"] as const;
+const PHASES = [
+  "total",
+  "facts",
+  "rules",
+  "hashes",
+  "snapshotClone",
+  "snapshotText",
+  "replyClone",
+  "replyText",
+] as const;
 type Phase = (typeof PHASES)[number];
 
 /** The µs of each phase for one snapshot. `facts` = parsers + fact builders (fused in buildFacts). */
 function measure(snapshot: Snapshot): Record<Phase, number> {
   const facts = buildFacts(snapshot);
   const judged = judgeSnapshot(snapshot, NOW);
-  const text = JSON.stringify(snapshot);
+  const prepared = prepareSnapshot(() => judged, snapshot, NOW);
   const total = cpuMicros(() => prepareSnapshot(judgeSnapshot, snapshot, NOW));
   const factsUs = cpuMicros(() => buildFacts(snapshot));
   const rules = cpuMicros(() => judgeFacts(facts, NOW));
@@ -64,9 +73,13 @@ function measure(snapshot: Snapshot): Record<Phase, number> {
     rules,
     // what prepareSnapshot adds to judging: failing/listing and the two sha256 over canonical JSON
     hashes: cpuMicros(() => prepareSnapshot(() => judged, snapshot, NOW)),
-    // postMessage structured-clones its argument; the same algorithm run here, in one thread
-    cloneObject: cpuMicros(() => structuredClone(snapshot)),
-    cloneText: cpuMicros(() => JSON.parse(structuredClone(text))),
+    // postMessage structured-clones its argument; the same algorithm run here, in one thread. Into
+    // the worker: the snapshot object, or its JSON text (stringified here, parsed there)
+    snapshotClone: cpuMicros(() => structuredClone(snapshot)),
+    snapshotText: cpuMicros(() => JSON.parse(structuredClone(JSON.stringify(snapshot)))),
+    // back from it: the prepared judgement as an object (what judge-worker.ts sends), or as JSON text
+    replyClone: cpuMicros(() => structuredClone(prepared)),
+    replyText: cpuMicros(() => JSON.parse(structuredClone(JSON.stringify(prepared)))),
   };
 }
 
