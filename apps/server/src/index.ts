@@ -6,4 +6,5 @@ export { createLogger, type Logger, silentLogger } from "./log.ts";
 export { type RunningServer, type StartOptions, startServer } from "./server.ts";
 export type { ServiceContext } from "./services/context.ts";
 export type { JudgeFn } from "./services/ingest.ts";
+export { type PreparedSnapshot, prepareSnapshot } from "./services/ingest-prepare.ts";
 export { type RetentionResult, runRetention } from "./services/retention.ts";

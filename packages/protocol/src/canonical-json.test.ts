@@ -11,6 +11,13 @@ describe("canonicalJson", () => {
       JSON.stringify({ "k\n": 'q"\u2028' }),
     ],
     ["null and numbers stay as they are", { z: null, y: 1.5 }, '{"y":1.5,"z":null}'],
+    ["undefined and functions in arrays become null", [undefined, () => 1, 2], "[null,null,2]"],
+    [
+      "function properties are left out, empty containers kept",
+      { f: () => 1, e: {}, l: [] },
+      '{"e":{},"l":[]}',
+    ],
+    ["integer-like keys sort as strings", { 10: "a", 2: "b", a: 1 }, '{"10":"a","2":"b","a":1}'],
   ])("%s", (_name, input, expected) => {
     expect(canonicalJson(input)).toBe(expected);
   });

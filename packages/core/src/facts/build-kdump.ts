@@ -80,8 +80,12 @@ export function buildKdump(
   const problems = toolProblems(tools, service);
   const links = kdumpLinks(tools);
   const recorded = show?.kexecCommand?.recorded ? show.kexecCommand : null;
+  // fields written out rather than spread from `installation` and `links`: the spreads made this
+  // literal one of the dearest lines of judging (issue 13); the order is the one they gave
   return {
-    ...installation,
+    tool: installation.tool,
+    installed: installation.installed,
+    installedEvidence: installation.installedEvidence,
     enabled: enablement.enabled,
     useKdump: enablement.useKdump,
     enabledEvidence: enablement.evidence,
@@ -92,7 +96,8 @@ export function buildKdump(
     suggestedBytes: suggested.bytes,
     suggestedUnknownReason: suggested.unknownReason,
     suggestedEvidence: suggested.evidence,
-    ...links,
+    kernelLink: links.kernelLink,
+    initrdLink: links.initrdLink,
     linksShown: links.kernelLink !== null || links.initrdLink !== null,
     linkProblems: problems.linkProblems,
     kexecCommand: show?.kexecCommand?.command ?? cfgTest?.kexecCommand?.value ?? null,

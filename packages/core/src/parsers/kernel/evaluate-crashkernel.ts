@@ -109,7 +109,8 @@ export function evaluateCrashkernel(input: CrashkernelInput): CrashkernelEvaluat
   // kernel uncertainty: same RAM, every behaviour this kernel may have
   const key = runKey(nominal);
   const differs = (b: CrashkernelBehaviour, t: bigint): boolean => runKey(runCrashkernel(ctx, t, b)) !== key;
-  if (candidates.some((b) => differs(b, effRam)))
+  // candidates[0] is `primary`, whose run at this RAM is `nominal` itself
+  if (candidates.slice(1).some((b) => differs(b, effRam)))
     reasons.add(resolved.known ? "kernel-version-ambiguous" : "kernel-version-unknown");
 
   // RAM uncertainty

@@ -101,10 +101,9 @@ export function runCrashkernel(ctx: RunContext, ram: bigint, b: CrashkernelBehav
   const { scan, parse, autoUnknown, rangeValue: autoRange } = parseRun(ctx, ram, b, defaultLow);
   const kind = kindOf(parse, scan);
   const rangeValue = kind === "range" ? (parse.used?.value ?? null) : autoRange;
-  const base = { parse, kind, rangeValue, behaviour: b, place: null };
+  const base: RunBase = { parse, kind, rangeValue, behaviour: b };
   if (autoUnknown) {
-    return {
-      ...base,
+    return run(base, null, {
       outcome: "unknown",
       main: null,
       low: null,
@@ -112,21 +111,19 @@ export function runCrashkernel(ctx: RunContext, ram: bigint, b: CrashkernelBehav
       expected: null,
       expectedMax: null,
       messages: [],
-    };
+    });
   }
   let outcome = classify(parse, scan, b);
   const messages = [...parse.messages, ...parse.cmaMessages];
   if (outcome !== "reserves") {
-    return { ...base, outcome, main: 0n, low: 0n, cma: 0n, expected: 0n, expectedMax: 0n, messages };
+    return run(base, null, { outcome, main: 0n, low: 0n, cma: 0n, expected: 0n, expectedMax: 0n, messages });
   }
   const place = placeCrashkernel(parse, b, ram, ctx.layout, defaultLow);
   if (place.failure !== null) {
     outcome = place.failure;
     if (place.failureMessage !== null) messages.push(place.failureMessage);
     // nothing is reserved; `main` keeps the size the kernel accepted and failed to place
-    return {
-      ...base,
-      place,
+    return run(base, place, {
       outcome,
       main: parse.crashSize,
       low: 0n,
@@ -134,7 +131,7 @@ export function runCrashkernel(ctx: RunContext, ram: bigint, b: CrashkernelBehav
       expected: 0n,
       expectedMax: 0n,
       messages,
-    };
+    });
   }
   const bytes = place.alternatives.map((a) => a.bytes);
   const known = bytes.every((x): x is bigint => x !== null);
@@ -143,9 +140,7 @@ export function runCrashkernel(ctx: RunContext, ram: bigint, b: CrashkernelBehav
   const sorted = known ? [...bytes].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)) : [];
   if (chosen !== undefined) expected = chosen.bytes;
   else if (known) expected = sorted[0] ?? null;
-  return {
-    ...base,
-    place,
+  return run(base, place, {
     outcome,
     main: parse.crashSize,
     low: parse.high ? parse.lowSize : 0n,
@@ -153,6 +148,31 @@ export function runCrashkernel(ctx: RunContext, ram: bigint, b: CrashkernelBehav
     expected,
     expectedMax: sorted.at(-1) ?? null,
     messages,
+  });
+}
+
+type RunBase = Pick<CrashkernelRun, "parse" | "kind" | "rangeValue" | "behaviour">;
+type RunResult = Omit<CrashkernelRun, keyof RunBase | "place">;
+
+/**
+ * A run, field by field rather than by object spread: evaluateCrashkernel runs the command line
+ * for every kernel behaviour and every RAM size near a boundary, and the spreads were the largest
+ * part of each run (issue 13).
+ */
+function run(base: RunBase, place: CrashkernelPlacement | null, r: RunResult): CrashkernelRun {
+  return {
+    parse: base.parse,
+    kind: base.kind,
+    rangeValue: base.rangeValue,
+    behaviour: base.behaviour,
+    place,
+    outcome: r.outcome,
+    main: r.main,
+    low: r.low,
+    cma: r.cma,
+    expected: r.expected,
+    expectedMax: r.expectedMax,
+    messages: r.messages,
   };
 }
 

@@ -180,36 +180,57 @@ function classify(
     if (scope === "system" && unit === null) return null;
     for (const [re, code, severity] of SYSTEMD_RULES) {
       const m = re.exec(message);
-      if (m) return { ...base, code, severity, message, detail: m[2] ?? m[1] ?? null, unit };
+      if (m) return finding(base, { code, severity, message, detail: m[2] ?? m[1] ?? null, unit });
     }
     return null;
   }
   if (/^Starting (?:kdump-tools|kdump)\s*:?$/.test(message)) {
-    return { ...base, code: "attempt-start", severity: "info", message, detail: null, unit: null };
+    return finding(base, { code: "attempt-start", severity: "info", message, detail: null, unit: null });
   }
   const msg = classifyKdumpToolsMessage(message);
   if (msg)
-    return {
-      ...base,
+    return finding(base, {
       code: msg.code,
       severity: msg.severity,
       message: msg.message,
       detail: msg.detail,
       unit: null,
-    };
+    });
   // kdumpctl logs some messages with a "kdump: " prefix inside its own ident; try once more.
   const inner = undecorate(message).message;
   const again = inner !== message ? classifyKdumpToolsMessage(inner) : null;
   return again
-    ? {
-        ...base,
+    ? finding(base, {
         code: again.code,
         severity: again.severity,
         message: again.message,
         detail: again.detail,
         unit: null,
-      }
+      })
     : null;
+}
+
+type FindingBase = Pick<JournalFinding, "line" | "text" | "ident" | "evidence" | "boot" | "stamp">;
+type FindingWhat = Pick<JournalFinding, "code" | "severity" | "message" | "detail" | "unit">;
+
+/**
+ * One finding, its fields written out in the order `{ ...base, ...what }` gave them: every line of
+ * a journal goes through classify, and object spreads were its largest cost (issue 13).
+ */
+function finding(base: FindingBase, what: FindingWhat): JournalFinding {
+  return {
+    line: base.line,
+    text: base.text,
+    ident: base.ident,
+    evidence: base.evidence,
+    boot: base.boot,
+    stamp: base.stamp,
+    code: what.code,
+    severity: what.severity,
+    message: what.message,
+    detail: what.detail,
+    unit: what.unit,
+  };
 }
 
 function unitStateOf(findings: readonly JournalFinding[]): KdumpServiceJournal["unitState"] {
