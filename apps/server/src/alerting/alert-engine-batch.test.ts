@@ -1,12 +1,6 @@
-/**
- * onHostsJudged (one ingest batch's hosts, set-wise) must leave exactly what evaluating the same
- * hosts one by one leaves: the same alert rows, memories and notifications. Two fresh databases per
- * driver, the same reports, the same ticks; then the batch-only behaviour (skipping hosts whose
- * judgement was already evaluated).
- */
-import type { CheckResult } from "@kdumpwatch/core";
 import { alertDumpBaselines, alertNotificationItems, alerts, asc, eq, hosts } from "@kdumpwatch/db";
 import { type TestDatabase, testDrivers } from "@kdumpwatch/testkit/db";
+import { criticalChecks as checks } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AlertEngine, type JudgedHost } from "./alert-engine.ts";
 import type { NotificationItem } from "./alert-types.ts";
@@ -19,26 +13,6 @@ const at = (s: number) => new Date(T0 + s * S);
 const parsed = parseReceivers("http://127.0.0.1:9/a");
 if (!parsed.ok) throw new Error(parsed.error);
 const receivers = parsed.receivers;
-
-const CRITICAL = [
-  "kdump.tools-installed",
-  "kdump.enabled",
-  "crashkernel.param",
-  "crashkernel.reserved",
-  "kdump.loaded",
-  "kexec.lockdown",
-  "kexec.load-disabled",
-] as const;
-
-function checks(failing: readonly string[] = []): CheckResult[] {
-  return CRITICAL.map((id) => ({
-    id,
-    status: failing.includes(id) ? "fail" : "pass",
-    summary: failing.includes(id) ? `${id} fails` : `${id} passes`,
-    evidence: [],
-    ...(failing.includes(id) ? { remediation: [`fix ${id}`] } : {}),
-  }));
-}
 
 const dump = (name: string) => ({ name, stamp: name, time: null, complete: true, sizeBytes: null });
 

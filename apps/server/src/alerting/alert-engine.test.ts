@@ -1,4 +1,4 @@
-import type { CheckResult, DumpEntry } from "@kdumpwatch/core";
+import type { DumpEntry } from "@kdumpwatch/core";
 import {
   alertNotificationItems,
   alertNotifications,
@@ -10,6 +10,7 @@ import {
   serverInstances,
 } from "@kdumpwatch/db";
 import { type TestDatabase, testDrivers } from "@kdumpwatch/testkit/db";
+import { criticalChecks as checks } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { ManualClock } from "../clock.ts";
 import { loadConfig } from "../config.ts";
@@ -29,26 +30,6 @@ const at = (s: number) => new Date(T0 + s * S);
 const parsed = parseReceivers("http://127.0.0.1:9/a,slack+http://127.0.0.1:9/b");
 if (!parsed.ok) throw new Error(parsed.error);
 const receivers = parsed.receivers;
-
-const CRITICAL = [
-  "kdump.tools-installed",
-  "kdump.enabled",
-  "crashkernel.param",
-  "crashkernel.reserved",
-  "kdump.loaded",
-  "kexec.lockdown",
-  "kexec.load-disabled",
-] as const;
-
-function checks(failing: readonly string[] = []): CheckResult[] {
-  return CRITICAL.map((id) => ({
-    id,
-    status: failing.includes(id) ? "fail" : "pass",
-    summary: failing.includes(id) ? `${id} fails` : `${id} passes`,
-    evidence: [],
-    ...(failing.includes(id) ? { remediation: [`fix ${id}`] } : {}),
-  }));
-}
 
 function judged(hostId: string, over: Partial<JudgedHost> = {}): JudgedHost {
   return {

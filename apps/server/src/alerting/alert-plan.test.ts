@@ -1,4 +1,5 @@
 import type { CheckResult } from "@kdumpwatch/core";
+import { criticalChecks as checks } from "@kdumpwatch/testkit/server";
 import { describe, expect, test } from "vitest";
 import { judgedHostOf } from "./alert-engine.ts";
 import { alreadyEvaluated, decideAlert, type JudgedHost, type PlanRules, planHost } from "./alert-plan.ts";
@@ -9,26 +10,6 @@ import { DEFAULT_INHIBIT_RULES, inhibitRank } from "./inhibition.ts";
 const S = 1000;
 const T0 = Date.parse("2026-12-07T10:00:00Z");
 const at = (s: number) => new Date(T0 + s * S);
-
-const CRITICAL = [
-  "kdump.tools-installed",
-  "kdump.enabled",
-  "crashkernel.param",
-  "crashkernel.reserved",
-  "kdump.loaded",
-  "kexec.lockdown",
-  "kexec.load-disabled",
-] as const;
-
-function checks(failing: readonly string[] = []): CheckResult[] {
-  return CRITICAL.map((id) => ({
-    id,
-    status: failing.includes(id) ? "fail" : "pass",
-    summary: failing.includes(id) ? `${id} fails` : `${id} passes`,
-    evidence: [],
-    ...(failing.includes(id) ? { remediation: [`fix ${id}`] } : {}),
-  }));
-}
 
 function judged(over: Partial<JudgedHost> = {}): JudgedHost {
   return {

@@ -3,6 +3,8 @@
  * manual clock, an in-process hub and fixed tokens), on a real port when a test needs sockets, and
  * the protocol-level clients that talk to it.
  */
+
+export { criticalChecks } from "./critical-checks.ts";
 export {
   ADMIN_TOKEN,
   createHarness,
