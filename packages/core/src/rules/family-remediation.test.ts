@@ -4,7 +4,7 @@
  * is never told to run kdump-config), and the key checks name the family's own command.
  */
 
-import { BREAK, FAMILY_HOSTS, type Family } from "@kdumpwatch/testkit/core";
+import { BREAK, FAMILY_HOSTS, type Family, mergeFacts } from "@kdumpwatch/testkit/core";
 import { describe, expect, test } from "vitest";
 import { CHECK_IDS, type CheckId } from "../checks/check.ts";
 import { RULES } from "./rules.ts";
@@ -95,22 +95,3 @@ describe.each(Object.keys(FAMILY_HOSTS) as Family[])("%s", (family) => {
     },
   );
 });
-
-/** Deep merge for these patches (arrays and nulls replace). */
-function mergeFacts<T>(base: T, patch: unknown): T {
-  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch as T;
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(patch)) {
-    const cur = out[k];
-    out[k] =
-      typeof cur === "object" &&
-      cur !== null &&
-      !Array.isArray(cur) &&
-      typeof v === "object" &&
-      v !== null &&
-      !Array.isArray(v)
-        ? mergeFacts(cur, v)
-        : v;
-  }
-  return out as T;
-}

@@ -155,7 +155,7 @@ export const BREAK: ReadonlyArray<
 ];
 
 /** Deep merge for these patches (arrays and nulls replace). */
-function mergeFacts<T>(base: T, patch: unknown): T {
+export function mergeFacts<T>(base: T, patch: unknown): T {
   if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch as T;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) {
