@@ -143,6 +143,25 @@ export async function openCheckAlerts(
   return byHost;
 }
 
+interface NewAlert {
+  key: AlertKey;
+  columns: StateColumns;
+  notifiedAt: Date | null;
+}
+
+/** The row of a new alert: its key's columns, its state, when it was last notified. */
+function alertRow({ key, columns, notifiedAt }: NewAlert) {
+  return {
+    fingerprint: fingerprintOf(key),
+    hostId: key.hostId,
+    alertname: key.alertname,
+    checkId: key.check,
+    subject: key.subject,
+    ...columns,
+    lastNotifiedAt: notifiedAt,
+  };
+}
+
 export async function insertAlert(
   tx: Queryable,
   key: AlertKey,
@@ -151,15 +170,7 @@ export async function insertAlert(
 ): Promise<AlertRow | null> {
   const [row] = await tx
     .insert(alerts)
-    .values({
-      fingerprint: fingerprintOf(key),
-      hostId: key.hostId,
-      alertname: key.alertname,
-      checkId: key.check,
-      subject: key.subject,
-      ...columns,
-      lastNotifiedAt: notifiedAt,
-    })
+    .values(alertRow({ key, columns, notifiedAt }))
     .onConflictDoNothing()
     .returning();
   return row ?? null;
@@ -279,25 +290,12 @@ export async function updateAlerts(
  * Many new alerts in one INSERT; returns the ids of those stored, by fingerprint. An alert another
  * transaction opened first (same open fingerprint) is not stored and absent from the result.
  */
-export async function insertAlerts(
-  tx: Queryable,
-  rows: ReadonlyArray<{ key: AlertKey; columns: StateColumns; notifiedAt: Date | null }>,
-): Promise<Map<string, number>> {
+export async function insertAlerts(tx: Queryable, rows: readonly NewAlert[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (rows.length === 0) return out;
   const inserted = await tx
     .insert(alerts)
-    .values(
-      rows.map(({ key, columns, notifiedAt }) => ({
-        fingerprint: fingerprintOf(key),
-        hostId: key.hostId,
-        alertname: key.alertname,
-        checkId: key.check,
-        subject: key.subject,
-        ...columns,
-        lastNotifiedAt: notifiedAt,
-      })),
-    )
+    .values(rows.map(alertRow))
     .onConflictDoNothing()
     .returning({ id: alerts.id, fingerprint: alerts.fingerprint });
   for (const r of inserted) out.set(r.fingerprint, r.id);
