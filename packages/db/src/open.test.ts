@@ -201,6 +201,87 @@ describe("migration 0008 on a database of the previous release, with hosts in it
   );
 });
 
+describe("migration 0009 (sort indexes) on a populated database of the previous release", () => {
+  type Opened = { close(): Promise<void> } & Pick<TestDatabase, "db">;
+  const upgrade = async (open: (migrationsFolder?: string) => Promise<Opened>) => {
+    const older = migrationsUpTo(9);
+    try {
+      const before = await open(older);
+      const host = (id: string, failing: string[], ramBytes: string | null) => ({
+        id,
+        machineId: id,
+        hostname: `${id}.lab`,
+        failing,
+        ramBytes,
+        enrolledAt: new Date(),
+        lastSeenAt: new Date(),
+        verdictSince: new Date(),
+        staleClockAt: new Date(),
+      });
+      await before.db
+        .insert(hosts)
+        .values([
+          host("c", ["kdump.loaded", "crashkernel.size"], "4096"),
+          host("a", [], null),
+          host("b", ["kdump.loaded"], "1024"),
+          host("d", [], "1024"),
+        ]);
+      await before.close();
+    } finally {
+      rmSync(older, { recursive: true, force: true });
+    }
+    const after = await open();
+    try {
+      const idx = await after.db.execute(
+        sql`select indexname from pg_indexes where tablename = 'hosts'
+          and indexname in ('hosts_failing_count_idx', 'hosts_ram_bytes_asc_idx') order by 1`,
+      );
+      expect(rowsOf<{ indexname: string }>(idx).map((r) => r.indexname)).toEqual([
+        "hosts_failing_count_idx",
+        "hosts_ram_bytes_asc_idx",
+      ]);
+      // the rows written before the migration are in the new indexes (read through them in order)
+      await after.db.execute(sql`set enable_seqscan = off`);
+      await after.db.execute(sql`set enable_sort = off`);
+      const byFailing = await after.db.execute(
+        sql`select id from hosts order by cardinality(failing), hostname, id`,
+      );
+      expect(rowsOf<{ id: string }>(byFailing).map((r) => r.id)).toEqual(["a", "d", "b", "c"]);
+      const byRam = await after.db.execute(
+        sql`select id from hosts order by (ram_bytes is null), coalesce(ram_bytes, '0'::numeric), id`,
+      );
+      expect(rowsOf<{ id: string }>(byRam).map((r) => r.id)).toEqual(["b", "d", "c", "a"]);
+    } finally {
+      await after.close();
+    }
+  };
+
+  test("PGlite: a data directory of the previous release is upgraded when it is opened again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdw-upgrade-"));
+    try {
+      await upgrade((migrationsFolder) =>
+        openDatabase({ dataDir: dir, ...(migrationsFolder ? { migrationsFolder } : {}) }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  test.runIf(process.env.KDUMPWATCH_TEST_DATABASE_URL)(
+    "PostgreSQL: the migration applies to a populated database",
+    async () => {
+      const scratch = await createScratchDatabase(process.env.KDUMPWATCH_TEST_DATABASE_URL!);
+      try {
+        await upgrade((migrationsFolder) =>
+          openDatabase({ url: scratch.url, poolSize: 1, ...(migrationsFolder ? { migrationsFolder } : {}) }),
+        );
+      } finally {
+        await scratch.drop();
+      }
+    },
+  );
+});
+
 const pgUrl = process.env.KDUMPWATCH_TEST_DATABASE_URL;
 describe.runIf(pgUrl)("PostgreSQL specifics", () => {
   test("two servers migrating one empty database at once both succeed (advisory lock)", async () => {

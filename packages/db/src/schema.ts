@@ -104,6 +104,16 @@ export const hosts = pgTable(
       sql`coalesce(${t.ramBytes}, '0'::numeric) desc`,
       t.id.desc().nullsFirst(),
     ),
+    // `sort=ramBytes`: the same key ascending (nulls still last, so the index above read backwards
+    // would put them first); migration 0009
+    index("hosts_ram_bytes_asc_idx").on(
+      sql`(${t.ramBytes} is null)`,
+      sql`coalesce(${t.ramBytes}, '0'::numeric)`,
+      t.id,
+    ),
+    // `sort=failing` and `-failing` (forwards and backwards): the number of failing checks, then the
+    // hostname, as host-query.ts orders it; migration 0009
+    index("hosts_failing_count_idx").on(sql`cardinality(${t.failing})`, t.hostname, t.id),
     index("hosts_last_seen_idx").on(t.lastSeenAt, t.id),
     index("hosts_verdict_since_idx").on(t.verdictSince, t.id),
     index("hosts_enrolled_idx").on(t.enrolledAt, t.id),

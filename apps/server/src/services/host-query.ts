@@ -73,9 +73,8 @@ const SORT_KEYS: Record<HostSortField, SortKey> = {
     nullable: false,
     value: (r) => r.enrolledAt.toISOString(),
   },
-  // how many checks fail (cardinality of '{}' is 0), then by name. No index: a top-N sort over the
-  // matching rows (~0.1 s at 100,000 hosts on a busy 2-core machine); an expression index on
-  // (cardinality(failing), hostname, id) would turn it into an index walk at a cost to every update
+  // how many checks fail (cardinality of '{}' is 0), then by name: walks hosts_failing_count_idx
+  // (migration 0009), which holds these three expressions exactly, forwards or backwards
   failing: {
     expr: sql`cardinality(${hosts.failing})`,
     type: "int",
@@ -95,8 +94,8 @@ const ZERO: Record<ValueType, KeyValue> = {
 
 /**
  * The same zeros as SQL literals: `coalesce(ram_bytes, '0'::numeric)` must be spelled as in the
- * expression index hosts_ram_bytes_desc_idx (migration 0008) for the planner to walk it; a bound
- * parameter in its place never matches an index.
+ * expression indexes hosts_ram_bytes_desc_idx (migration 0008) and hosts_ram_bytes_asc_idx (0009)
+ * for the planner to walk them; a bound parameter in its place never matches an index.
  */
 const ZERO_LITERAL: Record<ValueType, SQL> = {
   text: sql.raw("''::text"),
