@@ -8,7 +8,11 @@
  * until the body is read.
  *
  *   npx tsx bench/read-path-indexes.ts [--driver postgres|pglite] [--hosts 100000] [--runs 100] [--out FILE]
+ *     [--paths slow|sorts] [--drop-index NAME]... [--db kdw_perf_NAME]
  *     (from test/; the PostgreSQL database kdw_perf_readpath is dropped afterwards unless --keep)
+ *
+ * `--paths sorts` times the sorts migration 0009 indexes instead (SORT_PATHS); `--drop-index`
+ * drops an index after seeding, so that the same bundle measures the plan without it ("before").
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,9 +24,11 @@ import { type Latency, measureGet } from "./lib/http-timing.ts";
 import { loadAverage, round } from "./lib/process-stats.ts";
 import { BENCH_ADMIN_TOKEN, BenchServer, REPO } from "./lib/server-process.ts";
 
-const DB = "kdw_perf_readpath";
 const { values } = parseArgs({
   options: {
+    db: { type: "string", default: "kdw_perf_readpath" },
+    paths: { type: "string", default: "slow" },
+    "drop-index": { type: "string", multiple: true, default: [] },
     driver: { type: "string", default: "postgres" },
     hosts: { type: "string", default: "100000" },
     runs: { type: "string", default: "100" },
@@ -40,6 +46,23 @@ export const READ_PATHS = [
   "/api/hosts?verdict=ready&sort=-ramBytes&limit=500",
   "/api/hosts?sort=hostname&limit=50",
   "/api/hosts?verdict=not_ready,at_risk&sort=-lastSeenAt&limit=50",
+] as const;
+
+/**
+ * The host-list sorts of migration 0009 (BENCHMARKS.md "Read path: sort indexes (feat/failsort)"),
+ * alone and with the common filters, including those whose matches lie far along the index (in the
+ * seeded fleet, as in a real one, ready hosts fail no check and hosts failing a check are not ready).
+ */
+export const SORT_PATHS = [
+  "/api/hosts?sort=-failing&limit=50",
+  "/api/hosts?sort=failing&limit=50",
+  "/api/hosts?sort=ramBytes&limit=50",
+  "/api/hosts?verdict=ready&sort=ramBytes&limit=500",
+  "/api/hosts?verdict=not_ready,at_risk&sort=-failing&limit=50",
+  "/api/hosts?stale=true&sort=-failing&limit=50",
+  "/api/hosts?verdict=not_ready,at_risk&sort=failing&limit=50",
+  "/api/hosts?verdict=ready&sort=-failing&limit=50",
+  "/api/hosts?check=kdump.loaded&sort=failing&limit=50",
 ] as const;
 
 /** Hosts named like the simulator's fleet (test/sim/fleet.ts: role weights, six sites). */
@@ -70,12 +93,15 @@ async function main(): Promise<void> {
   const driver = values.driver === "pglite" ? "pglite" : "postgres";
   const n = Number(values.hosts);
   const runs = Number(values.runs);
+  const DB = values.db;
+  const paths = values.paths === "sorts" ? SORT_PATHS : READ_PATHS;
   const url = driver === "postgres" ? await recreateDatabase(DB) : undefined;
   const dataDir = driver === "pglite" ? mkdtempSync(join(tmpdir(), "kdw-readpath-")) : undefined;
   const result: Record<string, unknown> = {
     command: `npx tsx bench/read-path-indexes.ts ${process.argv.slice(2).join(" ")}`.trim(),
     driver,
     hosts: n,
+    droppedIndexes: values["drop-index"],
     loadBefore: loadAverage(),
   };
   // PGlite: one process owns the directory, so the fleet is written (and analysed) before the
@@ -87,6 +113,10 @@ async function main(): Promise<void> {
   );
   const seeded = performance.now();
   await seeder.db.execute(seed(n));
+  for (const name of values["drop-index"]) {
+    if (!/^hosts_[a-z0-9_]+_idx$/.test(name)) throw new Error(`not an index of hosts: ${name}`);
+    await seeder.db.execute(sql.raw(`drop index ${name}`));
+  }
   await seeder.db.execute(sql`analyze hosts`);
   result.seedSec = round((performance.now() - seeded) / 1000, 1);
   if (driver === "pglite") {
@@ -137,11 +167,11 @@ async function main(): Promise<void> {
       await seeder.db.execute(sql`vacuum analyze hosts`);
     }
     const requests: Record<string, Latency> = {};
-    for (const path of READ_PATHS) {
+    for (const path of paths) {
       requests[path] = await measureGet(server.url, BENCH_ADMIN_TOKEN, path, { requests: runs, warmup: 5 });
     }
     result.requests = requests;
-    if (url) {
+    if (url && paths === READ_PATHS) {
       // the summary's two statements (services/fleet-counts.ts, services/summary.ts) on the bench's
       // own connection, one after the other: the database's share of the request
       const sqlMs: number[] = [];

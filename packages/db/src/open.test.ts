@@ -207,7 +207,7 @@ describe("migration 0009 (sort indexes) on a populated database of the previous 
     const older = migrationsUpTo(9);
     try {
       const before = await open(older);
-      const host = (id: string, failing: string[], ramBytes: string | null) => ({
+      const host = (id: string, failing: string[], ramBytes: number | null) => ({
         id,
         machineId: id,
         hostname: `${id}.lab`,
@@ -221,10 +221,10 @@ describe("migration 0009 (sort indexes) on a populated database of the previous 
       await before.db
         .insert(hosts)
         .values([
-          host("c", ["kdump.loaded", "crashkernel.size"], "4096"),
+          host("c", ["kdump.loaded", "crashkernel.size"], 4096),
           host("a", [], null),
-          host("b", ["kdump.loaded"], "1024"),
-          host("d", [], "1024"),
+          host("b", ["kdump.loaded"], 1024),
+          host("d", [], 1024),
         ]);
       await before.close();
     } finally {
