@@ -9,7 +9,9 @@
  *   3. changed snapshots: the fleet reconnects and hosts change at a steady offered rate;
  *   4. connected but silent: the server restarted with a 3600 s heartbeat, the fleet reconnected:
  *      only ws pings (each side pings every 30 s). quiet − silent = the heartbeats alone, silent −
- *      idle = the connections, and a quiet fleet of 10,000 = idle + 10,000 connections + 333 beats/s.
+ *      enrolled idle = the connections;
+ *   5. enrolled idle: the fleet disconnected, its hosts still enrolled: the fixed work at this many
+ *      hosts. A quiet fleet of 10,000 = enrolled idle + 10,000 connections + 333 beats/s.
  * CPU = the server process (all its threads, /proc/PID/stat) + this database's PostgreSQL backends
  * (pg_stat_activity → /proc/PID/stat). PostgreSQL's shared background processes (WAL writer,
  * checkpointer) are left out: the server at 5432 is shared with other work.
@@ -261,8 +263,21 @@ async function main(): Promise<void> {
     const silent = await m.stop();
     const silentBeats = (await heartbeatFrames(server)) - beats0;
     const silentCores = (silent.serverCpuSec + silent.postgresCpuSec) / silent.wallSec;
-    // per connection: what the silent fleet costs above the idle server
-    const connectionCores = Math.max(0, silentCores - idleCores) / agents;
+    silentFleet.interrupt();
+    await silentFleet.result.catch(() => null);
+
+    // 5. the same server with the hosts enrolled but nobody connected: the fixed work that grows
+    // with the hosts table (stale sweeper, alert tick) rather than with the sockets
+    await new Promise((r) => setTimeout(r, 5_000));
+    m = await meter(server, admin);
+    await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
+    const enrolled = await m.stop();
+    const enrolledCores = (enrolled.serverCpuSec + enrolled.postgresCpuSec) / enrolled.wallSec;
+    result.enrolledIdle = { ...enrolled, hosts: agents, cores: round(enrolledCores, 4) };
+    log(`enrolled, nobody connected: ${JSON.stringify(result.enrolledIdle)}`);
+
+    // per connection: the silent fleet above the same hosts with nobody connected
+    const connectionCores = Math.max(0, silentCores - enrolledCores) / agents;
     // per heartbeat: the quiet phase above the silent one (its pings are then not charged to beats)
     const quietCores = (quiet.serverCpuSec + quiet.postgresCpuSec) / quiet.wallSec;
     const beatOnlyMs = (Math.max(0, quietCores - silentCores) * 1000) / (agents / 5);
@@ -275,17 +290,15 @@ async function main(): Promise<void> {
       cpuMsPerHeartbeatPingsExcluded: round(beatOnlyMs, 3),
     };
     log(`silent: ${JSON.stringify(result.silent)}`);
-    silentFleet.interrupt();
-    await silentFleet.result.catch(() => null);
-    // 10,000 agents beating every 30 s = fixed idle work + 10,000 connections + 333 beats/s
-    const fleetIdle = idleCores;
+    // 10,000 agents beating every 30 s = fixed work (measured with `agents` hosts enrolled: more
+    // hosts make the stale queries dearer) + 10,000 connections + 333 beats/s
     const fleetConnections = connectionCores * 10_000;
     const fleetBeats = (beatOnlyMs * FLEET_BEATS_PER_SEC) / 1000;
     result.quietFleet10k = {
-      idleCores: round(fleetIdle, 4),
+      fixedCores: round(enrolledCores, 4),
       connectionCores: round(fleetConnections, 4),
       heartbeatCores: round(fleetBeats, 4),
-      cores: round(fleetIdle + fleetConnections + fleetBeats, 4),
+      cores: round(enrolledCores + fleetConnections + fleetBeats, 4),
     };
     log(`quiet fleet of 10,000: ${JSON.stringify(result.quietFleet10k)}`);
     result.loadAfter = loadAverage();
