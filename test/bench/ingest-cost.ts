@@ -1,15 +1,22 @@
 /**
  * CPU per unit of ingest work, measured as CPU time (not wall time) so that a machine shared with
  * other work still gives comparable figures (issue 13's first three rows):
+ *   0. idle: the server up, no agent enrolled yet — its fixed work (liveness beat, leader jobs,
+ *      alerting ticks), which a fleet of any size pays once and must not be charged per heartbeat;
  *   1. enrollment + first snapshot: N new agents ramped over R seconds (no storm: nothing times out);
  *   2. a quiet fleet: the same agents connected, heartbeats only (KDUMPWATCH_HEARTBEAT=5 here, to
  *      get many beats in a short window);
- *   3. changed snapshots: the fleet reconnects and hosts change at a steady offered rate.
+ *   3. changed snapshots: the fleet reconnects and hosts change at a steady offered rate;
+ *   4. connected but silent: the server restarted with a 3600 s heartbeat, the fleet reconnected:
+ *      only ws pings (each side pings every 30 s). quiet − silent = the heartbeats alone, silent −
+ *      enrolled idle = the connections;
+ *   5. enrolled idle: the fleet disconnected, its hosts still enrolled: the fixed work at this many
+ *      hosts. A quiet fleet of 10,000 = enrolled idle + 10,000 connections + 333 beats/s.
  * CPU = the server process (all its threads, /proc/PID/stat) + this database's PostgreSQL backends
  * (pg_stat_activity → /proc/PID/stat). PostgreSQL's shared background processes (WAL writer,
  * checkpointer) are left out: the server at 5432 is shared with other work.
  *
- *   npx tsx bench/ingest-cost.ts [--agents 600] [--ramp 60] [--quiet 30] [--rate 0.1] [--measure 40]
+ *   npx tsx bench/ingest-cost.ts [--agents 600] [--ramp 60] [--idle 30] [--quiet 30] [--rate 0.1] [--measure 40]
  *                                [--judge-workers 2] [--out results/ingest-cost.json]
  * (from test/, after `pnpm build`)
  */
@@ -21,15 +28,20 @@ import { openDatabase, sql } from "@kdumpwatch/db";
 import type { ProgressWindow } from "../sim/run-stats.ts";
 import { databaseUrl, dropDatabase, recreateDatabase } from "./lib/database.ts";
 import { cpuSeconds, loadAverage, round } from "./lib/process-stats.ts";
-import { BENCH_ENROLL_TOKEN, BenchServer } from "./lib/server-process.ts";
+import { BENCH_ADMIN_TOKEN, BENCH_ENROLL_TOKEN, BenchServer } from "./lib/server-process.ts";
 import { startSim, waitForProgress } from "./lib/sim-process.ts";
 
 const DB = "kdw_perf_cost";
+/** the server's ws ping sweep (apps/server/src/ws/gateway.ts PING_EVERY_MS): one ping per socket */
+const PING_EVERY_SEC = 30;
+/** the target fleet: 10,000 agents beating every 30 s (the default) = 333 beats/s */
+const FLEET_BEATS_PER_SEC = 10_000 / 30;
 
 const { values } = parseArgs({
   options: {
     agents: { type: "string", default: "600" },
     ramp: { type: "string", default: "60" },
+    idle: { type: "string", default: "30" },
     quiet: { type: "string", default: "30" },
     rate: { type: "string", default: "0.1" },
     measure: { type: "string", default: "40" },
@@ -73,6 +85,19 @@ async function meter(server: BenchServer, admin: Awaited<ReturnType<typeof openD
   };
 }
 
+/** heartbeat frames the server has counted (`/metrics`), to check that a silent fleet is silent */
+async function heartbeatFrames(server: BenchServer): Promise<number> {
+  const res = await fetch(`${server.url}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+  });
+  const text = await res.text();
+  let n = 0;
+  for (const m of text.matchAll(/^kdumpwatch_ingest_frames_total\{[^}]*type="heartbeat"[^}]*\} (\d+)/gm)) {
+    n += Number(m[1]);
+  }
+  return n;
+}
+
 const sumAcked = (windows: readonly ProgressWindow[]) => windows.reduce((n, w) => n + w.acked, 0);
 
 async function main(): Promise<void> {
@@ -84,16 +109,18 @@ async function main(): Promise<void> {
   const stateFile = join(work, "fleet.json");
   const url = await recreateDatabase(DB);
   const admin = await openDatabase({ url: databaseUrl("postgres"), migrate: false, poolSize: 1 });
-  const server = await BenchServer.start({
-    port: Number(values.port),
-    databaseUrl: url,
-    logFile: join(work, "server.log"),
-    env: {
-      KDUMPWATCH_HEARTBEAT: "5",
-      KDUMPWATCH_LOG_LEVEL: "warn",
-      ...(values["judge-workers"] ? { KDUMPWATCH_JUDGE_WORKERS: values["judge-workers"] } : {}),
-    },
-  });
+  const startServer = (heartbeatSec: number) =>
+    BenchServer.start({
+      port: Number(values.port),
+      databaseUrl: url,
+      logFile: join(work, "server.log"),
+      env: {
+        KDUMPWATCH_HEARTBEAT: String(heartbeatSec),
+        KDUMPWATCH_LOG_LEVEL: "warn",
+        ...(values["judge-workers"] ? { KDUMPWATCH_JUDGE_WORKERS: values["judge-workers"] } : {}),
+      },
+    });
+  let server = await startServer(5);
   const simArgs = ["--server", server.url, "--enroll-token", BENCH_ENROLL_TOKEN, "--agents", String(agents)];
   const result: Record<string, unknown> = {
     command: `npx tsx bench/ingest-cost.ts ${process.argv.slice(2).join(" ")}`.trim(),
@@ -101,8 +128,23 @@ async function main(): Promise<void> {
     loadBefore: loadAverage(),
   };
   try {
-    // 1. enrollment + first snapshot
+    // 0. idle: nothing enrolled, nothing connected; 15 s after "listening", so that the lazy
+    // compilation of the first ticks (paid once per process) is not counted as idle work
+    await new Promise((r) => setTimeout(r, 15_000));
     let m = await meter(server, admin);
+    await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
+    const idle = await m.stop();
+    const idleCores = (idle.serverCpuSec + idle.postgresCpuSec) / idle.wallSec;
+    result.idle = {
+      ...idle,
+      cores: round(idleCores, 4),
+      serverCores: round(idle.serverCpuSec / idle.wallSec, 4),
+      postgresCores: round(idle.postgresCpuSec / idle.wallSec, 4),
+    };
+    log(`idle: ${JSON.stringify(result.idle)}`);
+
+    // 1. enrollment + first snapshot
+    m = await meter(server, admin);
     const fleet = startSim(
       [
         ...simArgs,
@@ -137,12 +179,27 @@ async function main(): Promise<void> {
     const quiet = await m.stop();
     const beats = (agents / 5) * quiet.wallSec;
     const perBeatMs = ((quiet.serverCpuSec + quiet.postgresCpuSec) * 1000) / beats;
+    // the fixed idle work is paid once whatever the fleet's size: taken out before dividing
+    const idleCpuSec = idleCores * quiet.wallSec;
+    const marginalMs = ((quiet.serverCpuSec + quiet.postgresCpuSec - idleCpuSec) * 1000) / beats;
+    const serverMarginalMs =
+      ((quiet.serverCpuSec - (idle.serverCpuSec / idle.wallSec) * quiet.wallSec) * 1000) / beats;
+    // one ws ping per socket per PING_EVERY_SEC rides in the quiet phase too: at 5 s heartbeats that
+    // is 1 ping per 6 beats, at the fleet's 30 s heartbeats 1 per beat
+    const pingsPerBeatHere = 5 / PING_EVERY_SEC;
     result.quiet = {
       ...quiet,
       heartbeats: Math.round(beats),
+      // old figure, idle work included (kept for comparison with earlier runs)
       cpuMsPerHeartbeat: round(perBeatMs, 3),
-      // 10,000 agents beating every 30 s (the default) = 333 beats/s
-      coresAt10kAgents30s: round((perBeatMs * (10_000 / 30)) / 1000, 3),
+      coresAt10kAgents30s: round((perBeatMs * FLEET_BEATS_PER_SEC) / 1000, 3),
+      // honest figure: idle cores + 333 beats/s × marginal CPU per beat (quiet minus idle)
+      idleCores: round(idleCores, 4),
+      marginalCpuMsPerHeartbeat: round(marginalMs, 3),
+      serverMarginalCpuMsPerHeartbeat: round(serverMarginalMs, 3),
+      marginalCoresAt10kAgents30s: round((marginalMs * FLEET_BEATS_PER_SEC) / 1000, 4),
+      pingsPerHeartbeat: round(pingsPerBeatHere, 3),
+      coresAt10kAgents30sIdleIncluded: round(idleCores + (marginalMs * FLEET_BEATS_PER_SEC) / 1000, 4),
     };
     log(`quiet: ${JSON.stringify(result.quiet)}`);
     fleet.interrupt();
@@ -189,6 +246,61 @@ async function main(): Promise<void> {
     log(`changed: ${JSON.stringify(result.changed)}`);
     changes.interrupt();
     await changes.result.catch(() => null);
+
+    // 4. connected but silent: the same server restarted with a 3600 s heartbeat, so the fleet
+    // reconnects and then sends nothing but ws pings (and answers the server's), both every 30 s
+    await server.stop();
+    server = await startServer(3600);
+    const silentFleet = startSim(
+      [...simArgs, "--ramp", "10", "--duration", "0", "--interval", "3600", "--state-file", stateFile],
+      { logFile: join(work, "sim-silent.log") },
+    );
+    await waitForProgress(silentFleet, (p) => p.everAcked >= agents, 600_000);
+    await new Promise((r) => setTimeout(r, 10_000));
+    const beats0 = await heartbeatFrames(server);
+    m = await meter(server, admin);
+    await new Promise((r) => setTimeout(r, quietSec * 1000));
+    const silent = await m.stop();
+    const silentBeats = (await heartbeatFrames(server)) - beats0;
+    const silentCores = (silent.serverCpuSec + silent.postgresCpuSec) / silent.wallSec;
+    silentFleet.interrupt();
+    await silentFleet.result.catch(() => null);
+
+    // 5. the same server with the hosts enrolled but nobody connected: the fixed work that grows
+    // with the hosts table (stale sweeper, alert tick) rather than with the sockets
+    await new Promise((r) => setTimeout(r, 5_000));
+    m = await meter(server, admin);
+    await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
+    const enrolled = await m.stop();
+    const enrolledCores = (enrolled.serverCpuSec + enrolled.postgresCpuSec) / enrolled.wallSec;
+    result.enrolledIdle = { ...enrolled, hosts: agents, cores: round(enrolledCores, 4) };
+    log(`enrolled, nobody connected: ${JSON.stringify(result.enrolledIdle)}`);
+
+    // per connection: the silent fleet above the same hosts with nobody connected
+    const connectionCores = Math.max(0, silentCores - enrolledCores) / agents;
+    // per heartbeat: the quiet phase above the silent one (its pings are then not charged to beats)
+    const quietCores = (quiet.serverCpuSec + quiet.postgresCpuSec) / quiet.wallSec;
+    const beatOnlyMs = (Math.max(0, quietCores - silentCores) * 1000) / (agents / 5);
+    result.silent = {
+      ...silent,
+      connections: agents,
+      heartbeatsSeen: silentBeats,
+      cores: round(silentCores, 4),
+      cpuMsPerConnectionPerMinute: round(connectionCores * 60_000, 3),
+      cpuMsPerHeartbeatPingsExcluded: round(beatOnlyMs, 3),
+    };
+    log(`silent: ${JSON.stringify(result.silent)}`);
+    // 10,000 agents beating every 30 s = fixed work (measured with `agents` hosts enrolled: more
+    // hosts make the stale queries dearer) + 10,000 connections + 333 beats/s
+    const fleetConnections = connectionCores * 10_000;
+    const fleetBeats = (beatOnlyMs * FLEET_BEATS_PER_SEC) / 1000;
+    result.quietFleet10k = {
+      fixedCores: round(enrolledCores, 4),
+      connectionCores: round(fleetConnections, 4),
+      heartbeatCores: round(fleetBeats, 4),
+      cores: round(enrolledCores + fleetConnections + fleetBeats, 4),
+    };
+    log(`quiet fleet of 10,000: ${JSON.stringify(result.quietFleet10k)}`);
     result.loadAfter = loadAverage();
   } finally {
     await server.stop();

@@ -18,6 +18,7 @@ import { createMemoryHub } from "../hub.ts";
 import { silentLogger } from "../log.ts";
 import { beat, registerInstance } from "../services/liveness.ts";
 import { AlertEngine, type JudgedHost } from "./alert-engine.ts";
+import { anyDueAlert } from "./alert-store.ts";
 import type { NotificationItem } from "./alert-types.ts";
 import { DEFAULT_INHIBIT_RULES } from "./inhibition.ts";
 import { PgOutboxStore } from "./outbox-store.ts";
@@ -102,6 +103,24 @@ describe.each(testDrivers())("alert engine on $name", (driver) => {
     }
     return out;
   }
+
+  test("anyDueAlert (the tick's check before its transaction) sees exactly the open alerts due by then", async () => {
+    const [h] = await addHosts(1);
+    expect(await anyDueAlert(handle.db, at(0)), "no alert at all").toBe(false);
+    await report(judged(h!, { checks: checks(["crashkernel.reserved"]) }), at(0));
+    expect(await anyDueAlert(handle.db, at(30)), "pending, due when the hold ends").toBe(false);
+    expect(await anyDueAlert(handle.db, at(61))).toBe(true);
+    await engine.tick(handle.db, at(61));
+    expect(
+      (await notifications()).map((n) => n.status),
+      "the tick behind the check fired it",
+    ).toEqual(["firing"]);
+    expect(await anyDueAlert(handle.db, at(62)), "firing, next due at its reminder").toBe(false);
+    await handle.db.update(alerts).set({ dueAt: at(0), resolvedAt: at(70) });
+    expect(await anyDueAlert(handle.db, at(71)), "a resolved alert is never due").toBe(false);
+    await handle.db.update(alerts).set({ resolvedAt: null });
+    expect(await anyDueAlert(handle.db, at(71))).toBe(true);
+  });
 
   test("a failing critical check fires after the hold, once, into one outbox row per receiver", async () => {
     const [h] = await addHosts(1);

@@ -29,6 +29,7 @@ import {
 } from "./alert-plan.ts";
 import {
   type AlertRow,
+  anyDueAlert,
   deleteAlert,
   deleteAlerts,
   descriptionOfRow,
@@ -288,9 +289,13 @@ export class AlertEngine {
         await this.#apply(tx, obs, row, now, await this.#activeSilences(tx, now), null);
       },
     });
+    // nothing due (the idle case): no transaction; an alert that falls due after this read is
+    // picked up by the next tick, as one that falls due after the transaction below would be
+    if (!(await anyDueAlert(db, now))) return seen;
     for (;;) {
       const n = await db.transaction(async (tx) => {
         const rows = await lockDueAlerts(tx, now, BATCH);
+        if (rows.length === 0) return 0;
         const silences = await this.#activeSilences(tx, now);
         const openByHost = await openCheckAlerts(
           tx,

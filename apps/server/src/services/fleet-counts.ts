@@ -38,10 +38,13 @@ export async function foldFleetCounts(ctx: ServiceContext): Promise<void> {
         on conflict (dimension, value, verdict) do update set hosts = fleet_counts.hosts + excluded.hosts)
       select count(*) as n from moved`),
   );
+  // nothing moved (a quiet fleet: heartbeats change no counted column): no total can have reached
+  // zero, so the idle server skips the two statements below (issue 13)
+  if (Number(moved?.n ?? 0) === 0) return;
   await ctx.db.execute(sql`delete from fleet_counts where hosts = 0`);
   // Every summary reads the unfolded deltas too: the rows just deleted stay in the table's pages
   // until a vacuum, and each read scanned them (10 ms after a fold of 500,000 deltas at 100,000
   // hosts, until autovacuum came by; PGlite has no autovacuum at all). A vacuum of this small
   // table takes no lock that ingest's inserts wait for, and cannot run inside a transaction.
-  if (Number(moved?.n ?? 0) > 0) await ctx.db.execute(sql`vacuum fleet_count_deltas`);
+  await ctx.db.execute(sql`vacuum fleet_count_deltas`);
 }

@@ -64,6 +64,25 @@ describe.each(testDrivers())("fleet summary read model on $name", (driver) => {
     expect(after.duplicates).toBe(1);
   });
 
+  test("heartbeats append no delta, and a fold with nothing to move keeps the totals", async () => {
+    for (let i = 0; i < 20; i++) await h.seedHost({ id: `q${i}`, verdict: i % 3 ? "ready" : "at_risk" });
+    await foldFleetCounts(h.ctx);
+    const folded = await same("folded");
+    // what the last-seen flush writes (services/last-seen.ts): no counted column
+    await h.db.db.update(hosts).set({
+      lastSeenAt: new Date(Date.now() + 60_000),
+      staleClockAt: new Date(Date.now() + 60_000),
+      staleSince: null,
+    });
+    const deltas = await h.db.db.execute(sql`select count(*)::int as n from fleet_count_deltas`);
+    expect(
+      ((Array.isArray(deltas) ? deltas : (deltas as { rows: unknown[] }).rows) as { n: number }[])[0]?.n,
+    ).toBe(0);
+    await foldFleetCounts(h.ctx);
+    expect(await same("after an empty fold")).toEqual(folded);
+    expect((await readFleetCounts(h.ctx)).every((r) => r.hosts > 0)).toBe(true);
+  });
+
   test("the fold leaves no dead delta rows for the next summary to read past", async () => {
     for (let i = 0; i < 200; i++) await h.seedHost({ id: `v${i}`, verdict: i % 2 ? "ready" : "not_ready" });
     const size = async () => {
