@@ -47,6 +47,12 @@ export interface OpenDatabaseOptions {
   dataDir?: string | undefined;
   /** PGlite in memory, no lock (tests). */
   memory?: boolean;
+  /**
+   * With `memory`: start from this data directory (from {@link migratedPgliteImage}) instead of
+   * an empty one. Tests only: initdb and the migrations cost seconds per open, loading ~1 s. The
+   * migrator still runs and finds nothing to apply, so a stale image would be brought up to date.
+   */
+  pgliteImage?: Blob | undefined;
   /** default: the migrations shipped next to this package (or next to the server bundle) */
   migrationsFolder?: string;
   /** apply pending migrations (default true) */
@@ -199,7 +205,9 @@ async function openPglite(
   let lock: DirLock | null = null;
   let pg: PGlite;
   if (options.memory) {
-    pg = new PGlite(PGLITE_OPTIONS);
+    pg = new PGlite(
+      options.pgliteImage ? { ...PGLITE_OPTIONS, loadDataDir: options.pgliteImage } : PGLITE_OPTIONS,
+    );
   } else {
     const dir = options.dataDir ?? "./data";
     // PGlite's own mkdir is not recursive (docs/stack.md §6)
@@ -248,4 +256,18 @@ async function openPglite(
       }
     },
   };
+}
+
+/**
+ * An in-memory PGlite data directory with every migration applied, as an uncompressed tarball: the
+ * `pgliteImage` that test databases start from (testkit builds it once per test run).
+ */
+export async function migratedPgliteImage(migrationsFolder = defaultMigrationsFolder()): Promise<Blob> {
+  const pg = new PGlite(PGLITE_OPTIONS);
+  try {
+    await migratePglite(drizzlePglite(pg, { schema }), { migrationsFolder });
+    return await pg.dumpDataDir("none");
+  } finally {
+    await pg.close();
+  }
 }

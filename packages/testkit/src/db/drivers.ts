@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { type DatabaseHandle, openDatabase } from "@kdumpwatch/db";
 import postgres from "postgres";
+import { testPgliteImage } from "./pglite-image.ts";
 
 /**
  * Database test drivers (house-style §19): every database test runs on embedded PGlite, and on a
  * real PostgreSQL when KDUMPWATCH_TEST_DATABASE_URL is set (CI sets it). Each opened database is
  * fresh: PGlite in memory, or a new `kdw_<random>` database dropped again by `dispose()`. They live
- * here, not in packages/db, so that no shipped bundle carries them.
+ * here, not in packages/db, so that no shipped bundle carries them. A PGlite database is loaded from
+ * a migrated image (./pglite-image.ts) rather than migrated afresh.
  */
 export interface TestDatabase extends DatabaseHandle {
   /** close and, for PostgreSQL, drop the database */
@@ -53,7 +55,7 @@ export async function createScratchDatabase(baseUrl: string): Promise<ScratchDat
 const pgliteDriver: TestDriver = {
   name: "pglite",
   async open() {
-    const handle = await openDatabase({ memory: true });
+    const handle = await openDatabase({ memory: true, pgliteImage: await testPgliteImage() });
     return { ...handle, dispose: () => handle.close() };
   },
 };
