@@ -144,6 +144,22 @@ describe("evaluateCrashkernel: traps", () => {
     expect(unknown.uncertainReasons).toContain("kernel-version-unknown");
   });
 
+  test("an auto that sizes to nothing (RHEL 8, under 1 GiB) goes on to the ,high value, reported as such", () => {
+    // found by the invariants property (seed 922770611): the ,high token used after the auto table
+    // gave nothing was reported as a plain value, because the parse ran on the substituted line
+    const e = evaluate("crashkernel=0,high crashkernel=auto", {
+      kernelVersion: "4.18.0-553.el8_10.x86_64",
+      systemRamBytes: 512 * M,
+    });
+    expect([e.kind, e.effective]).toEqual(["high", "0,high"]);
+    expect(e.expectedBytes === null || e.expectedBytes === 0).toBe(true);
+    const high = evaluate("crashkernel=256M,high crashkernel=auto", {
+      kernelVersion: "4.18.0-553.el8_10.x86_64",
+      systemRamBytes: 512 * M,
+    });
+    expect([high.kind, high.effective]).toEqual(["high", "256M,high"]);
+  });
+
   test("trap 22: a crashkernel= beyond a 2047-byte command line is reported as possibly cut", () => {
     const e = evaluate(`BOOT_IMAGE=/vmlinuz ${"x=1 ".repeat(520)}`);
     expect(e.outcome).toBe("missing");

@@ -85,7 +85,12 @@ function parseRun(ctx: RunContext, ram: bigint, b: CrashkernelBehaviour, default
     const substituted = findCrashkernel(line, { cmaSuffix: b.cmaSuffix }).value;
     const parse = parseCrashkernelLikeKernel(line, ram, b, defaultLow, substituted);
     const usedAuto = parse.used === substituted.plain;
+    // the parse ran on the substituted line: report the original line's token it used (the
+    // kernel may go on from an auto that sizes to nothing to a `,high` value, x86 before v6.7)
     if (usedAuto) parse.used = p;
+    else if (parse.used === substituted.high) parse.used = scan.high;
+    else if (parse.used === substituted.low) parse.used = scan.low;
+    else if (parse.used === substituted.cma) parse.used = scan.cma;
     return { scan, rangeValue: usedAuto ? RHEL8_X86_AUTO : null, autoUnknown: false, parse };
   }
   return {
