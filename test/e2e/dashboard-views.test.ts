@@ -172,11 +172,24 @@ describe("the dashboard's fleet-scale views in Chromium", () => {
     const chart = page.locator("[data-testid=readiness-chart]");
     // uPlot lays its plot area out after the canvas appears: wait for it rather than race it
     await chart.locator(".u-over").waitFor({ state: "visible" });
-    const box = await chart.locator(".u-over").boundingBox();
-    if (!box) throw new Error("the chart has no plot area");
-    // the right edge is now; the bottom of the stack is the ready band
-    await page.mouse.move(box.x + box.width - 3, box.y + box.height - 3);
-    await expect.poll(() => page.locator("[data-testid=chart-tip]").textContent()).toMatch(/Ready \d+/);
+    // the right edge is now; the bottom of the stack is the ready band. A live update can redraw
+    // the chart (and drop uPlot's cursor) between the move and the read: hover again each poll
+    let nudge = 0;
+    await expect
+      .poll(
+        async () => {
+          const box = await chart.locator(".u-over").boundingBox();
+          if (!box) return null;
+          nudge = (nudge + 1) % 3;
+          await page.mouse.move(box.x + box.width - 3 - nudge, box.y + box.height - 3);
+          return page
+            .locator("[data-testid=chart-tip]")
+            .textContent({ timeout: 1000 })
+            .catch(() => null);
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/Ready \d+/);
     const before = await chart.getAttribute("data-from");
     await page.locator("[data-testid=range-7d]").click();
     await expect.poll(() => chart.getAttribute("data-from")).not.toBe(before);
