@@ -138,10 +138,42 @@ function migrationsUpTo(stopAt: number): string {
   return dir;
 }
 
+type Opened = { close(): Promise<void> } & Pick<TestDatabase, "db">;
+type Upgrade = (open: (migrationsFolder?: string) => Promise<Opened>) => Promise<void>;
+
+/**
+ * Runs an upgrade scenario (open with the older migrations, fill, open again with all of them) on a
+ * PGlite data directory, and on a scratch PostgreSQL database when one is configured.
+ */
+function upgradeOnEveryDriver(upgrade: Upgrade, pgliteTitle: string): void {
+  test(pgliteTitle, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdw-upgrade-"));
+    try {
+      await upgrade((migrationsFolder) =>
+        openDatabase({ dataDir: dir, ...(migrationsFolder ? { migrationsFolder } : {}) }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  test.runIf(process.env.KDUMPWATCH_TEST_DATABASE_URL)(
+    "PostgreSQL: the migration applies to a populated database",
+    async () => {
+      const scratch = await createScratchDatabase(process.env.KDUMPWATCH_TEST_DATABASE_URL!);
+      try {
+        await upgrade((migrationsFolder) =>
+          openDatabase({ url: scratch.url, poolSize: 1, ...(migrationsFolder ? { migrationsFolder } : {}) }),
+        );
+      } finally {
+        await scratch.drop();
+      }
+    },
+  );
+}
+
 describe("migration 0008 on a database of the previous release, with hosts in it", () => {
-  const upgrade = async (
-    open: (migrationsFolder?: string) => Promise<{ close(): Promise<void> } & Pick<TestDatabase, "db">>,
-  ) => {
+  const upgrade: Upgrade = async (open) => {
     const older = migrationsUpTo(8);
     try {
       const before = await open(older);
@@ -175,35 +207,14 @@ describe("migration 0008 on a database of the previous release, with hosts in it
     }
   };
 
-  test("PGlite: a data directory made without pg_trgm is upgraded when it is opened again", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "kdw-upgrade-"));
-    try {
-      await upgrade((migrationsFolder) =>
-        openDatabase({ dataDir: dir, ...(migrationsFolder ? { migrationsFolder } : {}) }),
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
-
-  test.runIf(process.env.KDUMPWATCH_TEST_DATABASE_URL)(
-    "PostgreSQL: the migration applies to a populated database",
-    async () => {
-      const scratch = await createScratchDatabase(process.env.KDUMPWATCH_TEST_DATABASE_URL!);
-      try {
-        await upgrade((migrationsFolder) =>
-          openDatabase({ url: scratch.url, poolSize: 1, ...(migrationsFolder ? { migrationsFolder } : {}) }),
-        );
-      } finally {
-        await scratch.drop();
-      }
-    },
+  upgradeOnEveryDriver(
+    upgrade,
+    "PGlite: a data directory made without pg_trgm is upgraded when it is opened again",
   );
 });
 
 describe("migration 0009 (sort indexes) on a populated database of the previous release", () => {
-  type Opened = { close(): Promise<void> } & Pick<TestDatabase, "db">;
-  const upgrade = async (open: (migrationsFolder?: string) => Promise<Opened>) => {
+  const upgrade: Upgrade = async (open) => {
     const older = migrationsUpTo(9);
     try {
       const before = await open(older);
@@ -256,29 +267,9 @@ describe("migration 0009 (sort indexes) on a populated database of the previous 
     }
   };
 
-  test("PGlite: a data directory of the previous release is upgraded when it is opened again", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "kdw-upgrade-"));
-    try {
-      await upgrade((migrationsFolder) =>
-        openDatabase({ dataDir: dir, ...(migrationsFolder ? { migrationsFolder } : {}) }),
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
-
-  test.runIf(process.env.KDUMPWATCH_TEST_DATABASE_URL)(
-    "PostgreSQL: the migration applies to a populated database",
-    async () => {
-      const scratch = await createScratchDatabase(process.env.KDUMPWATCH_TEST_DATABASE_URL!);
-      try {
-        await upgrade((migrationsFolder) =>
-          openDatabase({ url: scratch.url, poolSize: 1, ...(migrationsFolder ? { migrationsFolder } : {}) }),
-        );
-      } finally {
-        await scratch.drop();
-      }
-    },
+  upgradeOnEveryDriver(
+    upgrade,
+    "PGlite: a data directory of the previous release is upgraded when it is opened again",
   );
 });
 
