@@ -30,20 +30,24 @@ function revision() {
 }
 
 rmSync(new URL("dist/drizzle", here), { recursive: true, force: true });
-await build({
-  entryPoints: [new URL("src/main.ts", here).pathname],
-  outfile: new URL("dist/kdumpwatch-server.mjs", here).pathname,
+/** ESM for Node 20 with a `require` for CommonJS dependencies; every npm package (and its subpaths)
+ * stays external, only workspace code is bundled. */
+const nodeBundle = {
   bundle: true,
   platform: "node",
   target: "node20",
   format: "esm",
   sourcemap: true,
-  // every npm package (and its subpaths) stays external; only workspace code is bundled
   external: [...npmDeps].flatMap((name) => [name, `${name}/*`]),
   banner: {
     js: "import { createRequire as __kdwRequire } from 'node:module'; const require = __kdwRequire(import.meta.url);",
   },
   logLevel: "warning",
+};
+await build({
+  ...nodeBundle,
+  entryPoints: [new URL("src/main.ts", here).pathname],
+  outfile: new URL("dist/kdumpwatch-server.mjs", here).pathname,
   define: {
     __KDUMPWATCH_VERSION__: JSON.stringify(pkg.version),
     __KDUMPWATCH_REVISION__: JSON.stringify(revision()),
@@ -51,18 +55,9 @@ await build({
 });
 // the judge worker thread (src/services/judge-pool.ts looks for it beside the bundle)
 await build({
+  ...nodeBundle,
   entryPoints: [new URL("src/judge-worker.ts", here).pathname],
   outfile: new URL("dist/judge-worker.mjs", here).pathname,
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  sourcemap: true,
-  external: [...npmDeps].flatMap((name) => [name, `${name}/*`]),
-  banner: {
-    js: "import { createRequire as __kdwRequire } from 'node:module'; const require = __kdwRequire(import.meta.url);",
-  },
-  logLevel: "warning",
 });
 cpSync(new URL("../../packages/db/drizzle", here), new URL("dist/drizzle", here), { recursive: true });
 chmodSync(new URL("dist/kdumpwatch-server.mjs", here), 0o755);

@@ -20,12 +20,13 @@
  *                                [--judge-workers 2] [--out results/ingest-cost.json]
  * (from test/, after `pnpm build`)
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase, sql } from "@kdumpwatch/db";
 import type { ProgressWindow } from "../sim/run-stats.ts";
+import { printResult, runBench } from "./lib/bench-main.ts";
 import { databaseUrl, dropDatabase, recreateDatabase } from "./lib/database.ts";
 import { cpuSeconds, loadAverage, round } from "./lib/process-stats.ts";
 import { BENCH_ADMIN_TOKEN, BENCH_ENROLL_TOKEN, BenchServer } from "./lib/server-process.ts";
@@ -307,12 +308,7 @@ async function main(): Promise<void> {
     await admin.close();
     await dropDatabase(DB).catch(() => {});
   }
-  const text = `${JSON.stringify(result, null, 2)}\n`;
-  if (values.out) writeFileSync(values.out, text);
-  process.stdout.write(text);
+  printResult(result, values.out);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -14,11 +14,12 @@
  * `--paths sorts` times the sorts migration 0009 indexes instead (SORT_PATHS); `--drop-index`
  * drops an index after seeding, so that the same bundle measures the plan without it ("before").
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase, sql } from "@kdumpwatch/db";
+import { printResult, runBench } from "./lib/bench-main.ts";
 import { dropDatabase, recreateDatabase } from "./lib/database.ts";
 import { type Latency, measureGet } from "./lib/http-timing.ts";
 import { loadAverage, round } from "./lib/process-stats.ts";
@@ -197,12 +198,7 @@ async function main(): Promise<void> {
     if (url && !values.keep) await dropDatabase(DB).catch(() => {});
     if (dataDir && !values.keep) rmSync(dataDir, { recursive: true, force: true });
   }
-  const text = `${JSON.stringify(result, null, 2)}\n`;
-  if (values.out) writeFileSync(values.out, text);
-  process.stdout.write(text);
+  printResult(result, values.out);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

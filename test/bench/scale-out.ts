@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase, sql } from "@kdumpwatch/db";
+import { printResult, runBench } from "./lib/bench-main.ts";
 import { dropDatabase, recreateDatabase } from "./lib/database.ts";
 import { cpuSeconds, loadAverage, round } from "./lib/process-stats.ts";
 import { BENCH_ENROLL_TOKEN, BenchServer } from "./lib/server-process.ts";
@@ -151,12 +152,7 @@ async function main(): Promise<void> {
     await Promise.all(servers.map((s) => s.stop()));
     await dropDatabase(DB).catch(() => {});
   }
-  const text = `${JSON.stringify(result, null, 2)}\n`;
-  if (values.out) writeFileSync(values.out, text);
-  process.stdout.write(text);
+  printResult(result, values.out);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

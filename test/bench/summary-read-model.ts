@@ -1,17 +1,8 @@
-/**
- * `/api/fleet/summary` at 100,000 hosts from the read model (fleet_counts, issue 13), beside the
- * four scans of `hosts` the summary used to run, on the same data at the same moment (so a loaded
- * machine slows both alike). The hosts are written with one INSERT … generate_series (the
- * read-path scenario's realistic seeding takes far longer); the trigger fills the read model and
- * the server's leader folds it.
- *
- *   npx tsx bench/summary-read-model.ts [--hosts 100000] [--runs 100] [--out FILE]   (from test/)
- */
-import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase, sql } from "@kdumpwatch/db";
+import { printResult, runBench } from "./lib/bench-main.ts";
 import { dropDatabase, recreateDatabase } from "./lib/database.ts";
 import { loadAverage, round } from "./lib/process-stats.ts";
 import { BenchServer } from "./lib/server-process.ts";
@@ -107,12 +98,7 @@ async function main(): Promise<void> {
     await server.stop();
     await dropDatabase(DB).catch(() => {});
   }
-  const text = `${JSON.stringify(result, null, 2)}\n`;
-  if (values.out) writeFileSync(values.out, text);
-  process.stdout.write(text);
+  printResult(result, values.out);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);
