@@ -55,10 +55,15 @@ describe("data directory lock", () => {
 
   test("a killed holder that its parent has not reaped yet (a zombie) does not block", async () => {
     const dir = tempDir();
-    // a child of a shell that never waits for it: after SIGKILL it stays a zombie while the shell sleeps
-    const shell = spawn("/bin/sh", ["-c", "sleep 30 & echo $!; exec sleep 30"], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    // a child of a parent that never waits for it: after SIGKILL it stays a zombie while the parent
+    // sleeps. (Not `sh -c 'sleep 30 & echo $!; exec sleep 30'`: a kill that lands before the shell's
+    // exec is reaped by the shell itself, and then there is no zombie to test.) perl is in every
+    // Debian base system.
+    const shell = spawn(
+      "perl",
+      ["-e", '$| = 1; my $p = fork(); if (!$p) { exec "sleep", "30" } print "$p\n"; sleep 30;'],
+      { stdio: ["ignore", "pipe", "ignore"] },
+    );
     const pid = Number(
       await new Promise<string>((resolve) => shell.stdout.once("data", (d) => resolve(String(d).trim()))),
     );
