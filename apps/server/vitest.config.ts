@@ -1,6 +1,15 @@
 import { defineProject } from "vitest/config";
 
 // Database tests open PGlite (initdb ~3 s, more on a busy 2-core machine) and PostgreSQL databases.
+// `isolate: false`: a worker imports the server's modules once for all the files it runs instead of
+// once per file (most of the project's import time); no file mocks a module or changes process-wide
+// state (environment, timers, signal handlers) that another file could see.
 export default defineProject({
-  test: { name: "server", include: ["src/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 90_000 },
+  test: {
+    name: "server",
+    include: ["src/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 90_000,
+    isolate: false,
+  },
 });
