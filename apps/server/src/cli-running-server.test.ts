@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hosts, openDatabase } from "@kdumpwatch/db";
 import { HOST_LABELS_MAX } from "@kdumpwatch/protocol";
+import { seedPgliteDataDir } from "@kdumpwatch/testkit/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { EXIT, runCli } from "./cli.ts";
 
@@ -36,6 +37,8 @@ async function cli(dataDir: string, argv: string[]): Promise<Run> {
 
 /** The same hosts in each data directory: ids and hostnames the commands name. */
 async function seed(dataDir: string): Promise<void> {
+  // from the migrated image: no initdb and no migrations (seconds), as a directory already in use
+  await seedPgliteDataDir(dataDir);
   const handle = await openDatabase({ dataDir });
   const at = new Date();
   const row = (id: string, hostname: string, extra: Partial<typeof hosts.$inferInsert> = {}) => ({

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hosts, openDatabase } from "@kdumpwatch/db";
-import { afterAll, describe, expect, test } from "vitest";
+import { seedPgliteDataDir } from "@kdumpwatch/testkit/db";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { EXIT, parseDuration, runCli } from "./cli.ts";
 import { loadConfig } from "./config.ts";
 import { silentLogger } from "./log.ts";
@@ -24,6 +25,12 @@ function io(env: Record<string, string> = {}) {
 
 describe("kdumpwatch-server CLI", () => {
   const dir = mkdtempSync(join(tmpdir(), "kdw-cli-"));
+  // Each data directory starts as the migrated image (no initdb, no migrations: seconds each), as a
+  // directory the server has already used; the commands still open it themselves every time.
+  beforeAll(async () => {
+    for (const d of [dir, join(dir, "hosts"), join(dir, "live"), join(dir, "tcp")])
+      await seedPgliteDataDir(d);
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test("token create, list and revoke work on the data directory", async () => {

@@ -1,3 +1,4 @@
 /** `@kdumpwatch/testkit/db`: the database test drivers (PGlite always, PostgreSQL when configured). */
 export type { ScratchDatabase, TestDatabase, TestDriver } from "./drivers.ts";
 export { createScratchDatabase, TEST_DATABASE_URL_VAR, testDrivers } from "./drivers.ts";
+export { seedPgliteDataDir } from "./pglite-image.ts";

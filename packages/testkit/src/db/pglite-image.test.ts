@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type DatabaseHandle, openDatabase, sql } from "@kdumpwatch/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CATALOG, rows } from "./catalog.ts";
-import { testPgliteImage } from "./pglite-image.ts";
+import { seedPgliteDataDir, testPgliteImage } from "./pglite-image.ts";
 
 describe("a PGlite test database opened from the migrated image", () => {
   let fresh: DatabaseHandle;
@@ -46,6 +49,27 @@ describe("a PGlite test database opened from the migrated image", () => {
     } finally {
       await fromImage.db.execute(sql`drop table if exists image_probe`);
       await other.close();
+    }
+  });
+
+  test("written out as a data directory, opens on disk with the same schema and migrations", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdw-seeded-"));
+    try {
+      await seedPgliteDataDir(dir);
+      expect((statSync(join(dir, "pglite")).mode & 0o777).toString(8)).toBe("700");
+      const onDisk = await openDatabase({ dataDir: dir });
+      try {
+        for (const query of Object.values(CATALOG))
+          expect(await rows(onDisk, query)).toEqual(await rows(fresh, query));
+        expect(await rows(onDisk, "select count(*)::int as n from hosts")).toEqual([{ n: 0 }]);
+      } finally {
+        await onDisk.close();
+      }
+      await expect(seedPgliteDataDir(dir), "an existing directory is never overwritten").rejects.toThrow(
+        /not empty/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

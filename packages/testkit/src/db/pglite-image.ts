@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { migratedPgliteImage } from "@kdumpwatch/db";
 
 /**
@@ -32,4 +32,49 @@ export async function setupPgliteImage(): Promise<() => void> {
     delete process.env[PGLITE_IMAGE_VAR];
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * Makes `dataDir` a PGlite data directory holding the migrated image, as `openDatabase({ dataDir })`
+ * and the server use it (`<dataDir>/pglite`), without running initdb (3–6 s on the 2-core machine)
+ * and the migrations there: the image's files are written out as PGlite's `loadDataDir` would.
+ * `<dataDir>/pglite` must not exist yet or be empty.
+ */
+export async function seedPgliteDataDir(dataDir: string): Promise<void> {
+  const target = join(dataDir, "pglite");
+  if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} is not empty`);
+  // `dataDir` itself as any new directory: what the server makes of it stays the server's doing
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(target, { recursive: true, mode: 0o700 });
+  const tar = new Uint8Array(await (await testPgliteImage()).arrayBuffer());
+  for (const entry of tarEntries(tar)) {
+    const path = join(target, entry.name);
+    if (entry.type === "dir") mkdirSync(path, { recursive: true, mode: 0o700 });
+    else {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(path, entry.data, { mode: 0o600 });
+    }
+  }
+}
+
+/** The entries of an uncompressed ustar archive (PGlite's `dumpDataDir("none")`): files and directories. */
+function* tarEntries(tar: Uint8Array): Generator<{ name: string; type: "file" | "dir"; data: Uint8Array }> {
+  const text = (from: number, length: number) => {
+    const bytes = tar.subarray(from, from + length);
+    const end = bytes.indexOf(0);
+    return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
+  };
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const name = text(at, 100);
+    if (name === "") return; // the archive's closing zero blocks
+    const prefix = text(at + 345, 155);
+    const size = Number.parseInt(text(at + 124, 12).trim() || "0", 8);
+    const flag = text(at + 156, 1);
+    const full = (prefix ? `${prefix}/${name}` : name).replace(/^\/+/, "");
+    if (flag === "5") yield { name: full, type: "dir", data: new Uint8Array() };
+    else if (flag === "0" || flag === "")
+      yield { name: full, type: "file", data: tar.subarray(at + 512, at + 512 + size) };
+    else throw new Error(`PGlite image: tar entry ${full} of type ${JSON.stringify(flag)} is not supported`);
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
 }
