@@ -1,7 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createScratchDatabase, type TestDatabase, testDrivers } from "@kdumpwatch/testkit/db";
+import {
+  createScratchDatabase,
+  seedPgliteDataDir,
+  type TestDatabase,
+  testDrivers,
+} from "@kdumpwatch/testkit/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DataDirLockedError, defaultMigrationsFolder, hosts, openDatabase, sql } from "./index.ts";
 
@@ -337,6 +342,8 @@ describe("PGlite data directory", () => {
   test("a second open of the same directory fails clearly, and reopening after close keeps the data", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kdw-pglite-"));
     try {
+      // a directory already initialised and migrated (the upgrade tests above start empty ones)
+      await seedPgliteDataDir(dir);
       const first = await openDatabase({ dataDir: dir });
       await first.db.insert(hosts).values({
         id: "h1",
