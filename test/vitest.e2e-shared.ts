@@ -13,4 +13,8 @@ export const e2eAlone = [
   // measures how many /healthz answers get through while the server judges hostile frames, against a
   // control with judging on the event loop: a second file's load on the 2 cores moves both counts
   "e2e/judge-off-loop.test.ts",
+  // plants throwaway files with forbidden imports under apps/*/src and packages/*/src for Biome to
+  // refuse: while they exist, the files that read those trees (repo/server-layering.test.ts, the
+  // agent's runtime audit, the scan in this very file) would see them
+  "repo/testkit-imports.test.ts",
 ];
