@@ -28,6 +28,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchChromium } from "./support/browser.ts";
+import { copyTemplateInto } from "./support/pglite-template.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -86,6 +87,7 @@ function startServer(
   port: number,
   dataDir: string,
 ): Promise<{ proc: ChildProcess; url: string; log: () => string }> {
+  copyTemplateInto(dataDir); // the run's migrated PGlite directory, when the data dir has none yet
   const proc = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: ROOT,
     env: {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FleetSummarySchema, HostListSchema, type HostSummary } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { copyTemplateInto } from "../e2e/support/pglite-template.ts";
 
 const TEST_DIR = resolve(import.meta.dirname, "..");
 const SERVER_BUNDLE = resolve(TEST_DIR, "../apps/server/dist/kdumpwatch-server.mjs");
@@ -43,6 +44,7 @@ function startServer(): Promise<string> {
     );
   }
   dataDir = mkdtempSync(join(tmpdir(), "kdw-sim-test-"));
+  copyTemplateInto(dataDir); // the run's migrated PGlite directory (e2e/support/pglite-template.ts)
   const { DATABASE_URL: _external, ...env } = process.env;
   const child = spawn(process.execPath, [SERVER_BUNDLE], {
     env: {

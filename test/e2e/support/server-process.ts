@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { copyTemplateInto } from "./pglite-template.ts";
 import { killRunning, sleep, WatchedProcess } from "./watched-process.ts";
 
 export { type Exit, sleep } from "./watched-process.ts";
@@ -71,6 +72,13 @@ export interface ServerOptions {
    * or DATABASE_URL, a fixed PORT for restarts, … Nothing is inherited from the test's own env.
    */
   env?: Record<string, string>;
+  /**
+   * With KDUMPWATCH_DATA_DIR (and no DATABASE_URL): false starts the server on the directory as it
+   * is, so that it runs initdb and the migrations itself. By default an empty data directory gets a
+   * copy of the run's migrated one first (./pglite-template.ts), which the server cannot tell from
+   * its own.
+   */
+  pgliteTemplate?: boolean;
 }
 
 export class ServerProcess extends WatchedProcess {
@@ -82,6 +90,8 @@ export class ServerProcess extends WatchedProcess {
   }
 
   static start(options: ServerOptions): ServerProcess {
+    const dataDir = options.env?.KDUMPWATCH_DATA_DIR;
+    if (dataDir && !options.env?.DATABASE_URL && options.pgliteTemplate !== false) copyTemplateInto(dataDir);
     const child = spawn(process.execPath, [serverBundle], {
       cwd: repo,
       env: {

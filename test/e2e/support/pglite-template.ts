@@ -1,0 +1,58 @@
+/**
+ * One migrated PGlite data directory per test run for the servers the end-to-end tests start (not a
+ * test file). A server on an empty KDUMPWATCH_DATA_DIR runs initdb and every migration in WASM, several
+ * seconds of CPU, and the e2e files start dozens of them. The e2e projects' globalSetup
+ * ({@link setup}) builds the directory once, the way the server would (`openDatabase({ dataDir })`
+ * with the migrations shipped beside the bundle, `apps/server/dist/drizzle`), and names it in
+ * {@link TEMPLATE_VAR}; `ServerProcess.start` copies it into `<dataDir>/pglite` before spawning a
+ * server on a data directory that has none. The server is not told: its startup migrator runs as in
+ * production and finds nothing to apply. `pglite-template.test.ts` checks that such a server has the
+ * same schema and migrations as one that ran initdb itself.
+ */
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { openDatabase } from "@kdumpwatch/db";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The environment variable that names the migrated `pglite` directory for the test workers. */
+export const TEMPLATE_VAR = "KDUMPWATCH_TEST_PGLITE_DATA_DIR";
+
+/** The migrations the server bundle applies at startup (copied beside it by its build). */
+export const bundleMigrations = join(repo, "apps/server/dist/drizzle");
+
+/** Builds a migrated data directory in `dataDir` (the PGlite files land in `<dataDir>/pglite`). */
+export async function buildMigratedDataDir(dataDir: string): Promise<void> {
+  const handle = await openDatabase({ dataDir, migrationsFolder: bundleMigrations });
+  await handle.close();
+}
+
+/**
+ * Copies the run's migrated `pglite` directory into `<dataDir>/pglite`; false (nothing copied, the
+ * server will run initdb itself) when no template was built for this run or the directory has one.
+ */
+export function copyTemplateInto(dataDir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const template = env[TEMPLATE_VAR];
+  const target = join(dataDir, "pglite");
+  if (!template || !existsSync(template) || existsSync(target)) return false;
+  cpSync(template, target, { recursive: true });
+  return true;
+}
+
+/**
+ * Vitest globalSetup of the e2e projects: builds the template once per run (a second project's setup
+ * in the same run finds it already named and reuses it); the teardown removes it.
+ */
+export async function setup(): Promise<() => void> {
+  const named = process.env[TEMPLATE_VAR];
+  if (named && existsSync(named)) return () => {};
+  const dir = mkdtempSync(join(tmpdir(), "kdw-e2e-pglite-template-"));
+  await buildMigratedDataDir(dir);
+  process.env[TEMPLATE_VAR] = join(dir, "pglite");
+  return () => {
+    delete process.env[TEMPLATE_VAR];
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,20 @@
+/** What the two end-to-end projects (vitest.config.ts, vitest.alone.config.ts) share. */
+
+export const e2eBase = {
+  include: ["e2e/**/*.test.ts", "sim/**/*.test.ts", "repo/**/*.test.ts"],
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
+  // one migrated PGlite data directory per run, copied into each server's empty data dir
+  globalSetup: ["e2e/support/pglite-template.ts"],
+};
+
+/** The files that run alone (the `e2e-alone` project), and why. */
+export const e2eAlone = [
+  // measures how many /healthz answers get through while the server judges hostile frames, against a
+  // control with judging on the event loop: a second file's load on the 2 cores moves both counts
+  "e2e/judge-off-loop.test.ts",
+  // plants throwaway files with forbidden imports under apps/*/src and packages/*/src for Biome to
+  // refuse: while they exist, the files that read those trees (repo/server-layering.test.ts, the
+  // agent's runtime audit, the scan in this very file) would see them
+  "repo/testkit-imports.test.ts",
+];
