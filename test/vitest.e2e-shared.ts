@@ -17,4 +17,8 @@ export const e2eAlone = [
   // refuse: while they exist, the files that read those trees (repo/server-layering.test.ts, the
   // agent's runtime audit, the scan in this very file) would see them
   "repo/testkit-imports.test.ts",
+  // 240 simulated agents connect to one server at once and must all be acknowledged within the run:
+  // the server drops a handshake it has not finished in time, and with a second file on the 2 cores
+  // 128 of them were dropped (seen once, load 7–18)
+  "sim/sim.test.ts",
 ];

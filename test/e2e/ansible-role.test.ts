@@ -21,7 +21,7 @@ import { VERDICTS } from "@kdumpwatch/core";
 import { HostListSchema } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ansibleEnv, fileTree, parseYaml, playRecap, taskLines } from "./support/ansible.ts";
-import { holdLock, PACKAGING_LOCK } from "./support/machine-lock.ts";
+import { holdLock, PACKAGING_LOCK, PACKAGING_LOCK_WAIT_SECONDS } from "./support/machine-lock.ts";
 import {
   agentBundle,
   killAllServers,
@@ -71,18 +71,21 @@ let archive = "";
 let lock: ChildProcess | null = null;
 let systemBefore: string[] = [];
 
-beforeAll(async () => {
-  requireBundles();
-  lock = await holdLock(PACKAGING_LOCK, 170);
-  systemBefore = snapshotSystemPaths();
-  const out = tempDir("kdw-role-out-");
-  const built = run("sh", [join(repo, "infra/ansible/package-role.sh")], {
-    env: { ...process.env, KDUMPWATCH_ROLE_OUT: out, KDUMPWATCH_SKIP_BUILD: "1" },
-  });
-  expect(built.status, built.all).toBe(0);
-  archive = join(out, `kdumpwatch_agent-${version}.tar.gz`);
-  expect(existsSync(archive), built.all).toBe(true);
-}, 180_000);
+beforeAll(
+  async () => {
+    requireBundles();
+    lock = await holdLock(PACKAGING_LOCK, PACKAGING_LOCK_WAIT_SECONDS);
+    systemBefore = snapshotSystemPaths();
+    const out = tempDir("kdw-role-out-");
+    const built = run("sh", [join(repo, "infra/ansible/package-role.sh")], {
+      env: { ...process.env, KDUMPWATCH_ROLE_OUT: out, KDUMPWATCH_SKIP_BUILD: "1" },
+    });
+    expect(built.status, built.all).toBe(0);
+    archive = join(out, `kdumpwatch_agent-${version}.tar.gz`);
+    expect(existsSync(archive), built.all).toBe(true);
+  },
+  (PACKAGING_LOCK_WAIT_SECONDS + 180) * 1000,
+);
 
 afterAll(async () => {
   lock?.kill();

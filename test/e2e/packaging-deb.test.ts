@@ -15,7 +15,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { holdLock, PACKAGING_LOCK } from "./support/machine-lock.ts";
+import { holdLock, PACKAGING_LOCK, PACKAGING_LOCK_WAIT_SECONDS } from "./support/machine-lock.ts";
 import { killAllServers, removeTempDirs, repo, ServerProcess, tempDir } from "./support/server-process.ts";
 
 const version: string = JSON.parse(readFileSync(join(repo, "apps/agent/package.json"), "utf8")).version;
@@ -43,19 +43,22 @@ const installed = () => run("dpkg-query", ["-W", "-f", "${Status}", "kdumpwatch-
 let deb = "";
 let lockFd: ReturnType<typeof spawn> | null = null;
 
-beforeAll(async () => {
-  // one packaging run at a time on this machine: hold an flock for the whole file
-  lockFd = await holdLock(PACKAGING_LOCK, 170);
-  if (installed().includes("installed")) run("dpkg", ["--purge", "kdumpwatch-agent"]); // a crashed earlier run
-  const out = tempDir("kdw-deb-out-");
-  const built = run("sh", [join(repo, "infra/deb/build-deb.sh")], {
-    ...process.env,
-    KDUMPWATCH_DEB_OUT: out,
-    KDUMPWATCH_SKIP_BUILD: "1",
-  });
-  expect(built.status, built.all).toBe(0);
-  deb = join(out, `kdumpwatch-agent_${version}_all.deb`);
-}, 180_000);
+beforeAll(
+  async () => {
+    // one packaging run at a time on this machine: hold an flock for the whole file
+    lockFd = await holdLock(PACKAGING_LOCK, PACKAGING_LOCK_WAIT_SECONDS);
+    if (installed().includes("installed")) run("dpkg", ["--purge", "kdumpwatch-agent"]); // a crashed earlier run
+    const out = tempDir("kdw-deb-out-");
+    const built = run("sh", [join(repo, "infra/deb/build-deb.sh")], {
+      ...process.env,
+      KDUMPWATCH_DEB_OUT: out,
+      KDUMPWATCH_SKIP_BUILD: "1",
+    });
+    expect(built.status, built.all).toBe(0);
+    deb = join(out, `kdumpwatch-agent_${version}_all.deb`);
+  },
+  (PACKAGING_LOCK_WAIT_SECONDS + 180) * 1000,
+);
 
 afterAll(async () => {
   if (installed().includes("installed")) run("dpkg", ["--purge", "kdumpwatch-agent"]);

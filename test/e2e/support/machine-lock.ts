@@ -7,6 +7,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 export const PACKAGING_LOCK = "/run/lock/kdumpwatch-deb-test.lock";
 
 /**
+ * How long a file waits for the lock: the other holder's whole file. The e2e files run side by side,
+ * so packaging-deb can start while ansible-role holds the lock (or the reverse), and on a loaded
+ * 2-core machine ansible-role took 200 s; the wait ends as soon as the holder is done.
+ */
+export const PACKAGING_LOCK_WAIT_SECONDS = 600;
+
+/**
  * Holds an flock on `path` until the returned process is killed. One process (the shell becomes
  * `sleep` with the locked descriptor), so killing it releases the lock; resolves once it is held.
  */
