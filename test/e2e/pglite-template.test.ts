@@ -8,7 +8,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type DatabaseHandle, openDatabase, sql } from "@kdumpwatch/db";
+import { type DatabaseHandle, openDatabase } from "@kdumpwatch/db";
+import { CATALOG, rows } from "@kdumpwatch/testkit/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildMigratedDataDir, bundleMigrations, TEMPLATE_VAR } from "./support/pglite-template.ts";
 import {
@@ -21,43 +22,11 @@ import {
 
 const ADMIN = "pglite-template-e2e-admin-token";
 
-/** Rows of a raw query, as plain objects. */
-async function rows(handle: DatabaseHandle, query: string): Promise<Record<string, unknown>[]> {
-  const res = await handle.db.execute(sql.raw(query));
-  return (Array.isArray(res) ? res : (res as { rows: Record<string, unknown>[] }).rows).map((r) => ({
-    ...r,
-  }));
-}
-
 /**
- * What a schema is made of, each list in a fixed order (the parts of pglite-image.test.ts's CATALOG,
- * which that test file does not export; `settings` is left out: they are set per session at open,
- * not stored in the data directory).
+ * The parts of a schema the in-memory image's check compares (testkit's CATALOG), but `settings`:
+ * those are set per session at open, not stored in the data directory.
  */
-const CATALOG: Record<string, string> = {
-  extensions: "select extname, extversion from pg_extension order by extname",
-  tables: `select table_schema, table_name, table_type from information_schema.tables
-           where table_schema not in ('pg_catalog', 'information_schema') order by 1, 2`,
-  columns: `select table_schema, table_name, column_name, ordinal_position, data_type, udt_name,
-                   is_nullable, column_default, character_maximum_length, numeric_precision
-            from information_schema.columns where table_schema not in ('pg_catalog', 'information_schema')
-            order by 1, 2, 4`,
-  indexes:
-    "select schemaname, tablename, indexname, indexdef from pg_indexes where schemaname not in ('pg_catalog') order by 1, 2, 3",
-  constraints: `select n.nspname, t.relname, c.conname, pg_get_constraintdef(c.oid) as def
-                from pg_constraint c join pg_class t on t.oid = c.conrelid join pg_namespace n on n.oid = t.relnamespace
-                where n.nspname not in ('pg_catalog', 'information_schema') order by 1, 2, 3`,
-  functions: `select n.nspname, p.proname, pg_get_functiondef(p.oid) as def from pg_proc p
-              join pg_namespace n on n.oid = p.pronamespace where n.nspname not in ('pg_catalog', 'information_schema')
-              and p.prokind = 'f' order by 1, 2, 3`,
-  triggers: `select tgrelid::regclass::text as rel, tgname, pg_get_triggerdef(oid) as def from pg_trigger
-             where not tgisinternal order by 1, 2`,
-  sequences: "select schemaname, sequencename, data_type, increment_by from pg_sequences order by 1, 2",
-  types: `select n.nspname, t.typname, t.typtype from pg_type t join pg_namespace n on n.oid = t.typnamespace
-          where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and t.typtype in ('e', 'd', 'c')
-          and not exists (select 1 from pg_class c where c.reltype = t.oid) order by 1, 2`,
-  migrations: "select hash, created_at from drizzle.__drizzle_migrations order by id",
-};
+const STORED = Object.fromEntries(Object.entries(CATALOG).filter(([part]) => part !== "settings"));
 
 describe("a server started from the run's migrated PGlite directory", () => {
   let fresh: DatabaseHandle;
@@ -102,8 +71,8 @@ describe("a server started from the run's migrated PGlite directory", () => {
     removeTempDirs();
   });
 
-  test.each(Object.keys(CATALOG))("has the same %s as a server that ran initdb itself", async (part) => {
-    const query = CATALOG[part] ?? "";
+  test.each(Object.keys(STORED))("has the same %s as a server that ran initdb itself", async (part) => {
+    const query = STORED[part] ?? "";
     const expected = await rows(fresh, query);
     // the comparison means something only if the migrated schema has this part at all
     if (part !== "types" && part !== "sequences") expect(expected.length).toBeGreaterThan(0);

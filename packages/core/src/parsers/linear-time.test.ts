@@ -111,8 +111,13 @@ describe("every parser in packages/core does work linear in its input", () => {
     expect(workRatio(quadratic, make, { n: 128 * KIB, factor: 8, limit: 24 })).toBeGreaterThan(24);
   });
 
+  // A 1 MiB run allocates enough for V8's collector to land in it unevenly: a linear parser's ratio
+  // was seen at ×14 in one run and ×25.4 in the next, alone on the machine (the same parser, shape
+  // and sizes). So a shape is measured again, in full, up to twice more when it fails; a quadratic
+  // parser's ×64 fails every time.
   test.each(NAMED)(
     "%s: 1 MiB costs about 8× what 128 KiB does, for every parser",
+    { timeout: 600_000, retry: 2 },
     (_shape, make) => {
       const slow: string[] = [];
       for (const [name, parse] of PARSERS) {
@@ -121,7 +126,6 @@ describe("every parser in packages/core does work linear in its input", () => {
       }
       expect(slow, "work ratio 1 MiB / 128 KiB above 24").toEqual([]);
     },
-    600_000,
   );
 
   // Generated units are short and the inputs small, where garbage collection and timer noise weigh
