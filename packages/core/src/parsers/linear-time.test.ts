@@ -75,6 +75,9 @@ function workRatio(
 
 const KIB = 1024;
 
+/** The generated test's seed, fixed for this file's run so that its retries measure the same inputs. */
+const GENERATED_SEED = Math.floor(Math.random() * 0x7fffffff);
+
 describe("every parser in packages/core does work linear in its input", () => {
   test("the parsers are found from the package index (a new one is measured without being listed)", () => {
     const names = PARSERS.map(([n]) => n);
@@ -130,8 +133,10 @@ describe("every parser in packages/core does work linear in its input", () => {
 
   // Generated units are short and the inputs small, where garbage collection and timer noise weigh
   // more: 8× the input may cost at most 24× the work — a linear parser stays near 8×, a quadratic
-  // one reaches 64×, so the margin is three times either way.
-  test("generated hostile inputs: 8× the input, at most 24× the work", () => {
+  // one reaches 64×, so the margin is three times either way. Noise still reached ×27.8 once (a
+  // linear parser on "\r\n", CI): a failure is measured again up to twice, on the same generated
+  // inputs (one seed for the file's run), so a real counterexample fails all three times.
+  test("generated hostile inputs: 8× the input, at most 24× the work", { timeout: 600_000, retry: 2 }, () => {
     const fragment = fc.oneof(
       fc.constantFrom("$(", "`", '"', "'", "\\", "(", ")", "[", "]", "{", "}", "<", ">", "\r\n", "\n", "\0"),
       fc.constantFrom("crashkernel=", "=", ":", ",", "-", "@", " ", "\t", "#", "0x", "ffffffff", "M", "kB"),
@@ -146,7 +151,7 @@ describe("every parser in packages/core does work linear in its input", () => {
           expect(ratio, `${name} on ${JSON.stringify(unit)}`).toBeLessThanOrEqual(24);
         }
       }),
-      { numRuns: 6 },
+      { numRuns: 6, seed: GENERATED_SEED },
     );
-  }, 600_000);
+  });
 });
