@@ -21,4 +21,8 @@ export const e2eAlone = [
   // the server drops a handshake it has not finished in time, and with a second file on the 2 cores
   // 128 of them were dropped (seen once, load 7–18)
   "sim/sim.test.ts",
+  // drives uPlot's cursor with the mouse and the keyboard while the chart redraws live: beside
+  // another file its tooltip poll ran out of time once in a clean-clone CI run (alone it had passed
+  // every run since stop 19's fix)
+  "e2e/dashboard-views.test.ts",
 ];
