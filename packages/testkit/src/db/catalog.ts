@@ -39,3 +39,25 @@ export const CATALOG: Record<string, string> = {
   settings:
     "select name, setting from pg_settings where name in ('gin_pending_list_limit', 'server_version', 'TimeZone') order by 1",
 };
+
+/**
+ * One CATALOG part read from a reference database and from a copy of it. `mustHaveRows`: the
+ * comparison means something only if the migrated schema has this part at all (it has no
+ * composite types or sequences of its own).
+ */
+export async function catalogPart(
+  reference: DatabaseHandle,
+  copy: DatabaseHandle,
+  part: string,
+): Promise<{
+  expected: Record<string, unknown>[];
+  actual: Record<string, unknown>[];
+  mustHaveRows: boolean;
+}> {
+  const query = CATALOG[part] ?? "";
+  return {
+    expected: await rows(reference, query),
+    actual: await rows(copy, query),
+    mustHaveRows: part !== "types" && part !== "sequences",
+  };
+}

@@ -1,7 +1,7 @@
 import { type DatabaseHandle, openDatabase, sql } from "@kdumpwatch/db";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CATALOG, rows } from "./catalog.ts";
+import { CATALOG, catalogPart, rows } from "./catalog.ts";
 import {
   createScratchDatabase,
   type ScratchDatabase,
@@ -33,10 +33,9 @@ describe.runIf(baseUrl)("a PostgreSQL test database copied from the migrated tem
   });
 
   test.each(Object.keys(CATALOG))("has the same %s as a freshly migrated database", async (part) => {
-    const query = CATALOG[part] ?? "";
-    const expected = await rows(fresh, query);
-    if (part !== "types" && part !== "sequences") expect(expected.length).toBeGreaterThan(0);
-    expect(await rows(copy, query)).toEqual(expected);
+    const { expected, actual, mustHaveRows } = await catalogPart(fresh, copy, part);
+    if (mustHaveRows) expect(expected.length).toBeGreaterThan(0);
+    expect(actual).toEqual(expected);
   });
 
   test("is named after the migrations, built once per process, and left with nobody connected", async () => {
