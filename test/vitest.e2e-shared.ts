@@ -1,3 +1,5 @@
+import { testNodeFlags } from "../vitest.node-flags.ts";
+
 /** What the two end-to-end projects (vitest.config.ts, vitest.alone.config.ts) share. */
 
 export const e2eBase = {
@@ -6,6 +8,7 @@ export const e2eBase = {
   hookTimeout: 180_000,
   // one migrated PGlite data directory per run, copied into each server's empty data dir
   globalSetup: ["e2e/support/pglite-template.ts"],
+  execArgv: testNodeFlags,
 };
 
 /** The files that run alone (the `e2e-alone` project), and why. */

@@ -1,4 +1,5 @@
 import { defineProject } from "vitest/config";
+import { testNodeFlags } from "../../vitest.node-flags.ts";
 
 // Database tests open PGlite (initdb ~3 s, more on a busy 2-core machine) and PostgreSQL databases.
 // `isolate: false`: a worker imports the server's modules once for all the files it runs instead of
@@ -11,5 +12,6 @@ export default defineProject({
     testTimeout: 30_000,
     hookTimeout: 90_000,
     isolate: false,
+    execArgv: testNodeFlags,
   },
 });

@@ -27,6 +27,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { testNodeFlags } from "../../vitest.node-flags.ts";
 import { launchChromium } from "./support/browser.ts";
 import { copyTemplateInto } from "./support/pglite-template.ts";
 
@@ -88,7 +89,7 @@ function startServer(
   dataDir: string,
 ): Promise<{ proc: ChildProcess; url: string; log: () => string }> {
   copyTemplateInto(dataDir); // the run's migrated PGlite directory, when the data dir has none yet
-  const proc = spawn(process.execPath, [SERVER_BUNDLE], {
+  const proc = spawn(process.execPath, [...testNodeFlags, SERVER_BUNDLE], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",

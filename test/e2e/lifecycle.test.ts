@@ -26,7 +26,7 @@ import {
   requireBuilt,
   requireBundles,
   ServerProcess,
-  serverBundle,
+  serverCommand,
   sleep,
   tempDir,
 } from "./support/server-process.ts";
@@ -182,7 +182,7 @@ describe("host identity and lifecycle, real server and agents", () => {
       return list.alerts.some((a) => a.state === "firing") ? true : undefined;
     });
 
-    const cli = spawnSync(process.execPath, [serverBundle, "host", "decommission", host.id], {
+    const cli = spawnSync(process.execPath, [...serverCommand, "host", "decommission", host.id], {
       encoding: "utf8",
       timeout: 60_000,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", KDUMPWATCH_DATA_DIR: dataDir },

@@ -16,7 +16,7 @@ import {
   removeTempDirs,
   requireBundles,
   ServerProcess,
-  serverBundle,
+  serverCommand,
   tempDir,
 } from "./support/server-process.ts";
 
@@ -232,7 +232,7 @@ describe("admin secrets", () => {
     const occurrences = first.output.split(token!).length - 1;
     expect(occurrences, `shown once, in the announcement only:\n${first.output}`).toBe(1);
 
-    const reset = spawnSync(process.execPath, [serverBundle, "admin-token", "reset"], {
+    const reset = spawnSync(process.execPath, [...serverCommand, "admin-token", "reset"], {
       encoding: "utf8",
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",

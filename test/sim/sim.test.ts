@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FleetSummarySchema, HostListSchema, type HostSummary } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { testNodeFlags } from "../../vitest.node-flags.ts";
 import { copyTemplateInto } from "../e2e/support/pglite-template.ts";
 
 const TEST_DIR = resolve(import.meta.dirname, "..");
@@ -46,7 +47,7 @@ function startServer(): Promise<string> {
   dataDir = mkdtempSync(join(tmpdir(), "kdw-sim-test-"));
   copyTemplateInto(dataDir); // the run's migrated PGlite directory (e2e/support/pglite-template.ts)
   const { DATABASE_URL: _external, ...env } = process.env;
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child = spawn(process.execPath, [...testNodeFlags, SERVER_BUNDLE], {
     env: {
       ...env,
       HOST: "127.0.0.1",

@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { testNodeFlags } from "../../../vitest.node-flags.ts";
 import { copyTemplateInto } from "./pglite-template.ts";
 import { killRunning, sleep, WatchedProcess } from "./watched-process.ts";
 
@@ -18,6 +19,8 @@ export { type Exit, sleep } from "./watched-process.ts";
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const serverBundle = join(repo, "apps/server/dist/kdumpwatch-server.mjs");
+/** `node` arguments that run the server bundle as the tests do (the run's Node flags, then the bundle). */
+export const serverCommand = [...testNodeFlags, serverBundle];
 export const agentBundle = join(repo, "apps/agent/dist/kdumpwatch-agent.cjs");
 export const capturesDir = join(repo, "test/captures");
 /** The PostgreSQL server for the PostgreSQL variants (CI sets it); tests make scratch databases on it. */
@@ -92,7 +95,7 @@ export class ServerProcess extends WatchedProcess {
   static start(options: ServerOptions): ServerProcess {
     const dataDir = options.env?.KDUMPWATCH_DATA_DIR;
     if (dataDir && !options.env?.DATABASE_URL && options.pgliteTemplate !== false) copyTemplateInto(dataDir);
-    const child = spawn(process.execPath, [serverBundle], {
+    const child = spawn(process.execPath, serverCommand, {
       cwd: repo,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",

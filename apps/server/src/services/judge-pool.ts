@@ -41,19 +41,31 @@ type Reply =
   | { id: number; ok: true; prepared: PreparedSnapshot }
   | { id: number; ok: false; message: string };
 
+/** A pool of judge worker threads, and how many are running now. */
+export interface JudgePool extends Judging {
+  readonly kind: "workers";
+  /** worker threads running: none until the first snapshot, at most `size` */
+  readonly workers: number;
+}
+
 /**
  * Judging off the event loop (issue 12 §3): parsing and judging a snapshot is the one CPU-heavy
  * step of ingest, and a hostile 1 MB frame costs up to a few hundred milliseconds
  * (BENCHMARKS.md, "Parser throughput per MiB"). Done in worker threads, `/healthz`, the API and
- * every other agent's frames go on while it runs. Each job goes to the worker with the fewest
- * jobs waiting; a worker that dies fails its jobs (the agents resend) and is replaced.
+ * every other agent's frames go on while it runs.
+ *
+ * Workers start when there is work for them, not with the server: a job goes to an idle worker, or
+ * to a new one while fewer than `size` run, or else to the worker with the fewest jobs waiting. A
+ * worker costs about 0.5 s of CPU to start (it loads the judge's modules) and its own heap, which a
+ * server that no agent reports to never needs; the first snapshot waits for one start. A worker
+ * that dies fails its jobs (the agents resend); the next job starts another in its place.
  */
-export function createJudgePool(options: { file: string; size: number; log: Logger }): Judging {
+export function createJudgePool(options: { file: string; size: number; log: Logger }): JudgePool {
   const slots: Slot[] = [];
   let nextId = 1;
   let closing = false;
 
-  function spawn(index: number): Slot {
+  function spawn(): Slot {
     const worker = new Worker(options.file);
     const slot: Slot = { worker, jobs: new Map() };
     worker.unref();
@@ -64,26 +76,40 @@ export function createJudgePool(options: { file: string; size: number; log: Logg
       if (reply.ok) job.resolve(reply.prepared);
       else job.reject(new Error(`judging failed: ${reply.message}`));
     });
+    let failed = false;
     const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
       for (const job of slot.jobs.values()) job.reject(err);
       slot.jobs.clear();
-      if (!closing) {
-        options.log.error({ err, worker: index }, "judge worker died; starting another");
-        slots[index] = spawn(index);
-      }
+      const at = slots.indexOf(slot);
+      if (at >= 0) slots.splice(at, 1);
+      if (!closing) options.log.error({ err }, "judge worker died; the next snapshot starts another");
     };
     worker.on("error", fail);
     worker.on("exit", (code) => fail(new Error(`judge worker exited with code ${code}`)));
+    slots.push(slot);
     return slot;
   }
 
-  for (let i = 0; i < options.size; i++) slots.push(spawn(i));
+  /** An idle worker, else a new one while there is room, else the least busy. */
+  function pick(): Slot {
+    let least: Slot | undefined;
+    for (const s of slots) {
+      if (s.jobs.size === 0) return s;
+      if (!least || s.jobs.size < least.jobs.size) least = s;
+    }
+    return least && slots.length >= options.size ? least : spawn();
+  }
 
   return {
     kind: "workers",
+    get workers() {
+      return slots.length;
+    },
     prepare(snapshot, now) {
-      let slot = slots[0] as Slot;
-      for (const s of slots) if (s.jobs.size < slot.jobs.size) slot = s;
+      if (closing) return Promise.reject(new Error("judging is closed"));
+      const slot = pick();
       const id = nextId++;
       return new Promise<PreparedSnapshot>((resolve, reject) => {
         slot.jobs.set(id, { resolve, reject });
