@@ -1,4 +1,4 @@
-import { testNodeFlags } from "../vitest.node-flags.ts";
+import { testNodeFlags } from "./node-flags.ts";
 
 /** What the two end-to-end projects (vitest.config.ts, vitest.alone.config.ts) share. */
 

@@ -1,5 +1,4 @@
 import { defineProject } from "vitest/config";
-import { testNodeFlags } from "../../vitest.node-flags.ts";
 
 // Database tests open PGlite (initdb ~3 s, more on a busy 2-core machine) and PostgreSQL databases.
 // `isolate: false`: a worker imports the server's modules once for all the files it runs instead of
@@ -12,6 +11,7 @@ export default defineProject({
     testTimeout: 30_000,
     hookTimeout: 90_000,
     isolate: false,
-    execArgv: testNodeFlags,
+    // PGlite's WebAssembly compiled by V8's baseline compiler only: test/node-flags.ts says why
+    execArgv: ["--liftoff-only"],
   },
 });

@@ -1,5 +1,4 @@
 import { defineProject } from "vitest/config";
-import { testNodeFlags } from "../../vitest.node-flags.ts";
 
 export default defineProject({
   test: {
@@ -7,6 +6,7 @@ export default defineProject({
     include: ["src/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 90_000,
-    execArgv: testNodeFlags,
+    // PGlite's WebAssembly compiled by V8's baseline compiler only: test/node-flags.ts says why
+    execArgv: ["--liftoff-only"],
   },
 });

@@ -1,5 +1,4 @@
 import { defineProject } from "vitest/config";
-import { testNodeFlags } from "../../vitest.node-flags.ts";
 
 // The database tests open PGlite and PostgreSQL databases (seconds each on a busy 2-core machine).
 export default defineProject({
@@ -8,6 +7,7 @@ export default defineProject({
     include: ["src/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 90_000,
-    execArgv: testNodeFlags,
+    // PGlite's WebAssembly compiled by V8's baseline compiler only: test/node-flags.ts says why
+    execArgv: ["--liftoff-only"],
   },
 });

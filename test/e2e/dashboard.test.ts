@@ -27,7 +27,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { testNodeFlags } from "../../vitest.node-flags.ts";
+import { testNodeFlags } from "../node-flags.ts";
 import { launchChromium } from "./support/browser.ts";
 import { copyTemplateInto } from "./support/pglite-template.ts";
 

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FleetSummarySchema, HostListSchema, type HostSummary } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { testNodeFlags } from "../../vitest.node-flags.ts";
 import { copyTemplateInto } from "../e2e/support/pglite-template.ts";
+import { testNodeFlags } from "../node-flags.ts";
 
 const TEST_DIR = resolve(import.meta.dirname, "..");
 const SERVER_BUNDLE = resolve(TEST_DIR, "../apps/server/dist/kdumpwatch-server.mjs");

@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { testNodeFlags } from "../../../vitest.node-flags.ts";
+import { testNodeFlags } from "../../node-flags.ts";
 import { copyTemplateInto } from "./pglite-template.ts";
 import { killRunning, sleep, WatchedProcess } from "./watched-process.ts";
 

@@ -1,6 +1,8 @@
 /**
  * Node flags for the test run's own processes: the Vitest workers of the projects that open PGlite
- * (their `execArgv`) and the server bundles the end-to-end tests start (test/e2e/support).
+ * (their `execArgv`: the e2e projects from here; db, testkit and server write the same flag in their
+ * vitest.config.ts, which cannot import this file from outside their TypeScript project) and the
+ * server bundles the end-to-end tests start (test/e2e/support/server-process.ts).
  *
  * `--liftoff-only`: V8 compiles WebAssembly with its baseline compiler (Liftoff) and never with its
  * optimising one (TurboFan). Every PGlite instance compiles PostgreSQL's 9 MB module, and V8 then
