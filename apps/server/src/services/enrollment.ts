@@ -13,6 +13,7 @@ import {
 import type { Hello } from "@kdumpwatch/protocol";
 import { activeHost } from "./active-hosts.ts";
 import type { ServiceContext } from "./context.ts";
+import type { EnrollBatcher } from "./enroll-batch.ts";
 import type { EnrollLimiter } from "./enroll-limits.ts";
 import { agentLabelsOf, writeAgentLabels } from "./host-labels.ts";
 import { runPrepared } from "./prepared.ts";
@@ -24,7 +25,14 @@ import { consumeToken } from "./tokens.ts";
 export type RefusalCode = "unauthorized" | "rate_limited" | "host_cap_reached" | "decommissioned";
 
 export type AgentAuth =
-  | { ok: true; hostId: string; credential?: { hostId: string; secret: string }; duplicateOf: string | null }
+  | {
+      ok: true;
+      hostId: string;
+      credential?: { hostId: string; secret: string };
+      duplicateOf: string | null;
+      /** a record this hello made: nothing (an ingest failure mark) can be on it yet */
+      fresh?: true;
+    }
   | { ok: false; code: RefusalCode; message: string; retryAfterMs?: number };
 
 const REFUSED = "enrollment token or host credential refused";
@@ -46,6 +54,8 @@ export interface AuthenticateInput {
   hello: Hello;
   remoteAddress: string | null;
   limiter: EnrollLimiter;
+  /** fleet-token enrollments of new hosts go through it (group commit); without it, one by one */
+  batcher?: EnrollBatcher;
 }
 
 /**
@@ -99,9 +109,33 @@ async function enroll(
   const fleetToken = ctx.config.enrollToken;
   const isFleetToken = fleetToken !== undefined && sameDigest(tokenDigest, hashSecret(fleetToken));
   const agentLabels = agentLabelsOf(ctx, hello.hostname, hello.labels);
-  let result: Enrolled;
+  let result: Enrolled | undefined;
+  /** the batcher publishes its hosts after its commit */
+  let published = false;
+  if (isFleetToken && input.batcher) {
+    // a new host with the fleet token (no token use, no host cap): one transaction for every
+    // enrollment that arrives with it (enroll-batch.ts); an enroll key that names a record, or a
+    // failed batch, comes back "alone" and takes the transaction below
+    const secret = newSecret(SECRET_PREFIX.hostCredential);
+    const hostId = randomUUID();
+    const batched = await input.batcher.submit({
+      hostId,
+      machineId: hello.machineId,
+      hostname: hello.hostname,
+      agentVersion: hello.agentVersion,
+      remoteAddress,
+      at: now,
+      keyHash: key === undefined ? null : hashSecret(key),
+      agentLabels: agentLabels ?? null,
+      secretHash: hashSecret(secret),
+    });
+    if (batched.kind === "enrolled") {
+      result = { hostId, secret, duplicateOf: batched.duplicateOf, tokenId: null, reenrolled: false };
+      published = true;
+    }
+  }
   try {
-    result = await ctx.db.transaction(async (tx) => {
+    result ??= await ctx.db.transaction(async (tx) => {
       // serialise enrollments of one machine-id, so two clones racing are still told apart
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${hello.machineId}))`);
       const secret = newSecret(SECRET_PREFIX.hostCredential);
@@ -185,12 +219,13 @@ async function enroll(
         ? "host enrolled as a suspected duplicate of an enrolled machine-id (merge or reject it)"
         : "host enrolled",
   );
-  await publishHost(ctx, result.hostId);
+  if (!published) await publishHost(ctx, result.hostId);
   return {
     ok: true,
     hostId: result.hostId,
     credential: { hostId: result.hostId, secret: result.secret },
     duplicateOf: result.duplicateOf,
+    ...(result.reenrolled ? {} : { fresh: true as const }),
   };
 }
 

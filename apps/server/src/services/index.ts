@@ -20,6 +20,7 @@ import { cached, checkStatusCounts } from "./check-status.ts";
 import type { ServiceContext } from "./context.ts";
 import { decommissionHost, decommissionHosts } from "./decommission.ts";
 import { resolveDuplicate } from "./duplicates.ts";
+import { createEnrollBatcher } from "./enroll-batch.ts";
 import { createEnrollLimiter } from "./enroll-limits.ts";
 import { authenticateAgent } from "./enrollment.ts";
 import { fleetHistory } from "./fleet-history.ts";
@@ -51,6 +52,7 @@ const READINESS_PROBE_KEY = "readiness.probe";
 export function createServices(ctx: ServiceContext, judging: Judging) {
   const limiter = createEnrollLimiter({ perMinute: ctx.config.enrollPerMinute, clock: ctx.clock });
   const ingest = createIngest(ctx, judging);
+  const batcher = createEnrollBatcher(ctx);
   return {
     hosts: {
       list: (query: HostListQuery) => listHosts(ctx, query),
@@ -104,7 +106,7 @@ export function createServices(ctx: ServiceContext, judging: Judging) {
     },
     agents: {
       authenticate: async (hello: Hello, remoteAddress: string | null) => {
-        const auth = await authenticateAgent(ctx, { hello, remoteAddress, limiter });
+        const auth = await authenticateAgent(ctx, { hello, remoteAddress, limiter, batcher });
         if (auth.ok) ingest.forget(auth.hostId);
         return auth;
       },
@@ -114,6 +116,8 @@ export function createServices(ctx: ServiceContext, judging: Judging) {
       /** writes the remembered last-seen times now (tests; shutdown does it through close) */
       flushLiveness: () => ingest.flush(),
       stats: () => ingest.stats,
+      /** enrollment group commit: transactions tried and the enrollments they held */
+      enrollStats: () => batcher.stats,
       start: () => ingest.start(),
       /** queued snapshots commit, last-seen times are written, the judge workers stop */
       close: async () => {

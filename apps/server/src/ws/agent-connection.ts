@@ -364,7 +364,10 @@ export class AgentConnection {
       return;
     }
     this.#hostId = auth.hostId;
-    this.#ingestFailing = await this.deps.agents.isIngestFailing(auth.hostId).catch(() => true);
+    // a record made by this hello carries no mark: one read fewer per new agent (issue 13)
+    this.#ingestFailing = auth.fresh
+      ? false
+      : await this.deps.agents.isIngestFailing(auth.hostId).catch(() => true);
     this.#log.info({ hostId: auth.hostId, enrolled: auth.credential !== undefined }, "agent connected");
     if (this.#state === "authenticating") this.#state = "ready";
     this.#frame("hello", "ok");
