@@ -4,13 +4,21 @@
  * PyYAML ansible runs on, and a directory as a comparable tree.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { delimiter, join, relative } from "node:path";
 
-/** Ansible's environment: no colours, no cows; pipelining saves a temp file per task. */
+/**
+ * Ansible's environment: no colours, no cows; pipelining saves a temp file per task. Without
+ * PYTHONUNBUFFERED, which the development machine exports (CI images may too): with pipelining
+ * each module's Python reads its program (the ~130 kB AnsiballZ wrapper) from stdin, and an
+ * unbuffered stdin makes that one read(2) per byte: 132,000 system calls per task, a quarter of
+ * the playbooks' CPU time (measured with `strace -c -f`; docs/testing.md "Test suite time").
+ * Nothing the tests read changes: they read the tools' output once they have exited.
+ */
 export function ansibleEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { PYTHONUNBUFFERED: _unbuffered, ...env } = process.env;
   return {
-    ...process.env,
+    ...env,
     ANSIBLE_NOCOLOR: "1",
     ANSIBLE_NOCOWS: "1",
     ANSIBLE_LOCALHOST_WARNING: "false",
@@ -47,10 +55,27 @@ export function taskLines(output: string, task: string, host: string): string {
     .join("\n");
 }
 
+/**
+ * The Python that ansible-playbook runs on: its `#!` line (Debian's ansible: /usr/bin/python3), not
+ * whichever python3 is first on PATH (another Python, maybe without PyYAML, and slower to start:
+ * 0.5 s of CPU against 0.05 s on the development machine, where a pyenv Python comes first).
+ */
+let ansiblePythonFound: string | undefined;
+function ansiblePython(): string {
+  if (ansiblePythonFound) return ansiblePythonFound;
+  const bin = (process.env.PATH ?? "")
+    .split(delimiter)
+    .map((dir) => join(dir, "ansible-playbook"))
+    .find((path) => existsSync(path));
+  const shebang = bin ? /^#!\s*(\S+)\s*$/.exec(readFileSync(bin, "latin1").split("\n", 1)[0] ?? "") : null;
+  ansiblePythonFound = shebang?.[1] && !shebang[1].endsWith("/env") ? shebang[1] : "python3";
+  return ansiblePythonFound;
+}
+
 /** YAML parsed by the PyYAML that ansible itself runs on; throws with its error. */
 export function parseYaml(text: string): unknown {
   const r = spawnSync(
-    "python3",
+    ansiblePython(),
     ["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"],
     {
       encoding: "utf8",
