@@ -22,6 +22,50 @@ describe("canonicalJson", () => {
     expect(canonicalJson(input)).toBe(expected);
   });
 
+  test.each([
+    ["negative zero", -0, "0"],
+    [
+      "not-a-number and infinities become null",
+      [Number.NaN, Number.POSITIVE_INFINITY, -Infinity],
+      "[null,null,null]",
+    ],
+    [
+      "large and small numbers as JSON.stringify writes them",
+      [1e21, 5e-7, -1.25, 2 ** 53],
+      "[1e+21,5e-7,-1.25,9007199254740992]",
+    ],
+    ["booleans", { t: true, f: false }, '{"f":false,"t":true}'],
+    ["a top-level undefined or function is null", [undefined, () => 1], "[null,null]"],
+  ])("scalars: %s", (_name, input, expected) => {
+    expect(canonicalJson(input)).toBe(expected);
+  });
+
+  test("gives the text of the plain definition (JSON.stringify per value, keys sorted, joined per level)", () => {
+    // the definition written the obvious way: canonicalJson's faster writer must not drift from it
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value))
+        return `[${value.map((v) => (v === undefined ? "null" : reference(v))).join(",")}]`;
+      if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+      const record = value as Record<string, unknown>;
+      const entries = Object.keys(record)
+        .sort()
+        .filter((k) => record[k] !== undefined && typeof record[k] !== "function")
+        .map((k) => `${JSON.stringify(k)}:${reference(record[k])}`);
+      return `{${entries.join(",")}}`;
+    };
+    const value = {
+      sources: {
+        meminfo: { ok: true, text: 'MemTotal: 1 kB\n\u0000\t"é😀' },
+        df: { ok: false, error: "gone" },
+      },
+      checks: [{ id: "a", status: "fail", evidence: [{ line: 3, text: "x" }], n: -0, f: 0.1 + 0.2 }],
+      facts: { z: null, a: [1, "2", [true, false, null]], nested: { b: { c: {} } }, u: undefined },
+    };
+    expect(canonicalJson(value), "the canonical text of a snapshot-like value").toBe(reference(value));
+    // the key cache gives the same text on a second call (keys now remembered)
+    expect(canonicalJson(value)).toBe(reference(value));
+  });
+
   test("two objects with the same content in a different key order give the same text", () => {
     const one = { cmdline: { ok: true, text: "a" }, meminfo: { ok: false, error: "missing" } };
     const two = { meminfo: { error: "missing", ok: false }, cmdline: { text: "a", ok: true } };

@@ -8,63 +8,88 @@
  *     {"b":1,"a":{"d":[2,1],"c":"x"}}  →  {"a":{"c":"x","d":[2,1]},"b":1}
  */
 export function canonicalJson(value: unknown): string {
-  const out: Out = { text: "" };
-  write(out, value);
-  return out.text;
+  text = "";
+  write(value);
+  const done = text;
+  text = "";
+  return done;
 }
 
-interface Out {
-  text: string;
+// Written into one growing module-level string (write never calls back into user code, so there
+// is no re-entry) rather than joined per level, with each key's `"key":` and `,"key":` forms
+// remembered, and booleans and numbers written without a JSON.stringify call: the server hashes
+// every snapshot's sources and judgement this way (issue 13, BENCHMARKS.md "Judging cost per
+// snapshot", "Canonical JSON per snapshot"), and the per-level joins, key quoting and the
+// allocations per key were most of its cost. The key vocabulary is small (source ids, fact and
+// check fields); the cap keeps a hostile payload's made-up keys from growing the cache.
+let text = "";
+
+interface QuotedKey {
+  /** `"key":`, the first property of an object */
+  first: string;
+  /** `,"key":`, every later one */
+  next: string;
 }
 
-// Written into one growing string rather than joined per level, and with each key's quoted form
-// remembered: the server hashes every snapshot's sources and judgement this way (issue 13,
-// BENCHMARKS.md "Judging cost per snapshot"), and the per-level joins and key quoting were most of
-// its cost. The key vocabulary is small (source ids, fact and check fields); the cap keeps a
-// hostile payload's made-up keys from growing the cache.
-const QUOTED_KEYS = new Map<string, string>();
+const QUOTED_KEYS = new Map<string, QuotedKey>();
 const MAX_QUOTED_KEYS = 4096;
 
-function quotedKey(key: string): string {
+function quotedKey(key: string): QuotedKey {
   let quoted = QUOTED_KEYS.get(key);
   if (quoted === undefined) {
-    quoted = JSON.stringify(key);
+    const first = `${JSON.stringify(key)}:`;
+    quoted = { first, next: `,${first}` };
     if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
   }
   return quoted;
 }
 
-function write(out: Out, value: unknown): void {
-  if (typeof value === "string") {
-    out.text += JSON.stringify(value);
-    return;
+function write(value: unknown): void {
+  switch (typeof value) {
+    case "string":
+      text += JSON.stringify(value);
+      return;
+    case "boolean":
+      text += value ? "true" : "false";
+      return;
+    case "number":
+      // JSON.stringify writes a finite number as Number#toString does (-0 as "0"), others as null
+      text += Number.isFinite(value) ? String(value) : "null";
+      return;
+    case "object":
+      break;
+    default:
+      // undefined, functions, symbols (and bigint, which throws, as JSON.stringify does)
+      text += JSON.stringify(value) ?? "null";
+      return;
   }
-  if (value === null || typeof value !== "object") {
-    out.text += JSON.stringify(value) ?? "null";
+  if (value === null) {
+    text += "null";
     return;
   }
   if (Array.isArray(value)) {
-    out.text += "[";
+    text += "[";
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.text += ",";
+      if (i > 0) text += ",";
       const item: unknown = value[i];
-      if (item === undefined) out.text += "null";
-      else write(out, item);
+      if (item === undefined) text += "null";
+      else write(item);
     }
-    out.text += "]";
+    text += "]";
     return;
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   if (keys.length > 1) keys.sort();
-  out.text += "{";
+  text += "{";
   let first = true;
   for (const key of keys) {
     const item = record[key];
     if (item === undefined || typeof item === "function") continue;
-    out.text += first ? `${quotedKey(key)}:` : `,${quotedKey(key)}:`;
+    const quoted = quotedKey(key);
+    text += first ? quoted.first : quoted.next;
     first = false;
-    write(out, item);
+    write(item);
   }
-  out.text += "}";
+  text += "}";
 }
