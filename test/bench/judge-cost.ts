@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { collectSnapshot } from "@kdumpwatch/agent";
 import { buildFacts, judgeFacts, judgeSnapshot, type Snapshot } from "@kdumpwatch/core";
 import { prepareSnapshot } from "@kdumpwatch/server";
+import { cpuMicrosPerCall } from "./lib/process-stats.ts";
 
 const CAPTURES = resolve(import.meta.dirname, "../captures");
 const NOW = new Date("2026-12-01T12:00:00Z");
@@ -31,17 +32,8 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 const REPS = Number(values.reps);
 
-/** CPU µs (user + system) of this process per call of `fn`: best of RUNS runs of REPS calls each. */
-function cpuMicros(fn: () => unknown): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < RUNS; run++) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < REPS; i++) fn();
-    const used = process.cpuUsage(start);
-    best = Math.min(best, (used.user + used.system) / REPS);
-  }
-  return best;
-}
+/** CPU µs per call of `fn`, best of RUNS runs of REPS calls. */
+const cpuMicros = (fn: () => unknown) => cpuMicrosPerCall(fn, { runs: RUNS, reps: REPS });
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;

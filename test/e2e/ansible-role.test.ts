@@ -13,7 +13,7 @@
  * (`systemd-analyze verify` checks the unit in packaging.test.ts). The paths the role would write
  * without a root are the same before and after, under the packaging tests' lock.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -21,6 +21,7 @@ import { VERDICTS } from "@kdumpwatch/core";
 import { HostListSchema } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ansibleEnv, fileTree, parseYaml, playRecap, taskLines } from "./support/ansible.ts";
+import { type Ran, run, runAsync } from "./support/commands.ts";
 import { holdLock, PACKAGING_LOCK, PACKAGING_LOCK_WAIT_SECONDS } from "./support/machine-lock.ts";
 import {
   agentBundle,
@@ -44,29 +45,6 @@ const SYSTEM_PATHS = [
   "/etc/systemd/system/kdumpwatch-agent.service",
 ];
 
-type RunOptions = { env?: NodeJS.ProcessEnv; cwd?: string };
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  all: string;
-}
-function run(cmd: string, args: string[], opts: RunOptions = {}): Ran {
-  const r = spawnSync(cmd, args, { encoding: "utf8", cwd: opts.cwd ?? repo, env: opts.env ?? process.env });
-  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", all: `${r.stdout}${r.stderr}` };
-}
-/** `run` without blocking the event loop: what the 2-core machine does meanwhile is not held up. */
-function runAsync(cmd: string, args: string[], opts: RunOptions = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? repo, env: opts.env ?? process.env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    child.once("error", reject);
-    child.once("close", (status) => resolve({ status, stdout, stderr, all: `${stdout}${stderr}` }));
-  });
-}
 const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8).padStart(4, "0");
 const yamlFile = (path: string) => parseYaml(readFileSync(path, "utf8"));
 /** The installed role's files, without ansible-galaxy's install date. */

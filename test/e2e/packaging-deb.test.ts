@@ -11,37 +11,16 @@
  *     verify` checks the unit itself in packaging.test.ts).
  * The machine is shared: one run at a time (flock), and the package must be absent before and after.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Ran, run, runAsync } from "./support/commands.ts";
 import { holdLock, PACKAGING_LOCK, PACKAGING_LOCK_WAIT_SECONDS } from "./support/machine-lock.ts";
 import { killAllServers, removeTempDirs, repo, ServerProcess, tempDir } from "./support/server-process.ts";
 
 const version: string = JSON.parse(readFileSync(join(repo, "apps/agent/package.json"), "utf8")).version;
 
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  all: string;
-}
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Ran {
-  const r = spawnSync(cmd, args, { encoding: "utf8", env, cwd: repo });
-  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", all: `${r.stdout}${r.stderr}` };
-}
-/** `run` in the background: the event loop (and the other tests) go on meanwhile. */
-function runAsync(cmd: string, args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: repo });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    child.once("error", reject);
-    child.once("close", (status) => resolve({ status, stdout, stderr, all: `${stdout}${stderr}` }));
-  });
-}
 const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8).padStart(4, "0");
 /** Everything the package may create outside dpkg's own database. */
 const TRACES = [
@@ -71,9 +50,7 @@ beforeAll(
     if (installed().includes("installed")) run("dpkg", ["--purge", "kdumpwatch-agent"]); // a crashed earlier run
     const out = tempDir("kdw-deb-out-");
     const built = run("sh", [join(repo, "infra/deb/build-deb.sh")], {
-      ...process.env,
-      KDUMPWATCH_DEB_OUT: out,
-      KDUMPWATCH_SKIP_BUILD: "1",
+      env: { ...process.env, KDUMPWATCH_DEB_OUT: out, KDUMPWATCH_SKIP_BUILD: "1" },
     });
     expect(built.status, built.all).toBe(0);
     deb = join(out, `kdumpwatch-agent_${version}_all.deb`);
