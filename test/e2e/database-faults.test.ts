@@ -180,9 +180,17 @@ describe("the database goes away and comes back", () => {
 
       // agents keep trying; each is told to back off, none gets an ack for what was not committed
       const acksWhileDown = ackCount(agents);
-      await until("every load agent told to back off during the outage", 20_000, async () =>
+      // an agent asks again only when its last retry hint (jittered, from the restarts above) ends:
+      // on a loaded CI machine at least one was still waiting at 20 s, so the bound is 45 s, and a
+      // timeout names each agent's count
+      await until("every load agent told to back off during the outage", 45_000, async () =>
         agents.every((a, i) => toldCount(a) > (toldBefore[i] ?? 0)) ? true : undefined,
-      );
+      ).catch((err: Error) => {
+        const told = agents.map(
+          (a, i) => `${a.stats.retries.length + a.stats.refusals.length - (toldBefore[i] ?? 0)}`,
+        );
+        throw new Error(`${err.message}; told during the outage, per agent: ${told.join(" ")}`);
+      });
       expect(
         agents.flatMap((a, i) => a.stats.retries.slice(retriesBefore[i] ?? 0)).every((ms) => ms >= 1000),
         "retry hints are real back-offs",
@@ -203,7 +211,7 @@ describe("the database goes away and comes back", () => {
       25_000,
     );
     expect(server.output).toMatch(/database/i);
-  });
+  }, 180_000);
 
   test("the real agent daemon reported after the outage", async () => {
     expect(daemon.alive, `the agent daemon exited:\n${daemon.output.slice(-2000)}`).toBe(true);
