@@ -9,11 +9,13 @@
  * production and finds nothing to apply. `pglite-template.test.ts` checks that such a server has the
  * same schema and migrations as one that ran initdb itself.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "@kdumpwatch/db";
+import { seedPgliteDataDir, setupPgliteImage } from "@kdumpwatch/testkit/db";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -41,18 +43,39 @@ export function copyTemplateInto(dataDir: string, env: NodeJS.ProcessEnv = proce
   return true;
 }
 
+/** The migrations the db package ships: what the run's in-memory test image was migrated with. */
+const packageMigrations = join(repo, "packages/db/drizzle");
+
+/** One hash over a migrations folder: its files' names and bytes. */
+function folderHash(folder: string): string {
+  const hash = createHash("sha256");
+  for (const name of readdirSync(folder, { recursive: true, encoding: "utf8" }).sort()) {
+    const path = join(folder, name);
+    if (statSync(path).isFile()) hash.update(`${name}\0`).update(readFileSync(path));
+  }
+  return hash.digest("hex");
+}
+
 /**
  * Vitest globalSetup of the e2e projects: builds the template once per run (a second project's setup
- * in the same run finds it already named and reuses it); the teardown removes it.
+ * in the same run finds it already named and reuses it); the teardown removes it. The template is
+ * written out from the run's migrated in-memory test image (testkit's `setupPgliteImage`, the root
+ * globalSetup, which this calls: whichever setup runs first builds it) when the server bundle ships
+ * exactly the db package's migrations — one initdb and one migration run per test run instead of
+ * two, ≈ 5 s of CPU before the first test — and by opening a directory otherwise.
+ * `pglite-template.test.ts` compares a server started on the copy with one that ran initdb itself.
  */
 export async function setup(): Promise<() => void> {
   const named = process.env[TEMPLATE_VAR];
   if (named && existsSync(named)) return () => {};
+  const removeImage = await setupPgliteImage();
   const dir = mkdtempSync(join(tmpdir(), "kdw-e2e-pglite-template-"));
-  await buildMigratedDataDir(dir);
+  if (folderHash(bundleMigrations) === folderHash(packageMigrations)) await seedPgliteDataDir(dir);
+  else await buildMigratedDataDir(dir);
   process.env[TEMPLATE_VAR] = join(dir, "pglite");
   return () => {
     delete process.env[TEMPLATE_VAR];
     rmSync(dir, { recursive: true, force: true });
+    removeImage();
   };
 }

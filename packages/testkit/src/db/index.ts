@@ -3,4 +3,4 @@
 export { CATALOG, catalogPart, rows } from "./catalog.ts";
 export type { ScratchDatabase, TestDatabase, TestDriver } from "./drivers.ts";
 export { createScratchDatabase, TEST_DATABASE_URL_VAR, testDrivers } from "./drivers.ts";
-export { seedPgliteDataDir } from "./pglite-image.ts";
+export { PGLITE_IMAGE_VAR, seedPgliteDataDir, setupPgliteImage } from "./pglite-image.ts";

@@ -11,7 +11,7 @@ import { migratedPgliteImage } from "@kdumpwatch/db";
  * and reaches the test workers as a file named by this variable; without it (a test file run some
  * other way) each worker process builds its own once.
  */
-const PGLITE_IMAGE_VAR = "KDUMPWATCH_TEST_PGLITE_IMAGE";
+export const PGLITE_IMAGE_VAR = "KDUMPWATCH_TEST_PGLITE_IMAGE";
 
 let image: Promise<Blob> | undefined;
 
@@ -22,8 +22,14 @@ export function testPgliteImage(env: NodeJS.ProcessEnv = process.env): Promise<B
   return image;
 }
 
-/** Vitest globalSetup: writes the image to a temporary file for the workers; the teardown removes it. */
+/**
+ * Vitest globalSetup: writes the image to a temporary file for the workers; the teardown removes it.
+ * A second setup in the same run (the e2e projects' one calls this too, and may run first) finds the
+ * file already named and builds nothing.
+ */
 export async function setupPgliteImage(): Promise<() => void> {
+  const named = process.env[PGLITE_IMAGE_VAR];
+  if (named && existsSync(named)) return () => {};
   const dir = mkdtempSync(join(tmpdir(), "kdw-pglite-image-"));
   const file = join(dir, "pgdata.tar");
   writeFileSync(file, Buffer.from(await (await migratedPgliteImage()).arrayBuffer()));
