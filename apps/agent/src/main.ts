@@ -31,7 +31,9 @@ process.on("uncaughtException", internalError);
 process.on("unhandledRejection", internalError);
 
 main().then(
-  // exit explicitly: a read stuck in a hung filesystem must not keep the process alive
-  (code) => process.exit(code),
+  // exit explicitly: a read stuck in a hung filesystem must not keep the process alive; but only once
+  // stdout has taken everything: to a pipe Node writes asynchronously past the pipe's buffer (64 KiB),
+  // and an exit before that cuts the output short (a `check --json` of several roots is megabytes)
+  (code) => process.stdout.write("", () => process.exit(code)),
   internalError,
 );

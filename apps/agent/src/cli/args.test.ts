@@ -3,10 +3,14 @@ import { parseCommandLine } from "./args.ts";
 
 describe("parseCommandLine", () => {
   test.each([
-    [["check"], { command: "check", root: null, json: false }],
-    [["check", "--json"], { command: "check", root: null, json: true }],
-    [["check", "--root", "/tmp/cap", "--json"], { command: "check", root: "/tmp/cap", json: true }],
-    [["check", "--root=/tmp/cap"], { command: "check", root: "/tmp/cap", json: false }],
+    [["check"], { command: "check", roots: [], json: false }],
+    [["check", "--json"], { command: "check", roots: [], json: true }],
+    [["check", "--root", "/tmp/cap", "--json"], { command: "check", roots: ["/tmp/cap"], json: true }],
+    [["check", "--root=/tmp/cap"], { command: "check", roots: ["/tmp/cap"], json: false }],
+    [
+      ["check", "--root", "/b", "--json", "--root=/a,x", "--root", "/b"],
+      { command: "check", roots: ["/b", "/a,x", "/b"], json: true },
+    ],
     [["collect"], { command: "collect", root: null, out: null }],
     [
       ["collect", "--out", "/tmp/o", "--root", "/tmp/r"],
@@ -30,6 +34,8 @@ describe("parseCommandLine", () => {
     [["check", "--root"], /check: option '--root DIR' needs a value/],
     [["check", "--root", "--json"], /check: option '--root DIR' needs a value/],
     [["check", "--root", ""], /--root needs a directory/],
+    [["check", "--root", "/a", "--root="], /check: --root needs a directory/],
+    [["check", "--root", "/a", "--root"], /check: option '--root DIR' needs a value/],
     [["collect", "--json"], /collect: unknown option '--json'/],
     [["--version", "x"], /unexpected argument 'x'/],
     [["help", "nope"], /no help for 'nope'/],

@@ -3,7 +3,7 @@ import { AGENT_PROGRAM } from "./program.ts";
 
 /** A parsed command line. `run` keeps its own arguments: its command parses them (run-config.ts). */
 type Invocation =
-  | { command: "check"; root: string | null; json: boolean }
+  | { command: "check"; roots: string[]; json: boolean }
   | { command: "collect"; root: string | null; out: string | null }
   | { command: "run"; argv: string[] }
   | { command: "help"; topic: string[] }
@@ -26,13 +26,36 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (parsed.kind === "version") return ok({ command: "version" });
   if (parsed.kind === "help") return ok({ command: "help", topic: parsed.path });
   const { values } = parsed;
-  const root = pathOption(values.root, parsed.path[0] ?? "", "--root");
+  if (parsed.path[0] === "check") {
+    const roots: string[] = [];
+    for (const value of everyRoot(argv)) {
+      const root = pathOption(value, "check", "--root");
+      if (!root.ok) return root;
+      if (root.value !== null) roots.push(root.value);
+    }
+    return ok({ command: "check", roots, json: values.json === true });
+  }
+  const root = pathOption(values.root, "collect", "--root");
   if (!root.ok) return root;
-  if (parsed.path[0] === "check")
-    return ok({ command: "check", root: root.value, json: values.json === true });
   const out = pathOption(values.out, "collect", "--out");
   if (!out.ok) return out;
   return ok({ command: "collect", root: root.value, out: out.value });
+}
+
+/**
+ * Every `--root` of a `check` command line, in order (`check` judges each). The shared parser keeps
+ * one value per option, and joins a repeatable one's with commas, which a directory name may hold; so
+ * the values are read again from the words it has already accepted: `check` has no arguments and no
+ * other option that takes a value, so each `--root` is followed by its directory, or is `--root=DIR`.
+ */
+function everyRoot(argv: readonly string[]): string[] {
+  const roots: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (word === "--root") roots.push(argv[++i] as string);
+    else if (word.startsWith("--root=")) roots.push(word.slice("--root=".length));
+  }
+  return roots;
 }
 
 function pathOption(

@@ -35,12 +35,29 @@ const CHECK_COMMAND: CliCommand = {
       "with the lines it rests on and the commands that fix it.",
     "Run it as root: without root /proc/iomem reads as zeros and dmesg may be refused; the check then " +
       "says so (collection.complete) instead of guessing.",
+    "Given --root more than once, it judges each capture in turn in one process: a report per root under " +
+      "a heading naming it, then a tally. A root that cannot be read is named on stderr and the others are " +
+      "still judged. The exit status is then the worst of the roots' own: 64 if a root could not be read, " +
+      "else 2 if any is not_ready, else 3 if any is unknown, else 1 if any is at_risk, else 0.",
   ],
-  options: [root, { name: "json", help: "print one JSON object { verdict, checks, facts } instead of text" }],
+  options: [
+    { ...root, help: `${root.help}; give it more than once to judge several captures in turn` },
+    {
+      name: "json",
+      help:
+        "print one JSON object { verdict, checks, facts } instead of text; with several --root, one JSON " +
+        'array of { "root", "exitCode", "report" } (that object), or { "root", "exitCode": 64, "error" } ' +
+        "for a root that cannot be read",
+    },
+  ],
   exits: [...VERDICT_EXITS, ...COMMON_EXITS],
   examples: [
     ["sudo kdumpwatch-agent check", "judge this host"],
     ["kdumpwatch-agent check --root /tmp/sosreport-host1 --json", "judge an extracted sos report, as JSON"],
+    [
+      "kdumpwatch-agent check --root /srv/sos/host1 --root /srv/sos/host2",
+      "judge two sos reports, each under a '==> DIR <==' heading",
+    ],
   ],
 };
 

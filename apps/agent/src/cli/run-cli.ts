@@ -1,5 +1,6 @@
-import { checkCommand, type JudgeDeps } from "../commands/check.ts";
+import { checkCommand } from "../commands/check.ts";
 import { collectCommand } from "../commands/collect.ts";
+import type { JudgeDeps } from "../commands/judge-root.ts";
 import { parseCommandLine } from "./args.ts";
 import { EXIT } from "./exit-codes.ts";
 import { helpText } from "./help.ts";
