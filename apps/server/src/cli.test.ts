@@ -28,8 +28,7 @@ describe("kdumpwatch-server CLI", () => {
   // Each data directory starts as the migrated image (no initdb, no migrations: seconds each), as a
   // directory the server has already used; the commands still open it themselves every time.
   beforeAll(async () => {
-    for (const d of [dir, join(dir, "hosts"), join(dir, "live"), join(dir, "tcp")])
-      await seedPgliteDataDir(d);
+    for (const d of [dir, join(dir, "hosts"), join(dir, "live")]) await seedPgliteDataDir(d);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -112,18 +111,25 @@ describe("kdumpwatch-server CLI", () => {
     }
   }, 120_000);
 
-  test("while a server holds the PGlite directory, token create, list and revoke go through its admin socket", async () => {
+  // One server for both tests: nothing the first does changes what the second checks (a request
+  // over TCP without the bearer is refused).
+  describe("while a server holds the PGlite directory", () => {
     const live = join(dir, "live");
-    const server = await startServer({
-      config: loadConfig({
-        PORT: "0",
-        KDUMPWATCH_DATA_DIR: live,
-        KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test",
-      }),
-      log: silentLogger(),
-      announce: () => {},
+    let server: Awaited<ReturnType<typeof startServer>>;
+    beforeAll(async () => {
+      server = await startServer({
+        config: loadConfig({
+          PORT: "0",
+          KDUMPWATCH_DATA_DIR: live,
+          KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test",
+        }),
+        log: silentLogger(),
+        announce: () => {},
+      });
     });
-    try {
+    afterAll(async () => server?.close());
+
+    test("while a server holds the PGlite directory, token create, list and revoke go through its admin socket", async () => {
       const socket = join(live, "admin.sock");
       expect((statSync(socket).mode & 0o777).toString(8), "only root (the server's user) may connect").toBe(
         "600",
@@ -160,9 +166,11 @@ describe("kdumpwatch-server CLI", () => {
       expect(await runCli(["token", "revoke", "tok_nope"], unknown.io)).toBe(EXIT.failed);
       expect(unknown.err.join("\n")).toContain('token revoke: no token with id "tok_nope"');
       expect(unknown.out).toEqual([]);
-    } finally {
-      await server.close();
-    }
+    });
+
+    test("the admin socket answers only on its own connection: the same request over TCP needs the bearer", async () => {
+      expect((await fetch(`${server.url}/api/tokens`)).status).toBe(401);
+    });
   });
 
   test("labels show, set and unset a host's labels, by id or by its unique hostname", async () => {
@@ -226,24 +234,6 @@ describe("kdumpwatch-server CLI", () => {
     const r = io({ KDUMPWATCH_DATA_DIR: dir });
     expect(await runCli(["token", "revoke", "tok_nope"], r.io)).toBe(EXIT.failed);
     expect(r.err.join("\n")).toContain('no token with id "tok_nope"');
-  });
-
-  test("the admin socket answers only on its own connection: the same request over TCP needs the bearer", async () => {
-    const live = join(dir, "tcp");
-    const server = await startServer({
-      config: loadConfig({
-        PORT: "0",
-        KDUMPWATCH_DATA_DIR: live,
-        KDUMPWATCH_ADMIN_TOKEN: "admin-token-cli-test",
-      }),
-      log: silentLogger(),
-      announce: () => {},
-    });
-    try {
-      expect((await fetch(`${server.url}/api/tokens`)).status).toBe(401);
-    } finally {
-      await server.close();
-    }
   });
 
   test.each([["--help"], ["help", "token", "create"], ["token", "revoke", "--help"], ["serve", "--help"]])(

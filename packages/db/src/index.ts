@@ -24,7 +24,7 @@ export {
 export type { DirLock } from "./lock-file.ts";
 export { DataDirLockedError, isProcessAlive, lockDataDir } from "./lock-file.ts";
 export type { DatabaseHandle, Db, Lease, OpenDatabaseOptions, Tx } from "./open.ts";
-export { defaultMigrationsFolder, LOCK_KEYS, migratedPgliteImage, openDatabase } from "./open.ts";
+export { defaultMigrationsFolder, LOCK_KEYS, openDatabase, pgliteImages } from "./open.ts";
 export {
   alertDumpBaselines,
   alertNotificationItems,

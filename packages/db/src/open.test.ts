@@ -144,6 +144,12 @@ function migrationsUpTo(stopAt: number): string {
 }
 
 type Opened = { close(): Promise<void> } & Pick<TestDatabase, "db">;
+
+/** Every migration before `stopAt` is recorded, and none after: the database is the older release's. */
+async function expectMigratedUpTo(opened: Opened, stopAt: number): Promise<void> {
+  const res = await opened.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  expect(rowsOf<{ n: number }>(res)[0]?.n, `the migrations before ${stopAt}`).toBe(stopAt);
+}
 type Upgrade = (open: (migrationsFolder?: string) => Promise<Opened>) => Promise<void>;
 
 /**
@@ -154,6 +160,9 @@ function upgradeOnEveryDriver(upgrade: Upgrade, pgliteTitle: string): void {
   test(pgliteTitle, async () => {
     const dir = mkdtempSync(join(tmpdir(), "kdw-upgrade-"));
     try {
+      // the directory as initdb left it, no migration applied (the run's image: one initdb per run,
+      // not one per test; these tests are about the migrations, server.test.ts starts on an empty one)
+      await seedPgliteDataDir(dir, "initdb");
       await upgrade((migrationsFolder) =>
         openDatabase({ dataDir: dir, ...(migrationsFolder ? { migrationsFolder } : {}) }),
       );
@@ -182,6 +191,7 @@ describe("migration 0008 on a database of the previous release, with hosts in it
     const older = migrationsUpTo(8);
     try {
       const before = await open(older);
+      await expectMigratedUpTo(before, 8);
       await before.db.insert(hosts).values(
         ["db-0001", "web-0002"].map((hostname) => ({
           id: hostname,
@@ -223,6 +233,7 @@ describe("migration 0009 (sort indexes) on a populated database of the previous 
     const older = migrationsUpTo(9);
     try {
       const before = await open(older);
+      await expectMigratedUpTo(before, 9);
       const host = (id: string, failing: string[], ramBytes: number | null) => ({
         id,
         machineId: id,

@@ -48,7 +48,7 @@ export interface OpenDatabaseOptions {
   /** PGlite in memory, no lock (tests). */
   memory?: boolean;
   /**
-   * With `memory`: start from this data directory (from {@link migratedPgliteImage}) instead of
+   * With `memory`: start from this data directory (`migrated` of {@link pgliteImages}) instead of
    * an empty one. Tests only: initdb and the migrations cost seconds per open, loading ~1 s. The
    * migrator still runs and finds nothing to apply, so a stale image would be brought up to date.
    */
@@ -259,14 +259,20 @@ async function openPglite(
 }
 
 /**
- * An in-memory PGlite data directory with every migration applied, as an uncompressed tarball: the
- * `pgliteImage` that test databases start from (testkit builds it once per test run).
+ * In-memory PGlite data directories as uncompressed tarballs, from one initdb (testkit builds them
+ * once per test run): `migrated`, with every migration applied, is the `pgliteImage` that test
+ * databases start from; `initdb` is the same directory before any migration (as initdb left it,
+ * opened once), where tests of the migrations themselves start instead of running initdb again.
  */
-export async function migratedPgliteImage(migrationsFolder = defaultMigrationsFolder()): Promise<Blob> {
+export async function pgliteImages(
+  migrationsFolder = defaultMigrationsFolder(),
+): Promise<{ initdb: Blob; migrated: Blob }> {
   const pg = new PGlite(PGLITE_OPTIONS);
   try {
+    await pg.waitReady;
+    const initdb = await pg.dumpDataDir("none");
     await migratePglite(drizzlePglite(pg, { schema }), { migrationsFolder });
-    return await pg.dumpDataDir("none");
+    return { initdb, migrated: await pg.dumpDataDir("none") };
   } finally {
     await pg.close();
   }

@@ -54,9 +54,16 @@ describe.each(testDrivers())("byte counts through the API on $name", (driver) =>
     expect(text).toContain(",9007199254740993,");
   });
 
-  test("a snapshot whose reservation is 2^53 + 1 bytes is judged (by core) and stored exactly", async () => {
-    const real = await createHarness(driver, { judge: judgeSnapshot });
-    try {
+  // Ingest judged by core (the list above seeds rows directly): one harness for both tests, each of
+  // which enrolls a host of its own and reads back only that host, so neither sees the other's.
+  describe("judged by core", () => {
+    let real: Harness;
+    beforeAll(async () => {
+      real = await createHarness(driver, { judge: judgeSnapshot });
+    });
+    afterAll(async () => real?.dispose());
+
+    test("a snapshot whose reservation is 2^53 + 1 bytes is judged (by core) and stored exactly", async () => {
       const agent = await real.kdw.services.agents.authenticate(hello({ machineId: "huge" }), null);
       if (!agent.ok) throw new Error("enrollment failed");
       await real.kdw.services.agents.ingest(
@@ -71,14 +78,9 @@ describe.each(testDrivers())("byte counts through the API on $name", (driver) =>
       expect(detail.host.reservedBytes).toBe("9007199254740993");
       const reservation = detail.facts?.reservation as { bytes: unknown } | undefined;
       expect(reservation?.bytes).toBe("9007199254740993");
-    } finally {
-      await real.dispose();
-    }
-  });
+    });
 
-  test("tool-printed sizes beyond 2^53 (df, kdumpctl estimate) are judged and served exactly", async () => {
-    const real = await createHarness(driver, { judge: judgeSnapshot });
-    try {
+    test("tool-printed sizes beyond 2^53 (df, kdumpctl estimate) are judged and served exactly", async () => {
       const agent = await real.kdw.services.agents.authenticate(hello({ machineId: "huge-tools" }), null);
       if (!agent.ok) throw new Error("enrollment failed");
       await real.kdw.services.agents.ingest(
@@ -99,8 +101,6 @@ describe.each(testDrivers())("byte counts through the API on $name", (driver) =>
       } | null;
       expect(facts?.dumpTarget.freeBytes).toBe("9223372036854776832");
       expect(facts?.kdump.suggestedBytes).toBe("9007199254740993");
-    } finally {
-      await real.dispose();
-    }
+    });
   });
 });

@@ -50,6 +50,20 @@ describe("a PGlite test database opened from the migrated image", () => {
     }
   });
 
+  // that it holds no migration yet is open.test.ts's to show (its upgrade tests count them)
+  test("the initdb image, once migrated, is the same database as a freshly migrated one", async () => {
+    const migrated = await openDatabase({
+      memory: true,
+      pgliteImage: await testPgliteImage(process.env, "initdb"),
+    });
+    try {
+      for (const query of Object.values(CATALOG))
+        expect(await rows(migrated, query)).toEqual(await rows(fresh, query));
+    } finally {
+      await migrated.close();
+    }
+  });
+
   test("written out as a data directory, opens on disk with the same schema and migrations", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kdw-seeded-"));
     try {
