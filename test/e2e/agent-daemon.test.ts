@@ -220,7 +220,10 @@ describe("kdumpwatch-agent run against the real server", () => {
     await server.kill("SIGKILL");
     await agent.waitFor(/msg="disconnected"/, 15_000);
     writeFileSync(join(capture, "proc/cmdline"), "BOOT_IMAGE=/vmlinuz crashkernel=768M\n");
-    await sleep(4_000); // the agent collects the change while the server is down, and keeps retrying
+    // the agent collects the change while the server is down (its next collection, within its 2 s
+    // interval; was a 4 s sleep), and keeps retrying
+    await agent.waitFor(/msg="evidence changed"/, 15_000);
+    await agent.waitFor(/msg="connection failed"/, 15_000);
     expect(agent.alive, `the agent must not exit on server trouble:\n${agent.output}`).toBe(true);
     expect(agent.count(/msg="connection failed"/), "it keeps trying").toBeGreaterThan(0);
 

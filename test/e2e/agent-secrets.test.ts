@@ -97,8 +97,21 @@ function readTree(dir: string): { path: string; text: string }[] {
     .map((path) => ({ path, text: readFileSync(path, "latin1") }));
 }
 
+/**
+ * The proxy test's server, started with the file so that it boots while the check and collect runs
+ * go (they need no server); the test awaits it.
+ */
+let serverStarted: Promise<ServerProcess>;
+
 beforeAll(() => {
   requireBundles();
+  serverStarted = ServerProcess.started({
+    adminToken: ADMIN,
+    enrollToken: ENROLL,
+    env: { KDUMPWATCH_DATA_DIR: tempDir("kdw-secrets-data-") },
+  });
+  // a failed start is reported by the test that awaits it, not as an unhandled rejection
+  serverStarted.catch(() => {});
   for (const c of CASES) {
     const root = copyCapture(c.capture, c.hostname, c.machineId);
     c.edit(root);
@@ -145,21 +158,21 @@ describe("the agent redacts secrets before anything leaves the host", () => {
   );
 
   test("run --once through a recording proxy: no secret in the frames sent or in what the server stores", async () => {
-    const server = await ServerProcess.started({
-      adminToken: ADMIN,
-      enrollToken: ENROLL,
-      env: { KDUMPWATCH_DATA_DIR: tempDir("kdw-secrets-data-") },
-    });
+    const server = await serverStarted;
     const target = new URL(await server.url());
     const proxy = await RecordingProxy.start({ host: target.hostname, port: Number(target.port) });
     try {
-      for (const c of CASES) {
-        const agent = AgentProcess.once({
+      // the hosts report side by side (distinct hosts, each its own connection through the proxy)
+      const agents = CASES.map((c) => ({
+        c,
+        agent: AgentProcess.once({
           server: proxy.url,
           root: roots.get(c.hostname)!,
           stateDir: tempDir("kdw-secrets-state-"),
           enrollToken: ENROLL,
-        });
+        }),
+      }));
+      for (const { c, agent } of agents) {
         expect((await agent.exit).code, agent.output).toBe(0);
         expectNoSecret(`agent ${c.hostname} output`, agent.output);
       }

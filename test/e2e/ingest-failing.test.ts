@@ -17,13 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchChromium, signedIn } from "./support/browser.ts";
 import { PgCluster } from "./support/pg-cluster.ts";
 import { RawAgent } from "./support/raw-agent.ts";
-import {
-  killAllServers,
-  requireBuilt,
-  ServerProcess,
-  serverBundle,
-  sleep,
-} from "./support/server-process.ts";
+import { killAllServers, requireBuilt, ServerProcess, serverBundle } from "./support/server-process.ts";
 
 const ADMIN = "ingest-failing-admin-token";
 const ENROLL = "ingest-failing-enroll-token";
@@ -43,17 +37,24 @@ describe("a host whose snapshots cannot be stored is visibly marked", () => {
 
   beforeAll(async () => {
     requireBuilt(serverBundle, "pnpm --filter @kdumpwatch/server build");
-    cluster = await PgCluster.create();
-    server = await ServerProcess.started({
-      adminToken: ADMIN,
-      enrollToken: ENROLL,
-      env: {
-        DATABASE_URL: cluster.createDatabase("kdw"),
-        KDUMPWATCH_DB_STATEMENT_TIMEOUT: "1",
-        KDUMPWATCH_ALERT_HOLD: "0",
-      },
-    });
-    browser = await launchChromium();
+    // Chromium starts while the cluster is made and the server starts on it
+    await Promise.all([
+      launchChromium().then((b) => {
+        browser = b;
+      }),
+      (async () => {
+        cluster = await PgCluster.create();
+        server = await ServerProcess.started({
+          adminToken: ADMIN,
+          enrollToken: ENROLL,
+          env: {
+            DATABASE_URL: cluster.createDatabase("kdw"),
+            KDUMPWATCH_DB_STATEMENT_TIMEOUT: "1",
+            KDUMPWATCH_ALERT_HOLD: "0",
+          },
+        });
+      })(),
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -66,11 +67,10 @@ describe("a host whose snapshots cannot be stored is visibly marked", () => {
     const base = await server.url();
     await agent.report(base, snapshot(1));
 
-    const lock = cluster.psqlInBackground(
-      "begin; lock table snapshots in share mode; select pg_sleep(12); commit;",
-      "kdw",
-    );
-    await sleep(500);
+    // the lock is held until this test has seen every mark, then committed (was a 12 s pg_sleep
+    // and a 500 ms guess at when psql had taken it)
+    const lock = cluster.psqlSession("kdw");
+    await lock.run("begin; lock table snapshots in share mode; select 'locked';", "locked");
     await expect(agent.report(base, snapshot(2)), "the server asks the agent to retry").rejects.toThrow(
       /retry/,
     );
@@ -104,7 +104,7 @@ describe("a host whose snapshots cannot be stored is visibly marked", () => {
     await page.locator("[data-testid=ingest-failing]").waitFor();
     expect(await page.locator("[data-testid=ingest-failing]").textContent()).toContain("evidence not stored");
 
-    expect(await lock, "the lock session ended cleanly").toBe(0);
+    expect(await lock.end("commit;"), "the lock session ended cleanly").toBe(0);
     await agent.report(base, snapshot(3));
     const after = HostDetailSchema.parse(await server.api(`/api/hosts/${agent.hostId}`));
     expect(after.host.ingestFailure).toBeNull();

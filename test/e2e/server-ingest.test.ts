@@ -29,7 +29,7 @@ import {
   killAllAgents,
   machineIdFor,
   readExpected,
-  runAgent,
+  runAgentAsync,
 } from "./support/agents.ts";
 import {
   type Exit,
@@ -137,11 +137,28 @@ interface Judged {
 }
 
 /** What the agent judges locally from the same capture (`check --root --json`; exit 0-3 is the verdict). */
-function judgeLocally(root: string): Judged {
-  const run = runAgent(["check", "--root", root, "--json"]);
+async function judgeLocally(root: string): Promise<Judged> {
+  const run = await runAgentAsync(["check", "--root", root, "--json"]);
   if (!run.stdout.startsWith("{"))
     throw new Error(`check --root ${root} --json printed no JSON (exit ${run.status}): ${run.stderr}`);
   return JSON.parse(run.stdout) as Judged;
+}
+
+/**
+ * One local judgement per capture for the whole file, started with the first copies so that it runs
+ * while the server starts: the two drivers' copies of a capture differ only in /etc/machine-id,
+ * which is identity, not evidence (no check reads it).
+ */
+const localJudgements = new Map<Replayed, Promise<Judged>>();
+function localJudgement(host: SimHost): Promise<Judged> {
+  let judged = localJudgements.get(host.capture);
+  if (judged === undefined) {
+    judged = judgeLocally(host.root);
+    // awaited by the detail test; a failure is reported there, not as an unhandled rejection
+    judged.catch(() => {});
+    localJudgements.set(host.capture, judged);
+  }
+  return judged;
 }
 
 /** Every host, following nextCursor. */
@@ -234,6 +251,7 @@ describe.each(stores)("the built server on $name, fed by real agents", (driver) 
     replayed = REPLAYED.map((capture, i) =>
       simHost(capture, capture, machineIdFor(`${driver.name}-replay`, i)),
     );
+    for (const host of replayed) void localJudgement(host);
     store = await driver.open();
     // a fixed port: a restarted server is where agents (and this test) expect it
     const port = await freePort();
@@ -316,7 +334,7 @@ describe.each(stores)("the built server on $name, fed by real agents", (driver) 
         text: readFileSync(join(host.root, "proc/cmdline"), "utf8"),
       });
       // and judged it as the agent itself does from the same capture (one core, two places)
-      const local = judgeLocally(host.root);
+      const local = await localJudgement(host);
       expect(detail.host.verdict, `${host.hostname}: server vs agent check`).toBe(local.verdict);
       expect(
         Object.fromEntries(detail.checks.map((c) => [c.id, c.status])),

@@ -33,6 +33,12 @@ export interface PgClusterOptions {
   settings?: Record<string, string>;
 }
 
+/** A psql session held open by the test (see `PgCluster.psqlSession`). */
+export interface PsqlSession {
+  run(sqlText: string, marker: string, timeoutMs?: number): Promise<void>;
+  end(sqlText: string): Promise<number | null>;
+}
+
 export class PgCluster {
   private constructor(
     readonly bindir: string,
@@ -144,14 +150,18 @@ export class PgCluster {
   }
 
   /**
-   * Runs SQL in a psql session of its own without waiting (e.g. a transaction that holds a lock
-   * for a while); resolves with psql's exit status when it ends.
+   * A psql session of its own, fed on stdin, for a transaction the test holds open as long as it
+   * needs (e.g. a table lock) instead of a guessed `pg_sleep`: `run` sends SQL and resolves once
+   * psql has printed `marker` (a `select` the caller puts last: the statements before it are done);
+   * `end` sends the closing SQL, closes stdin and resolves with psql's exit status.
    */
-  psqlInBackground(sqlText: string, database = "postgres"): Promise<number | null> {
+  psqlSession(database = "postgres"): PsqlSession {
     const [cmd, ...args] = asPostgres([
       join(this.bindir, "psql"),
       "-X",
       "-q",
+      "-A",
+      "-t",
       "-h",
       this.dir,
       "-p",
@@ -162,11 +172,27 @@ export class PgCluster {
       database,
       "-v",
       "ON_ERROR_STOP=1",
-      "-c",
-      sqlText,
     ]) as [string, ...string[]];
-    const child = spawn(cmd, args, { stdio: "ignore" });
-    return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    return {
+      async run(sqlText, marker, timeoutMs = 30_000) {
+        child.stdin.write(`${sqlText}\n`);
+        const until = Date.now() + timeoutMs;
+        while (!output.includes(marker)) {
+          if (child.exitCode !== null || Date.now() > until)
+            throw new Error(`psql session: no "${marker}" (exit ${child.exitCode}); output:\n${output}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+      end(sqlText) {
+        child.stdin.end(`${sqlText}\n`);
+        return exit;
+      },
+    };
   }
 
   /** pg_terminate_backend on every client backend but psql's own; returns how many were terminated. */
