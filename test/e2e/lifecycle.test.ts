@@ -156,9 +156,9 @@ describe("host identity and lifecycle, real server and agents", () => {
     // the close code is on the "disconnected" line logged right after: wait for it, do not read
     // the output the instant the first line arrived (the two can come in separate chunks)
     await clone.waitFor(/code=4410/, 10_000);
-    // "slowly": the close line names its next try, about every 10 minutes (backoff.ts slowMs,
-    // jittered ×0.5-1.5); it is still running and unenrolled after its next collection (every 2 s;
-    // was a 3 s sleep)
+    // "slowly": the close line names its next try, about every 10 minutes (slowMs of
+    // apps/agent/src/client/backoff.ts, jittered ×0.5-1.5); it is still running and unenrolled after
+    // its next collection (every 2 s; was a 3 s sleep)
     const retryInSec = Number(/msg="disconnected".*code=4410.*retryInSec=([\d.]+)/.exec(clone.output)?.[1]);
     expect(retryInSec, `the next try after the rejection:\n${clone.output}`).toBeGreaterThanOrEqual(300);
     await clone.waitFor(/msg="collected"/, 10_000, clone.count(/msg="collected"/) + 1);
