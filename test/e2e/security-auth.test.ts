@@ -6,7 +6,7 @@
  * `admin-token reset` — ends the sessions opened with the old one; a generated admin token is
  * printed once and appears nowhere else in the output. Build first: `pnpm -r build`.
  */
-import { spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { ApiErrorSchema } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type HttpAnswer, httpFrom } from "./support/http-from.ts";
@@ -19,26 +19,6 @@ import {
   serverCommand,
   tempDir,
 } from "./support/server-process.ts";
-
-/**
- * `node <args>` to its end, without blocking the worker (spawnSync would stall the other admin
- * secrets tests running beside it); killed after 120 s.
- */
-function runToEnd(args: string[], env: Record<string, string>) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.once("error", reject);
-    child.once("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 const ADMIN = "security-auth-admin-secret-0001";
 const PER_CLIENT = 5;
@@ -183,12 +163,8 @@ describe("guessing the admin secret is throttled per client and per account", ()
   });
 });
 
-// each test has its own data directory, port and processes: they run side by side (one server start
-// is ≈ 2 s of CPU, mostly waiting on one core), each asserting with its own `expect`
-describe.concurrent("admin secrets", () => {
-  test("shorter than 16 characters: the server refuses to start (exit 78) and says why, without echoing it", async ({
-    expect,
-  }) => {
+describe("admin secrets", () => {
+  test("shorter than 16 characters: the server refuses to start (exit 78) and says why, without echoing it", async () => {
     const short = "fifteen-chars-x";
     expect(short).toHaveLength(15);
     const s = ServerProcess.start({
@@ -201,7 +177,7 @@ describe.concurrent("admin secrets", () => {
     expect(s.output).not.toContain(short);
   });
 
-  test("a new KDUMPWATCH_ADMIN_TOKEN ends every session opened with the old one", async ({ expect }) => {
+  test("a new KDUMPWATCH_ADMIN_TOKEN ends every session opened with the old one", async () => {
     const dataDir = tempDir("kdw-sec-rotate-");
     const port = String(await freePort());
     const first = await ServerProcess.started({
@@ -230,9 +206,7 @@ describe.concurrent("admin secrets", () => {
     await second.kill();
   });
 
-  test("a generated admin token is printed once, never logged, and `admin-token reset` ends its sessions", async ({
-    expect,
-  }) => {
+  test("a generated admin token is printed once, never logged, and `admin-token reset` ends its sessions", async () => {
     const dataDir = tempDir("kdw-sec-generated-");
     const port = String(await freePort());
     const env = {
@@ -258,10 +232,14 @@ describe.concurrent("admin secrets", () => {
     const occurrences = first.output.split(token!).length - 1;
     expect(occurrences, `shown once, in the announcement only:\n${first.output}`).toBe(1);
 
-    const reset = await runToEnd([...serverCommand, "admin-token", "reset"], {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      KDUMPWATCH_DATA_DIR: dataDir,
-      KDUMPWATCH_LOG_LEVEL: "debug",
+    const reset = spawnSync(process.execPath, [...serverCommand, "admin-token", "reset"], {
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        KDUMPWATCH_DATA_DIR: dataDir,
+        KDUMPWATCH_LOG_LEVEL: "debug",
+      },
+      timeout: 120_000,
     });
     expect(reset.status, reset.stderr).toBe(0);
     const next = /^admin token: (kdwa_\S+)$/m.exec(reset.stdout)?.[1];
