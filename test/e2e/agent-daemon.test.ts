@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { type HostDetail, HostDetailSchema, HostListSchema, type HostSummary } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AgentProcess, copyCapture, killAllAgents } from "./support/agents.ts";
+import { holdLock, PACKAGING_LOCK, PACKAGING_LOCK_WAIT_SECONDS } from "./support/machine-lock.ts";
 import {
   freePort,
   killAllServers,
@@ -161,21 +162,33 @@ describe("kdumpwatch-agent run against the real server", () => {
     ],
     [["--server", "http://x"], /no host credential in .* and no enrollment token: set --enroll-token/],
     [["--enroll-token", "t"], /no server configured: set --server URL, KDUMPWATCH_SERVER/],
-  ])("bad configuration exits 64 naming the setting (%#)", async (args, message) => {
-    const agent = startAgent([
-      ...args,
-      "--state-dir",
-      tempDir("kdw-state-"),
-      "--config",
-      join(tempDir("kdw-cfg-"), "none.json"),
-    ]);
-    // --config pointing to a missing file is itself an error; use the default path instead when testing others
-    expect((await agent.exit).code).toBe(64);
-    expect(agent.output).toMatch(/config file .*none\.json: no such file|run: /);
-    const withoutConfig = startAgent([...args, "--state-dir", tempDir("kdw-state-")]);
-    expect((await withoutConfig.exit).code, withoutConfig.output).toBe(64);
-    expect(withoutConfig.output).toMatch(message);
-  });
+  ])(
+    "bad configuration exits 64 naming the setting (%#)",
+    async (args, message) => {
+      const agent = startAgent([
+        ...args,
+        "--state-dir",
+        tempDir("kdw-state-"),
+        "--config",
+        join(tempDir("kdw-cfg-"), "none.json"),
+      ]);
+      // --config pointing to a missing file is itself an error; use the default path instead when testing others
+      expect((await agent.exit).code).toBe(64);
+      expect(agent.output).toMatch(/config file .*none\.json: no such file|run: /);
+      // without --config the agent reads /etc/kdumpwatch/agent.json, which packaging-deb and
+      // ansible-role install on this machine while they hold the packaging lock (a clean-clone CI run
+      // read theirs): hold it too, so the default path is the machine's own (none) for this run
+      const lock = await holdLock(PACKAGING_LOCK, PACKAGING_LOCK_WAIT_SECONDS);
+      try {
+        const withoutConfig = startAgent([...args, "--state-dir", tempDir("kdw-state-")]);
+        expect((await withoutConfig.exit).code, withoutConfig.output).toBe(64);
+        expect(withoutConfig.output).toMatch(message);
+      } finally {
+        lock.kill();
+      }
+    },
+    (PACKAGING_LOCK_WAIT_SECONDS + 60) * 1000,
+  );
 
   test("the daemon reports a changed capture within its interval, and at once on SIGHUP", async () => {
     const capture = makeCapture("44444444444444444444444444444444", "daemon-host");

@@ -105,9 +105,19 @@ describe("host identity and lifecycle, real server and agents", () => {
     );
     await first.kill();
     // last-seen times are written in batches every 2 s (services/last-seen.ts): let the first
-    // agent's last one land, so what is compared below can only move by a takeover
-    await new Promise((r) => setTimeout(r, 2_500));
-    const before = await server.api(`/api/hosts/${original.id}`, HostDetailSchema);
+    // agent's last one land, so what is compared below can only move by a takeover. Under load a
+    // flush can land later than 2.5 s after the kill, so the record must also read the same across
+    // a whole flush period.
+    const settled = async () => {
+      for (const end = Date.now() + 30_000; ; ) {
+        const a = await server.api(`/api/hosts/${original.id}`, HostDetailSchema);
+        await new Promise((r) => setTimeout(r, 2_500));
+        const b = await server.api(`/api/hosts/${original.id}`, HostDetailSchema);
+        if (JSON.stringify(a.agent) === JSON.stringify(b.agent)) return b;
+        if (Date.now() > end) throw new Error("the killed agent's record kept changing for 30 s");
+      }
+    };
+    const before = await settled();
 
     // the same machine-id and hostname, a fresh state directory (no credential, no enroll key)
     const state = tempDir("kdw-life-state-");

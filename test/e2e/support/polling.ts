@@ -13,15 +13,18 @@ export async function inBatches<T>(items: readonly T[], limit: number, run: (ite
   await Promise.all(workers);
 }
 
-/** Polls until `check` returns a value (not undefined/false), or throws with `what` after the timeout. */
+/**
+ * Polls until `check` returns (or resolves to) a value, not undefined/false, or throws with `what`
+ * after the timeout.
+ */
 export async function waitUntil<T>(
   what: string,
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs: number,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(25);
