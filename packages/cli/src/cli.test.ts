@@ -96,6 +96,7 @@ describe("parseCommandLine", () => {
     [["token", "revoke", "a", "b"], "token revoke: unexpected argument 'b'"],
     [["token", "list", "--json=1"], "token list: option '--json' takes no value"],
     [["--port"], "serve: option '--port N' needs a value"],
+    [["--port", "80", "--port=81"], "serve: option '--port' given more than once"],
     [["--bogus"], "serve: unknown option '--bogus'"],
     [["frob"], "unknown command 'frob'"],
     [["help", "frob"], "no help for 'frob'; commands: serve, token"],

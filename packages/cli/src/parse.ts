@@ -125,8 +125,11 @@ export function parseOptions(options: readonly CliOption[], argv: readonly strin
     else if (i + 1 < argv.length && !isOptionLike(argv[i + 1] as string)) value = argv[++i];
     if (value === undefined) return { ok: false, message: `option '${shown} ${option.value}' needs a value` };
     const previous = values[option.name];
-    values[option.name] =
-      option.repeatable === true && typeof previous === "string" ? `${previous},${value}` : value;
+    if (previous !== undefined && option.repeatable !== true) {
+      // the last value silently winning would judge or write somewhere the user did not mean
+      return { ok: false, message: `option '--${option.name}' given more than once` };
+    }
+    values[option.name] = typeof previous === "string" ? `${previous},${value}` : value;
   }
   return { ok: true, values, args };
 }

@@ -37,6 +37,8 @@ describe("parseCommandLine", () => {
     [["check", "--root", "/a", "--root="], /check: --root needs a directory/],
     [["check", "--root", "/a", "--root"], /check: option '--root DIR' needs a value/],
     [["collect", "--json"], /collect: unknown option '--json'/],
+    [["collect", "--root", "/a", "--root", "/b"], /collect: option '--root' given more than once/],
+    [["collect", "--out", "/a", "--out=/b"], /collect: option '--out' given more than once/],
     [["--version", "x"], /unexpected argument 'x'/],
     [["help", "nope"], /no help for 'nope'/],
     [["check", "--json=yes"], /check: option '--json' takes no value/],

@@ -41,7 +41,11 @@ const CHECK_COMMAND: CliCommand = {
       "else 2 if any is not_ready, else 3 if any is unknown, else 1 if any is at_risk, else 0.",
   ],
   options: [
-    { ...root, help: `${root.help}; give it more than once to judge several captures in turn` },
+    {
+      ...root,
+      repeatable: true,
+      help: `${root.help}; give it more than once to judge several captures in turn`,
+    },
     {
       name: "json",
       help:
