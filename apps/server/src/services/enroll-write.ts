@@ -112,35 +112,39 @@ export async function writeEnrollments(tx: Tx, rows: readonly EnrollRow[]): Prom
   return out.map((r) => (r.own ? { own: true } : { own: false, duplicateOf: r.original }));
 }
 
+/** A new record's columns that INSERT leaves to their defaults: no verdict yet, no listing facts. */
+const UNJUDGED = {
+  verdict: "unknown",
+  os: null,
+  kernel: null,
+  ramBytes: null,
+  crashkernel: null,
+  reservedBytes: null,
+  ingestFailure: null,
+  decommissionedAt: null,
+} as const satisfies Partial<HostSummary>;
+
 /**
  * The live view of a record INSERT above wrote, without reading it back (issue 13: one statement
- * fewer per enrollment batch): what the row holds is what the batch gave it, and the columns it
- * leaves to their defaults are a new host's (no verdict yet, nothing failing, no listing facts).
+ * fewer per enrollment batch): the batch's own values and the defaults above.
  * enroll-batch.test.ts compares it with the row as read from the database.
  */
 export function newHostSummary(row: EnrollRow, duplicateOf: string | null, cutoff: Date): HostSummary {
   const at = row.at.toISOString();
-  const labels = row.agentLabels ?? {};
+  const labels = Object.entries(row.agentLabels ?? {});
   return {
+    ...UNJUDGED,
+    failing: [], // nothing failing yet; an array of its own for each event
     id: row.hostId,
     hostname: row.hostname,
     machineId: row.machineId,
-    verdict: "unknown",
     stale: row.at.getTime() < cutoff.getTime(),
-    failing: [],
-    os: null,
-    kernel: null,
-    ramBytes: null,
-    crashkernel: null,
-    reservedBytes: null,
     lastSeenAt: at,
     verdictSince: at,
     enrolledAt: at,
     agentVersion: row.agentVersion,
     duplicateOf,
-    ingestFailure: null,
     // sorted by name, as toHostSummary (host-view.ts) gives them
-    labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-    decommissionedAt: null,
+    labels: Object.fromEntries(labels.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
 }
