@@ -17,8 +17,15 @@
  * checkpointer) are left out: the server at 5432 is shared with other work.
  *
  *   npx tsx bench/ingest-cost.ts [--agents 600] [--ramp 60] [--idle 30] [--quiet 30] [--rate 0.1] [--measure 40]
- *                                [--judge-workers 2] [--out results/ingest-cost.json]
+ *                                [--judge-workers 2] [--stop-after enroll] [--warm N] [--out results/ingest-cost.json]
  * (from test/, after `pnpm build`)
+ * `--stop-after enroll` ends the run (and the server) right after phase 1: with KDW_BENCH_CPU_PROF the
+ * profile's last seconds are then that phase (profile-summary.ts --last SEC). When the PostgreSQL
+ * of KDUMPWATCH_BENCH_PG has pg_stat_statements (preloaded, the extension created in its `postgres`
+ * database), phase 1 also reports its statements per new agent: calls and execution time.
+ * `--warm N` enrolls N other agents (another seed) at 10/s and disconnects them before phase 1, so
+ * that phase 1 meets a server whose judge workers are started and whose code the JIT has optimised
+ * (a server that has been up for a while) instead of a fresh process; the issue's figure is without.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,6 +54,8 @@ const { values } = parseArgs({
     rate: { type: "string", default: "0.1" },
     measure: { type: "string", default: "40" },
     "judge-workers": { type: "string" },
+    "stop-after": { type: "string" },
+    warm: { type: "string", default: "0" },
     port: { type: "string", default: "18490" },
     out: { type: "string" },
   },
@@ -63,11 +72,19 @@ async function backendCpu(admin: Awaited<ReturnType<typeof openDatabase>>): Prom
 }
 
 interface Meter {
-  stop(): Promise<{ serverCpuSec: number; postgresCpuSec: number; wallSec: number; load: number[] }>;
+  stop(): Promise<{
+    serverCpuSec: number;
+    /** the server's event-loop thread alone (the rest: judge workers, GC and libuv threads) */
+    serverMainThreadCpuSec: number;
+    postgresCpuSec: number;
+    wallSec: number;
+    load: number[];
+  }>;
 }
 
 async function meter(server: BenchServer, admin: Awaited<ReturnType<typeof openDatabase>>): Promise<Meter> {
   const server0 = cpuSeconds(server.pid) ?? 0;
+  const main0 = cpuSeconds(server.pid, server.pid) ?? 0;
   const pg0 = await backendCpu(admin);
   const t0 = performance.now();
   return {
@@ -78,11 +95,42 @@ async function meter(server: BenchServer, admin: Awaited<ReturnType<typeof openD
       for (const [pid, cpu] of pg1) postgresCpuSec += cpu - (pg0.get(pid) ?? 0);
       return {
         serverCpuSec: round(serverCpuSec, 2),
+        serverMainThreadCpuSec: round((cpuSeconds(server.pid, server.pid) ?? 0) - main0, 2),
         postgresCpuSec: round(postgresCpuSec, 2),
         wallSec: round((performance.now() - t0) / 1000, 1),
         load: loadAverage(),
       };
     },
+  };
+}
+
+type Admin = Awaited<ReturnType<typeof openDatabase>>;
+const rowsOf = <T>(res: unknown) => (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as T[];
+
+/** pg_stat_statements' counters zeroed, or false when the extension is not there. */
+async function resetStatements(admin: Admin): Promise<boolean> {
+  const res = await admin.db.execute(sql`select 1 from pg_extension where extname = 'pg_stat_statements'`);
+  if (rowsOf(res).length === 0) return false;
+  await admin.db.execute(sql`select pg_stat_statements_reset()`);
+  return true;
+}
+
+/** This database's statements since the reset, per `unit` (a new agent): calls and execution ms. */
+async function statementsPer(admin: Admin, unit: number) {
+  const res = await admin.db.execute(sql`
+    select s.query, s.calls::int as calls, s.total_exec_time as ms, s.rows::int as rows
+    from pg_stat_statements s join pg_database d on d.oid = s.dbid
+    where d.datname = ${DB} order by s.total_exec_time desc`);
+  const rows = rowsOf<{ query: string; calls: number; ms: number; rows: number }>(res);
+  return {
+    callsPerAgent: round(rows.reduce((n, r) => n + r.calls, 0) / unit, 2),
+    execMsPerAgent: round(rows.reduce((n, r) => n + r.ms, 0) / unit, 3),
+    top: rows.slice(0, 40).map((r) => ({
+      query: r.query.replace(/\s+/g, " ").slice(0, 160),
+      callsPerAgent: round(r.calls / unit, 2),
+      execMsPerAgent: round(r.ms / unit, 3),
+      rows: r.rows,
+    })),
   };
 }
 
@@ -144,7 +192,36 @@ async function main(): Promise<void> {
     };
     log(`idle: ${JSON.stringify(result.idle)}`);
 
+    const warm = Number(values.warm);
+    if (warm > 0) {
+      // a wave of other hosts first (a random seed, no state file), not measured
+      const warmFleet = startSim(
+        [
+          "--server",
+          server.url,
+          "--enroll-token",
+          BENCH_ENROLL_TOKEN,
+          "--agents",
+          String(warm),
+          "--ramp",
+          String(Math.ceil(warm / 10)),
+          "--duration",
+          "0",
+          "--interval",
+          "3600",
+        ],
+        { logFile: join(work, "sim-warm.log") },
+      );
+      await waitForProgress(warmFleet, (p) => p.everAcked >= warm, (warm / 10 + 600) * 1000);
+      warmFleet.interrupt();
+      await warmFleet.result.catch(() => null);
+      await new Promise((r) => setTimeout(r, 10_000));
+      result.warmedWith = warm;
+      log(`warmed with ${warm} other agents`);
+    }
+
     // 1. enrollment + first snapshot
+    const statements = await resetStatements(admin);
     m = await meter(server, admin);
     const fleet = startSim(
       [
@@ -169,8 +246,23 @@ async function main(): Promise<void> {
       errors: errorsEnroll,
       cpuMsPerAgent: round(((enroll.serverCpuSec + enroll.postgresCpuSec) * 1000) / agents, 2),
       serverCpuMsPerAgent: round((enroll.serverCpuSec * 1000) / agents, 2),
+      serverMainThreadCpuMsPerAgent: round((enroll.serverMainThreadCpuSec * 1000) / agents, 2),
+      // the part of the figure above that the server and its backends spend anyway (idle rate ×
+      // this phase's wall time, the simulator's start included); the figure itself keeps it
+      idleCpuMsPerAgent: round((idleCores * enroll.wallSec * 1000) / agents, 2),
     };
     log(`enroll: ${JSON.stringify(result.enroll)}`);
+    if (statements) {
+      result.enrollStatements = await statementsPer(admin, agents);
+      log(`enroll statements: ${JSON.stringify(result.enrollStatements)}`);
+    }
+    if (values["stop-after"] === "enroll") {
+      fleet.interrupt();
+      await fleet.result.catch(() => null);
+      result.loadAfter = loadAverage();
+      printResult(result, values.out); // the server is stopped and the database dropped below
+      return;
+    }
 
     // 2. quiet fleet: heartbeats every 5 s
     await new Promise((r) => setTimeout(r, 10_000));

@@ -3,7 +3,9 @@
  * write): self time per function, and per package (node_modules name, or the server's own code),
  * as a Markdown table for BENCHMARKS.md.
  *
- *   npx tsx test/bench/profile-summary.ts FILE.cpuprofile [--top 25]
+ *   npx tsx test/bench/profile-summary.ts FILE.cpuprofile [--top 25] [--last SEC]
+ * `--last SEC` keeps only the samples of the profile's last SEC seconds (a bench that stops the
+ * server right after the phase it measures: ingest-cost.ts --stop-after enroll).
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -17,6 +19,25 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+  startTime?: number;
+  endTime?: number;
+}
+
+/** The profile with only the samples taken in its last `seconds` (V8 times are in µs). */
+export function lastSeconds(profile: Profile, seconds: number): Profile {
+  const end = profile.endTime ?? 0;
+  const from = end - seconds * 1e6;
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let t = profile.startTime ?? 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t < from) return;
+    samples.push(id);
+    timeDeltas.push(delta);
+  });
+  return { ...profile, samples, timeDeltas };
 }
 
 /** which package a frame belongs to: a node_modules package, node itself, or ours */
@@ -34,6 +55,8 @@ export function summarise(profile: Profile): {
   packages: { name: string; ms: number }[];
   /** native and node-internal time charged to the nearest package that called it */
   callers: { name: string; ms: number }[];
+  /** our own functions with the time of everything they called (a sample counts once per name) */
+  inclusive: { name: string; ms: number }[];
 } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -54,16 +77,29 @@ export function summarise(profile: Profile): {
   });
   const frames = new Map<string, number>();
   const packages = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const frameName = (f: ProfileNode["callFrame"]) => {
+    const file = f.url.replace(/^.*\//, "");
+    return `${f.functionName || "(anonymous)"} ${file ? `${file}:${f.lineNumber + 1}` : ""}`.trim();
+  };
   let total = 0;
   for (const [id, us] of self) {
     const node = byId.get(id);
     if (!node) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
+    const { functionName, url } = node.callFrame;
     if (functionName === "(idle)") continue;
     total += us;
-    const file = url.replace(/^.*\//, "");
-    const name = `${functionName || "(anonymous)"} ${file ? `${file}:${lineNumber + 1}` : ""}`.trim();
+    const name = frameName(node.callFrame);
     frames.set(name, (frames.get(name) ?? 0) + us);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)?.callFrame;
+      if (!f || packageOf(f.url, f.functionName) !== "kdumpwatch") continue;
+      const n = frameName(f);
+      if (seen.has(n)) continue;
+      seen.add(n);
+      inclusive.set(n, (inclusive.get(n) ?? 0) + us);
+    }
     const pkg = packageOf(url, functionName);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
     const owner = ownerOf(id);
@@ -76,17 +112,20 @@ export function summarise(profile: Profile): {
     frames: sorted(frames),
     packages: sorted(packages),
     callers: sorted(callers),
+    inclusive: sorted(inclusive),
   };
 }
 
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: "string", default: "25" } },
+    options: { top: { type: "string", default: "25" }, last: { type: "string" } },
   });
   const file = positionals[0];
-  if (!file) throw new Error("usage: profile-summary.ts FILE.cpuprofile [--top N]");
-  const { totalMs, frames, packages, callers } = summarise(JSON.parse(readFileSync(file, "utf8")) as Profile);
+  if (!file) throw new Error("usage: profile-summary.ts FILE.cpuprofile [--top N] [--last SEC]");
+  const whole = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const profile = values.last === undefined ? whole : lastSeconds(whole, Number(values.last));
+  const { totalMs, frames, packages, callers, inclusive } = summarise(profile);
   const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1)} %`;
   const top = Number(values.top);
   const lines = [
@@ -103,6 +142,12 @@ function main(): void {
     "| function (self time) | ms | share |",
     "|---|---:|---:|",
     ...frames
+      .slice(0, top)
+      .map((f) => `| \`${f.name.replace(/\|/g, "\\|")}\` | ${f.ms.toFixed(0)} | ${pct(f.ms)} |`),
+    "",
+    "| our function, with everything it called | ms | share |",
+    "|---|---:|---:|",
+    ...inclusive
       .slice(0, top)
       .map((f) => `| \`${f.name.replace(/\|/g, "\\|")}\` | ${f.ms.toFixed(0)} | ${pct(f.ms)} |`),
   ];

@@ -8,10 +8,16 @@ import { readdirSync, readFileSync } from "node:fs";
 
 const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
-/** user + system CPU seconds of a process (its own threads; not its children). */
-export function cpuSeconds(pid: number): number | null {
+/**
+ * user + system CPU seconds of a process (its own threads; not its children), or of one of its
+ * threads (`tid`; the main thread's is the pid).
+ */
+export function cpuSeconds(pid: number, tid?: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(
+      tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+      "utf8",
+    );
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // fields[11], fields[12] = utime, stime (man 5 proc, numbered from field 3)
     return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;

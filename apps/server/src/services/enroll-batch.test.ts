@@ -1,10 +1,12 @@
 import { asc, eq, hostCredentials, hostDuplicates, hosts, sql } from "@kdumpwatch/db";
+import type { HostSummary } from "@kdumpwatch/protocol";
 import { testDrivers } from "@kdumpwatch/testkit/db";
 import { createHarness, FLEET_TOKEN, type Harness, hello } from "@kdumpwatch/testkit/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { createEnrollBatcher, type EnrollBatcherOptions } from "./enroll-batch.ts";
 import { createEnrollLimiter } from "./enroll-limits.ts";
 import { authenticateAgent } from "./enrollment.ts";
+import { staleCutoff, toHostSummary } from "./host-view.ts";
 
 describe.each(testDrivers())("enrollment group commit on $name", (driver) => {
   let h: Harness;
@@ -186,6 +188,35 @@ describe.each(testDrivers())("enrollment group commit on $name", (driver) => {
     const original = shared.find((r) => r.duplicateOf === null)?.id;
     expect(shared.filter((r) => r.duplicateOf === original)).toHaveLength(2);
     expect(await h.db.db.select().from(hostDuplicates)).toHaveLength(2);
+  });
+
+  test("live listeners hear of each new host as the database holds it, without a read back", async () => {
+    const heard: HostSummary[] = [];
+    const unsubscribe = h.hub.subscribe((e) => {
+      if (e.type === "host") heard.push(e.host);
+    });
+    try {
+      const { answers } = await enrollTogether([
+        hello({ machineId: "p1", hostname: "plain" }),
+        hello({ machineId: "p2", hostname: "labelled", labels: { site: "b-site", env: "prod", area: "a" } }),
+        hello({ machineId: "p1", hostname: "clone" }),
+      ]);
+      const auths = answers.map(ok);
+      expect(auths.every((a) => a.ok)).toBe(true);
+      await vi.waitFor(() => expect(heard, "one event per new host").toHaveLength(3));
+      const rows = await h.db.db.select().from(hosts);
+      const cutoff = staleCutoff(h.clock.now(), h.ctx.config.staleAfterSec);
+      const fromDb = auths.map((a) => {
+        const row = rows.find((r) => a.ok && r.id === a.hostId);
+        if (!row) throw new Error("host not written");
+        return toHostSummary(row, cutoff);
+      });
+      expect(heard, "the published summaries are the rows' own, in the order of arrival").toEqual(fromDb);
+      expect(Object.keys(heard[1]?.labels ?? {}), "labels sorted by name").toEqual(["area", "env", "site"]);
+      expect(heard[2]?.duplicateOf, "the clone names its original").toBe(heard[0]?.id);
+    } finally {
+      unsubscribe();
+    }
   });
 
   test("the services enroll concurrent new agents through the group commit", async () => {

@@ -1,7 +1,6 @@
-import { hosts, inArray } from "@kdumpwatch/db";
 import type { ServiceContext } from "./context.ts";
-import { type EnrollOutcome, type EnrollRow, writeEnrollments } from "./enroll-write.ts";
-import { staleCutoff, toHostSummary } from "./host-view.ts";
+import { type EnrollOutcome, type EnrollRow, newHostSummary, writeEnrollments } from "./enroll-write.ts";
+import { staleCutoff } from "./host-view.ts";
 
 /**
  * What a batched enrollment came to: `enrolled` (committed), or `alone` — not written here, because
@@ -36,7 +35,7 @@ interface Waiting {
  * arrive within `gatherMs` of each other, or while a batch is in flight, are written in ONE
  * transaction of two prepared statements (enroll-write.ts) instead of a transaction of their own
  * each; each agent's welcome waits for that commit. Live listeners hear of the new hosts after it
- * (house-style §4), read back in one statement.
+ * (house-style §4), as the batch wrote them (nothing is read back).
  */
 export function createEnrollBatcher(ctx: ServiceContext, options: EnrollBatcherOptions = {}): EnrollBatcher {
   const maxBatch = options.maxBatch ?? 100;
@@ -91,7 +90,10 @@ export function createEnrollBatcher(ctx: ServiceContext, options: EnrollBatcherO
     }
     await publishNew(
       ctx,
-      batch.filter((_, i) => isWritten(outcomes[i])).map((w) => w.row.hostId),
+      batch.flatMap((w, i) => {
+        const o = outcomes[i];
+        return isWritten(o) ? [{ row: w.row, duplicateOf: o.duplicateOf }] : [];
+      }),
     );
     batch.forEach((w, i) => {
       const o = outcomes[i];
@@ -116,19 +118,16 @@ export function createEnrollBatcher(ctx: ServiceContext, options: EnrollBatcherO
 const isWritten = (o: EnrollOutcome | { failed: unknown } | undefined): o is EnrollOutcome & { own: false } =>
   o !== undefined && "own" in o && !o.own;
 
-/** The new hosts as live listeners see them, read in one statement (publish.ts reads one host). */
-async function publishNew(ctx: ServiceContext, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
+/** The new hosts as live listeners see them, in the order of arrival. */
+async function publishNew(
+  ctx: ServiceContext,
+  written: readonly { row: EnrollRow; duplicateOf: string | null }[],
+): Promise<void> {
+  const cutoff = staleCutoff(ctx.clock.now(), ctx.config.staleAfterSec);
   try {
-    const rows = await ctx.db
-      .select()
-      .from(hosts)
-      .where(inArray(hosts.id, [...ids]));
-    const cutoff = staleCutoff(ctx.clock.now(), ctx.config.staleAfterSec);
-    const order = new Map(ids.map((id, i) => [id, i]));
-    rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    for (const row of rows) await ctx.hub.publish({ type: "host", host: toHostSummary(row, cutoff) });
+    for (const { row, duplicateOf } of written)
+      await ctx.hub.publish({ type: "host", host: newHostSummary(row, duplicateOf, cutoff) });
   } catch (err) {
-    ctx.log.warn({ err, hosts: ids.length }, "host events not published");
+    ctx.log.warn({ err, hosts: written.length }, "host events not published");
   }
 }

@@ -7,6 +7,7 @@
  * sees the enrollments of the same machine-ids that committed while it waited.
  */
 import type { Tx } from "@kdumpwatch/db";
+import type { HostSummary } from "@kdumpwatch/protocol";
 import { runPrepared } from "./prepared.ts";
 
 /** One new agent of the batch, everything computed before the transaction. */
@@ -79,9 +80,13 @@ const INSERT = `with v as (
 select v.ord, o.ord is null as own, o.original
 from v left join o on o.ord = v.ord order by v.ord`;
 
-/** Locks the rows' machine-ids (until commit) and writes the new records; one outcome per row. */
+/**
+ * Locks the rows' machine-ids (until commit) and writes the new records; one outcome per row. The
+ * two statements go out together (one round trip, issue 13): the server runs them in order, so the
+ * insert still starts, and reads the database, only once the locks are held.
+ */
 export async function writeEnrollments(tx: Tx, rows: readonly EnrollRow[]): Promise<EnrollOutcome[]> {
-  await runPrepared(tx, "kdw_enroll_lock", LOCK, [rows.map((r) => r.machineId)]);
+  const locked = runPrepared(tx, "kdw_enroll_lock", LOCK, [rows.map((r) => r.machineId)]);
   const values = JSON.stringify(
     rows.map((r, ord) => ({
       ord,
@@ -96,12 +101,50 @@ export async function writeEnrollments(tx: Tx, rows: readonly EnrollRow[]): Prom
       secret_hash: r.secretHash,
     })),
   );
-  const out = await runPrepared<{ ord: number; own: boolean; original: string | null }>(
+  const inserted = runPrepared<{ ord: number; own: boolean; original: string | null }>(
     tx,
     "kdw_enroll_batch",
     INSERT,
     [values],
   );
+  const [, out] = await Promise.all([locked, inserted]);
   if (out.length !== rows.length) throw new Error(`enrollment batch: ${out.length} of ${rows.length} rows`);
   return out.map((r) => (r.own ? { own: true } : { own: false, duplicateOf: r.original }));
+}
+
+/** A new record's columns that INSERT leaves to their defaults: no verdict yet, no listing facts. */
+const UNJUDGED = {
+  verdict: "unknown",
+  os: null,
+  kernel: null,
+  ramBytes: null,
+  crashkernel: null,
+  reservedBytes: null,
+  ingestFailure: null,
+  decommissionedAt: null,
+} as const satisfies Partial<HostSummary>;
+
+/**
+ * The live view of a record INSERT above wrote, without reading it back (issue 13: one statement
+ * fewer per enrollment batch): the batch's own values and the defaults above.
+ * enroll-batch.test.ts compares it with the row as read from the database.
+ */
+export function newHostSummary(row: EnrollRow, duplicateOf: string | null, cutoff: Date): HostSummary {
+  const at = row.at.toISOString();
+  const labels = Object.entries(row.agentLabels ?? {});
+  return {
+    ...UNJUDGED,
+    failing: [], // nothing failing yet; an array of its own for each event
+    id: row.hostId,
+    hostname: row.hostname,
+    machineId: row.machineId,
+    stale: row.at.getTime() < cutoff.getTime(),
+    lastSeenAt: at,
+    verdictSince: at,
+    enrolledAt: at,
+    agentVersion: row.agentVersion,
+    duplicateOf,
+    // sorted by name, as toHostSummary (host-view.ts) gives them
+    labels: Object.fromEntries(labels.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
 }
