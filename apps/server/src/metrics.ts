@@ -9,7 +9,10 @@ import { type FleetMetricSources, registerFleetGauges } from "./metrics-fleet.ts
  */
 export function createMetrics(sources: FleetMetricSources) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "kdumpwatch_" });
+  // the event-loop delay histogram samples every 100 ms, not prom-client's default 10 ms: its timer
+  // woke an idle server 100 times a second (≈ 0.006 core on the reference machine, BENCHMARKS.md
+  // "Quiet fleet at scale"); a stall still shows, a stall shorter than 100 ms may be missed
+  collectDefaultMetrics({ register: registry, prefix: "kdumpwatch_", eventLoopMonitoringPrecision: 100 });
   // prom-client reports these three totals as gauges named *_total, which promtool refuses
   // ("non-counter metrics should not have _total suffix"); the per-type gauges stay
   for (const name of [

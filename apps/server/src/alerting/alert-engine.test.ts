@@ -224,6 +224,59 @@ describe.each(testDrivers())("alert engine on $name", (driver) => {
     expect(ns.map((n) => n.status)).toEqual(["firing", "resolved"]);
   });
 
+  test("the tick reads the hosts whose stale clock ran out since its last pass, and every stale host each 10 s", async () => {
+    const staleOf = async () =>
+      (await handle.db.select().from(alerts))
+        .filter((a) => a.alertname === "KdumpHostStale")
+        .map((a) => a.hostId)
+        .sort();
+    await addHosts(1, at(0));
+    await engine.tick(handle.db, at(601));
+    expect(await staleOf(), "the first pass reads every stale host").toEqual(["h0"]);
+    const seen = (id: string, s: number) => ({
+      id,
+      machineId: `m-${id}`,
+      hostname: `host-${id}`,
+      enrolledAt: at(0),
+      lastSeenAt: at(s),
+      verdictSince: at(0),
+      staleClockAt: at(s),
+    });
+    // h1 crossed the threshold between two ticks (its clock ran out at 602.5 s); h2's clock ran out
+    // long before the last pass but its row appeared only now (as a merge may write it)
+    await handle.db.insert(hosts).values([seen("h1", 2.5), seen("h2", -100)]);
+    await engine.tick(handle.db, at(603));
+    expect(await staleOf(), "the crossing is taken at once").toEqual(["h0", "h1"]);
+    await engine.tick(handle.db, at(605));
+    expect(await staleOf(), "a clock outside the window waits for the full pass").toEqual(["h0", "h1"]);
+    await engine.tick(handle.db, at(611));
+    expect(await staleOf(), "taken by the full pass 10 s after the last one").toEqual(["h0", "h1", "h2"]);
+    // a stale alert gone while its host is still stale (here: deleted) is raised again by a full pass
+    await handle.db.delete(alerts).where(eq(alerts.hostId, "h0"));
+    await engine.tick(handle.db, at(612));
+    expect(await staleOf()).toEqual(["h1", "h2"]);
+    await engine.tick(handle.db, at(621));
+    expect(await staleOf()).toEqual(["h0", "h1", "h2"]);
+  });
+
+  test("a tick whose clock went back reads every stale host", async () => {
+    const staleOf = async () => (await handle.db.select().from(alerts)).map((a) => a.hostId).sort();
+    await addHosts(1, at(0));
+    await engine.tick(handle.db, at(700));
+    expect(await staleOf()).toEqual(["h0"]);
+    await handle.db.insert(hosts).values({
+      id: "h1",
+      machineId: "m-h1",
+      hostname: "host-h1",
+      enrolledAt: at(0),
+      lastSeenAt: at(0),
+      verdictSince: at(0),
+      staleClockAt: at(0),
+    });
+    await engine.tick(handle.db, at(650));
+    expect(await staleOf(), "650 s: before the last cutoff, so a full pass").toEqual(["h0", "h1"]);
+  });
+
   test("a server outage longer than the stale threshold raises no stale alert: only uptime counts", async () => {
     const clock = new ManualClock(at(0));
     const log = silentLogger();

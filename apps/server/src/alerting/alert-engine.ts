@@ -123,11 +123,15 @@ export interface AlertEngineOptions {
 
 /** Alerts (or hosts) one transaction of the tick takes at once. */
 const BATCH = 200;
+/** How often the tick reads every stale host, not only those that crossed the threshold since. */
+const STALE_FULL_SCAN_MS = 10_000;
 
 export class AlertEngine {
   readonly #o: AlertEngineOptions;
   readonly #plan: PlanRules;
   #silences: { at: number; list: Silence[] } | null = null;
+  /** the last tick's stale cutoff and the last full scan of the stale hosts (ms), null = none yet */
+  #staleWindow: { cutoff: number; fullAt: number } | null = null;
 
   constructor(options: AlertEngineOptions) {
     this.#o = options;
@@ -276,13 +280,23 @@ export class AlertEngine {
 
   /** One pass of the periodic job; returns how many alerts it looked at. */
   async tick(db: Db, now: Date): Promise<number> {
-    let seen = await syncStaleAlerts(db, now, {
+    // stale hosts: those whose clock ran out since the last tick (stale clocks move forward: a
+    // report, a beat, an outage's excuse), and every STALE_FULL_SCAN_MS all of them, which also
+    // takes what a window could miss (an alert row another transaction held, a merge that moved a
+    // clock back); a clock that went back, or a select that stopped at its limit, scans again
+    const cutoff = now.getTime() - this.#o.staleAfterMs;
+    const w = this.#staleWindow;
+    const full = w === null || cutoff < w.cutoff || now.getTime() - w.fullAt >= STALE_FULL_SCAN_MS;
+    const stale = await syncStaleAlerts(db, now, {
       staleAfterMs: this.#o.staleAfterMs,
       batch: BATCH,
+      crossedSince: full || w === null ? null : new Date(w.cutoff),
       apply: async (tx, obs, row) => {
         await this.#apply(tx, obs, row, now, await this.#activeSilences(tx, now), null);
       },
     });
+    if (stale.complete) this.#staleWindow = { cutoff, fullAt: full || w === null ? now.getTime() : w.fullAt };
+    let seen = stale.seen;
     seen += await syncIngestAlerts(db, now, {
       batch: BATCH,
       apply: async (tx, obs, row) => {

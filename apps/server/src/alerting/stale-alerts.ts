@@ -3,7 +3,7 @@
  * services/liveness.ts): hosts whose clock ran out get a KdumpHostStale observation, stale alerts
  * of hosts that reported again (a heartbeat does not go through ingest) a clearing one.
  */
-import { alerts, and, type Db, eq, hosts, inArray, isNull, lt, sql, type Tx } from "@kdumpwatch/db";
+import { alerts, and, type Db, eq, gte, hosts, inArray, isNull, lt, sql, type Tx } from "@kdumpwatch/db";
 import { activeHost } from "../services/active-hosts.ts";
 import type { AlertRow } from "./alert-store.ts";
 import { type Observation, staleObservation } from "./conditions.ts";
@@ -15,11 +15,25 @@ export interface StaleSyncOptions {
   batch: number;
   /** the engine's step for one alert, inside the transaction */
   apply(tx: Tx, obs: Observation, row: AlertRow | null): Promise<void>;
+  /**
+   * The previous tick's cutoff: only hosts whose stale clock ran out since then are looked at (an
+   * index range of the hosts that crossed the threshold, not every stale host again); null = all
+   * stale hosts (AlertEngine.tick decides, and scans everything now and then)
+   */
+  crossedSince?: Date | null;
 }
 
-/** Returns how many hosts it looked at. */
-export async function syncStaleAlerts(db: Db, now: Date, o: StaleSyncOptions): Promise<number> {
+export interface StaleSync {
+  /** hosts and alerts looked at */
+  seen: number;
+  /** every stale host without a holding alert was read (the select did not stop at its limit) */
+  complete: boolean;
+}
+
+export async function syncStaleAlerts(db: Db, now: Date, o: StaleSyncOptions): Promise<StaleSync> {
   const cutoff = new Date(now.getTime() - o.staleAfterMs);
+  const limit = o.batch * 5;
+  const since = o.crossedSince ?? null;
   // stale hosts without a stale alert that holds (none, or one that is clearing)
   const staleHosts = await db
     .select({
@@ -32,12 +46,14 @@ export async function syncStaleAlerts(db: Db, now: Date, o: StaleSyncOptions): P
     .where(
       and(
         lt(hosts.staleClockAt, cutoff),
+        since === null ? undefined : gte(hosts.staleClockAt, since),
         activeHost(),
         sql`not exists (select 1 from ${alerts} a where a.host_id = ${hosts.id}
               and a.alertname = 'KdumpHostStale' and a.resolved_at is null and a.state <> 'clearing')`,
       ),
     )
-    .limit(o.batch * 5);
+    .limit(limit);
+  const complete = staleHosts.length < limit;
   // stale alerts whose host reported again
   const back = await db
     .select({ id: alerts.id })
@@ -52,7 +68,7 @@ export async function syncStaleAlerts(db: Db, now: Date, o: StaleSyncOptions): P
       ),
     )
     .limit(o.batch * 5);
-  if (staleHosts.length === 0 && back.length === 0) return 0;
+  if (staleHosts.length === 0 && back.length === 0) return { seen: 0, complete };
   await syncHostCondition(db, {
     raise: staleHosts.map((h) => {
       const obs = staleObservation(h.id, h.hostname, true, (now.getTime() - h.staleClockAt.getTime()) / 1000);
@@ -63,5 +79,5 @@ export async function syncStaleAlerts(db: Db, now: Date, o: StaleSyncOptions): P
     cleared: (row, d) => staleObservation(row.hostId, d.hostname, false, 0),
     apply: o.apply,
   });
-  return staleHosts.length + back.length;
+  return { seen: staleHosts.length + back.length, complete };
 }

@@ -5,10 +5,10 @@ import { WebSocketServer } from "ws";
 import type { Hub } from "../hub.ts";
 import { createAdmission } from "./admission.ts";
 import { AgentConnection, type ConnectionDeps } from "./agent-connection.ts";
+import { PingSweep, SWEEP_EVERY_MS } from "./ping-sweep.ts";
 import { HostSocketLimit } from "./socket-limits.ts";
 
 const AGENT_WS_PATH = "/api/agent/ws";
-const PING_EVERY_MS = 30_000;
 
 export interface AgentGateway {
   /** for http.Server's 'upgrade' event: the only way into the WebSocket server */
@@ -52,12 +52,10 @@ export function createAgentGateway(deps: Omit<ConnectionDeps, "hostSockets"> & {
   const admission = createAdmission({ withinMs: config.admitWithinMs, minInFlight: config.admitMinInFlight });
   const connectionDeps: ConnectionDeps = { ...deps, admission, hostSockets };
 
-  const pinger = setInterval(() => {
-    for (const c of connections) {
-      if (!c.alive) c.terminate();
-      else c.ping();
-    }
-  }, PING_EVERY_MS);
+  // sockets heard from within PING_EVERY_MS are not pinged; dead ones are still reaped within 60 s
+  // of their last frame (ping-sweep.ts)
+  const pings = new PingSweep<AgentConnection>();
+  const pinger = setInterval(() => pings.sweep(Date.now()), SWEEP_EVERY_MS);
   pinger.unref();
   // a host decommissioned or merged (by any server process): its socket here is closed at once
   const unsubscribe =
@@ -97,7 +95,15 @@ export function createAgentGateway(deps: Omit<ConnectionDeps, "hostSockets"> & {
         ws.on("error", (err) => log.info({ err: err.message, address }, "agent socket error"));
         const connection = new AgentConnection(ws, address, connectionDeps);
         connections.add(connection);
-        ws.on("close", () => connections.delete(connection));
+        pings.opened(connection, Date.now());
+        const heard = () => pings.heard(connection, Date.now());
+        ws.on("message", heard);
+        ws.on("ping", heard);
+        ws.on("pong", heard);
+        ws.on("close", () => {
+          connections.delete(connection);
+          pings.closed(connection);
+        });
       });
     },
     get connected() {
