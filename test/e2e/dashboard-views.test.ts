@@ -18,6 +18,7 @@ import {
   SHOTS,
   seriousOnly,
   signedIn,
+  TEST_MOTION,
   VIEWPORTS,
   type ViewportName,
 } from "./support/browser.ts";
@@ -341,9 +342,27 @@ describe("the dashboard's fleet-scale views in Chromium", () => {
       .poll(() => page.locator("[data-testid=announcer]").textContent(), { timeout: 15_000 })
       .toContain(`${FLAPPER} is now ready (was not ready)`);
     expect(await page.locator("[data-testid=announcer]").getAttribute("aria-live")).toBe("polite");
-    await expect
-      .poll(() => page.locator(`[data-testid=host-row][data-hostname="${FLAPPER}"]`).getAttribute("class"))
-      .toContain("flash");
+    const row = page.locator(`[data-testid=host-row][data-hostname="${FLAPPER}"]`);
+    await expect.poll(() => row.getAttribute("class")).toContain("flash");
+    // the mark is an animation, which a reader who asked for reduced motion does not get (app.css):
+    // a probe with the row's classes reads the computed animation under both preferences
+    const animation = () =>
+      page.evaluate(() => {
+        const probe = document.createElement("div");
+        probe.className = "flash";
+        probe.appendChild(document.createElement("span"));
+        document.body.appendChild(probe);
+        const name = getComputedStyle(probe.firstElementChild as Element).animationName;
+        probe.remove();
+        return name;
+      });
+    expect(await animation(), "the test browser asks for reduced motion").toBe("none");
+    await page.emulateMedia({ reducedMotion: "no-preference" });
+    try {
+      expect(await animation()).toBe("kdw-flash");
+    } finally {
+      await page.emulateMedia({ reducedMotion: TEST_MOTION });
+    }
   });
 
   test("every page has no serious or critical axe-core violation, in light and in dark", async () => {

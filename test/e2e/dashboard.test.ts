@@ -28,7 +28,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { testNodeFlags } from "../node-flags.ts";
-import { launchChromium } from "./support/browser.ts";
+import { launchChromium, TEST_MOTION } from "./support/browser.ts";
 import { copyTemplateInto } from "./support/pglite-template.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -241,7 +241,11 @@ beforeAll(async () => {
   server = await startServer(port, dataDir);
 
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: "light" });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    colorScheme: "light",
+    reducedMotion: TEST_MOTION,
+  });
   page = await context.newPage();
   page.on("pageerror", (err) => pageErrors.push(err.message));
 });

@@ -36,6 +36,14 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
+/**
+ * The test browsers ask for reduced motion, as an operator may: every live verdict change runs a 4 s
+ * row-flash animation otherwise, which was most of Chromium's CPU per update (docs/testing.md,
+ * "ReadinessChart keeps its chart"). The row is still marked (`.flash`); only the animation is off
+ * (app.css), and dashboard-views checks both sides of that media query.
+ */
+export const TEST_MOTION = "reduce" as const;
+
 /** A context signed in with the admin token (the session cookie, as the sign-in page gets it). */
 export async function signedIn(
   browser: Browser,
@@ -46,6 +54,7 @@ export async function signedIn(
   const context = await browser.newContext({
     viewport: options.viewport ?? VIEWPORTS.laptop,
     colorScheme: options.colorScheme ?? "light",
+    reducedMotion: TEST_MOTION,
   });
   const res = await context.request.post(`${url}/api/session`, { data: { token } });
   if (!res.ok()) throw new Error(`sign-in failed: HTTP ${res.status()}`);
