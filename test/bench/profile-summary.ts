@@ -3,7 +3,9 @@
  * write): self time per function, and per package (node_modules name, or the server's own code),
  * as a Markdown table for BENCHMARKS.md.
  *
- *   npx tsx test/bench/profile-summary.ts FILE.cpuprofile [--top 25]
+ *   npx tsx test/bench/profile-summary.ts FILE.cpuprofile [--top 25] [--last SEC [--skip-last SEC]]
+ * (--last: only the samples of the last SEC seconds before the final --skip-last seconds, e.g. one
+ * phase of ingest-cost.ts: its end is the line's time in the bench's log, the file's mtime the exit)
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -17,6 +19,30 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+  /** µs, the clock of the samples */
+  endTime?: number;
+  startTime?: number;
+}
+
+/**
+ * Only the samples of a time window, counted back from the profile's end: the last `lastSec`
+ * seconds before the final `skipLastSec` (a profile is written at exit and covers every phase).
+ */
+export function windowOf(profile: Profile, lastSec: number, skipLastSec = 0): Profile {
+  const end = (profile.endTime ?? 0) - skipLastSec * 1e6;
+  const start = end - lastSec * 1e6;
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let t = profile.startTime ?? 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    if (t > start && t <= end) {
+      samples.push(id);
+      timeDeltas.push(dt);
+    }
+  });
+  return { ...profile, samples, timeDeltas };
 }
 
 /** which package a frame belongs to: a node_modules package, node itself, or ours */
@@ -82,11 +108,18 @@ export function summarise(profile: Profile): {
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: "string", default: "25" } },
+    options: {
+      top: { type: "string", default: "25" },
+      last: { type: "string" },
+      "skip-last": { type: "string", default: "0" },
+    },
   });
   const file = positionals[0];
-  if (!file) throw new Error("usage: profile-summary.ts FILE.cpuprofile [--top N]");
-  const { totalMs, frames, packages, callers } = summarise(JSON.parse(readFileSync(file, "utf8")) as Profile);
+  if (!file)
+    throw new Error("usage: profile-summary.ts FILE.cpuprofile [--top N] [--last SEC [--skip-last SEC]]");
+  let profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  if (values.last) profile = windowOf(profile, Number(values.last), Number(values["skip-last"]));
+  const { totalMs, frames, packages, callers } = summarise(profile);
   const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1)} %`;
   const top = Number(values.top);
   const lines = [
