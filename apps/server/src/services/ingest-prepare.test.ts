@@ -17,7 +17,7 @@ const realSnapshot: Snapshot = {
       text: 'NAME="Ubuntu"\nVERSION_ID="24.04"\nPRETTY_NAME="Ubuntu 24.04.1 LTS \u00e9\u2028"\nID=ubuntu\n',
     },
     kexec_crash_size: { ok: true, text: "536870912\n" },
-    kexec_crash_loaded: { ok: false, error: 'no such file: "x"\t\u0001' },
+    kexec_crash_loaded: { ok: false, error: "not-found", detail: 'no such file: "x"\t\u0001' },
   },
 };
 

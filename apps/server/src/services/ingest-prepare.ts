@@ -25,7 +25,7 @@ export interface ListingFacts {
 }
 
 /** The facts the event loop reads after judging: alerting's (alert-engine.ts judgedHostOf). */
-export type AlertFacts = Partial<Pick<HostFacts, "dumps" | "dumpTarget">>;
+type AlertFacts = Partial<Pick<HostFacts, "dumps" | "dumpTarget">>;
 
 /**
  * Everything ingest needs from one snapshot that does not touch the database: the judgement and
