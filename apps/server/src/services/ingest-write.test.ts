@@ -1,34 +1,19 @@
 import { describe, expect, test } from "vitest";
-import { type BatchWrite, batchParameter } from "./ingest-write.ts";
+import { type BatchWrite, batchParameter, batchScalars } from "./ingest-write.ts";
 
-/** The parameter as writeBatch built it before it took JSON text: one JSON.stringify of objects. */
+/**
+ * The parameter as writeBatch built it before it took JSON text: one JSON.stringify of the rows
+ * with the sources, checks and facts as objects (the other columns are written as they were).
+ */
 function objectParameter(
   rows: readonly (BatchWrite & { objects: { sources: unknown; checks: unknown; facts: unknown } })[],
 ) {
   return JSON.stringify(
     rows.map((r) => ({
-      id: r.hostId,
-      at: r.at.toISOString(),
-      store: r.snapshot !== null,
-      hash: r.snapshot?.hash ?? null,
-      collected_at: r.snapshot?.collectedAt ?? null,
+      ...batchScalars(r),
       sources: r.snapshot ? r.objects.sources : null,
-      moved: r.transition !== null,
-      from_verdict: r.transition?.fromVerdict ?? null,
-      rejudged: r.report !== null,
       checks: r.report ? r.objects.checks : null,
       facts: r.report ? r.objects.facts : null,
-      verdict: r.host.verdict,
-      failing: r.host.failing,
-      os: r.host.os,
-      kernel: r.host.kernel,
-      ram_bytes: r.host.ramBytes,
-      crashkernel: r.host.crashkernel,
-      reserved_bytes: r.host.reservedBytes,
-      verdict_since: r.host.verdictSince.toISOString(),
-      content_hash: r.host.contentHash,
-      judgement_hash: r.host.judgementHash,
-      prev_snapshot_id: r.host.latestSnapshotId,
     })),
   );
 }

@@ -76,27 +76,7 @@ select id, snapshot_id from vs`;
 export function batchParameter(rows: readonly BatchWrite[]): string {
   let text = "[";
   for (const r of rows) {
-    const scalars = JSON.stringify({
-      id: r.hostId,
-      at: r.at.toISOString(),
-      store: r.snapshot !== null,
-      hash: r.snapshot?.hash ?? null,
-      collected_at: r.snapshot?.collectedAt ?? null,
-      moved: r.transition !== null,
-      from_verdict: r.transition?.fromVerdict ?? null,
-      rejudged: r.report !== null,
-      verdict: r.host.verdict,
-      failing: r.host.failing,
-      os: r.host.os,
-      kernel: r.host.kernel,
-      ram_bytes: r.host.ramBytes,
-      crashkernel: r.host.crashkernel,
-      reserved_bytes: r.host.reservedBytes,
-      verdict_since: r.host.verdictSince.toISOString(),
-      content_hash: r.host.contentHash,
-      judgement_hash: r.host.judgementHash,
-      prev_snapshot_id: r.host.latestSnapshotId,
-    });
+    const scalars = JSON.stringify(batchScalars(r));
     if (text.length > 1) text += ",";
     // the object's closing brace gives way to the three JSON members
     text += `${scalars.slice(0, -1)},"sources":${r.snapshot?.sourcesJson ?? "null"},"checks":${
@@ -104,6 +84,31 @@ export function batchParameter(rows: readonly BatchWrite[]): string {
     },"facts":${r.report?.factsJson ?? "null"}}`;
   }
   return `${text}]`;
+}
+
+/** One host's row of the parameter, all but its sources, checks and facts. */
+export function batchScalars(r: BatchWrite) {
+  return {
+    id: r.hostId,
+    at: r.at.toISOString(),
+    store: r.snapshot !== null,
+    hash: r.snapshot?.hash ?? null,
+    collected_at: r.snapshot?.collectedAt ?? null,
+    moved: r.transition !== null,
+    from_verdict: r.transition?.fromVerdict ?? null,
+    rejudged: r.report !== null,
+    verdict: r.host.verdict,
+    failing: r.host.failing,
+    os: r.host.os,
+    kernel: r.host.kernel,
+    ram_bytes: r.host.ramBytes,
+    crashkernel: r.host.crashkernel,
+    reserved_bytes: r.host.reservedBytes,
+    verdict_since: r.host.verdictSince.toISOString(),
+    content_hash: r.host.contentHash,
+    judgement_hash: r.host.judgementHash,
+    prev_snapshot_id: r.host.latestSnapshotId,
+  };
 }
 
 /** Writes the batch; returns each host's latest snapshot id afterwards (null: it has none). */
