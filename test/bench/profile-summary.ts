@@ -3,9 +3,9 @@
  * write): self time per function, and per package (node_modules name, or the server's own code),
  * as a Markdown table for BENCHMARKS.md.
  *
- *   npx tsx test/bench/profile-summary.ts FILE.cpuprofile [--top 25] [--last SEC]
- * `--last SEC` keeps only the samples of the profile's last SEC seconds (a bench that stops the
- * server right after the phase it measures: ingest-cost.ts --stop-after enroll).
+ *   npx tsx test/bench/profile-summary.ts FILE.cpuprofile [--top 25] [--last SEC [--skip-last SEC]]
+ * (--last: only the samples of the last SEC seconds before the final --skip-last seconds, e.g. one
+ * phase of ingest-cost.ts: its end is the line's time in the bench's log, the file's mtime the exit)
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -19,23 +19,28 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
-  startTime?: number;
+  /** µs, the clock of the samples */
   endTime?: number;
+  startTime?: number;
 }
 
-/** The profile with only the samples taken in its last `seconds` (V8 times are in µs). */
-export function lastSeconds(profile: Profile, seconds: number): Profile {
-  const end = profile.endTime ?? 0;
-  const from = end - seconds * 1e6;
+/**
+ * Only the samples of a time window, counted back from the profile's end: the last `lastSec`
+ * seconds before the final `skipLastSec` (a profile is written at exit and covers every phase).
+ */
+export function windowOf(profile: Profile, lastSec: number, skipLastSec = 0): Profile {
+  const end = (profile.endTime ?? 0) - skipLastSec * 1e6;
+  const start = end - lastSec * 1e6;
   const samples: number[] = [];
   const timeDeltas: number[] = [];
   let t = profile.startTime ?? 0;
   profile.samples.forEach((id, i) => {
-    const delta = profile.timeDeltas[i] ?? 0;
-    t += delta;
-    if (t < from) return;
-    samples.push(id);
-    timeDeltas.push(delta);
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    if (t > start && t <= end) {
+      samples.push(id);
+      timeDeltas.push(dt);
+    }
   });
   return { ...profile, samples, timeDeltas };
 }
@@ -119,12 +124,17 @@ export function summarise(profile: Profile): {
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: "string", default: "25" }, last: { type: "string" } },
+    options: {
+      top: { type: "string", default: "25" },
+      last: { type: "string" },
+      "skip-last": { type: "string", default: "0" },
+    },
   });
   const file = positionals[0];
-  if (!file) throw new Error("usage: profile-summary.ts FILE.cpuprofile [--top N] [--last SEC]");
-  const whole = JSON.parse(readFileSync(file, "utf8")) as Profile;
-  const profile = values.last === undefined ? whole : lastSeconds(whole, Number(values.last));
+  if (!file)
+    throw new Error("usage: profile-summary.ts FILE.cpuprofile [--top N] [--last SEC [--skip-last SEC]]");
+  let profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  if (values.last) profile = windowOf(profile, Number(values.last), Number(values["skip-last"]));
   const { totalMs, frames, packages, callers, inclusive } = summarise(profile);
   const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1)} %`;
   const top = Number(values.top);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { canonicalJson } from "./index.ts";
+import { canonicalJson, canonicalJsonWithout } from "./index.ts";
 
 describe("canonicalJson", () => {
   test.each([
@@ -70,5 +70,47 @@ describe("canonicalJson", () => {
     const one = { cmdline: { ok: true, text: "a" }, meminfo: { ok: false, error: "missing" } };
     const two = { meminfo: { error: "missing", ok: false }, cmdline: { text: "a", ok: true } };
     expect(canonicalJson(one)).toBe(canonicalJson(two));
+  });
+});
+
+describe("canonicalJsonWithout", () => {
+  const facts = {
+    identity: { hostname: "h", os: { id: "rhel" } },
+    collectedAt: "2026-12-07T00:00:00Z",
+    boot: { cmdline: "crashkernel=auto", list: [1, undefined] },
+    gone: undefined,
+    fn: () => 1,
+    zeta: null,
+  };
+
+  test("gives canonicalJson of the object, and of the object without the property", () => {
+    const { collectedAt: _left, ...rest } = facts;
+    const { full, without } = canonicalJsonWithout(facts, "collectedAt");
+    expect(full).toBe(canonicalJson(facts));
+    expect(without).toBe(canonicalJson(rest));
+    expect(without).not.toContain("collectedAt");
+  });
+
+  test("the property first, last, alone or absent", () => {
+    const cases: Record<string, unknown>[] = [
+      { a: 1, b: 2 },
+      { b: 2, z: 3 },
+      { z: 1 },
+      { a: { z: 1 } },
+      {},
+      { z: undefined, a: 1 },
+    ];
+    for (const value of cases) {
+      const { z: _z, ...rest } = value;
+      expect(canonicalJsonWithout(value, "z"), JSON.stringify(value)).toEqual({
+        full: canonicalJson(value),
+        without: canonicalJson(rest),
+      });
+    }
+  });
+
+  test("a nested property of the same name stays", () => {
+    const value = { a: { z: 1 }, z: 2 };
+    expect(canonicalJsonWithout(value, "z").without).toBe('{"a":{"z":1}}');
   });
 });

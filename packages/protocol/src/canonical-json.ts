@@ -15,6 +15,36 @@ export function canonicalJson(value: unknown): string {
   return done;
 }
 
+/**
+ * An object's canonical JSON twice in one pass: whole, and without one of its own (top-level)
+ * properties — `without` is byte for byte `canonicalJson` of the object with that property left
+ * out. The server keeps the judgement's facts as canonical text (stored as they are) and hashes
+ * them without `collectedAt` (issue 13): each value is written once, not once per form.
+ */
+export function canonicalJsonWithout(
+  value: Readonly<Record<string, unknown>>,
+  omit: string,
+): { full: string; without: string } {
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  let full = "{";
+  let without = "{";
+  let fullFirst = true;
+  let withoutFirst = true;
+  for (const key of keys) {
+    const item = value[key];
+    if (item === undefined || typeof item === "function") continue;
+    const quoted = quotedKey(key);
+    const member = canonicalJson(item);
+    full += (fullFirst ? quoted.first : quoted.next) + member;
+    fullFirst = false;
+    if (key === omit) continue;
+    without += (withoutFirst ? quoted.first : quoted.next) + member;
+    withoutFirst = false;
+  }
+  return { full: `${full}}`, without: `${without}}` };
+}
+
 // Written into one growing module-level string (write never calls back into user code, so there
 // is no re-entry) rather than joined per level, with each key's `"key":` and `,"key":` forms
 // remembered, and booleans and numbers written without a JSON.stringify call: the server hashes

@@ -1,4 +1,4 @@
-export { canonicalJson } from "./canonical-json.ts";
+export { canonicalJson, canonicalJsonWithout } from "./canonical-json.ts";
 export { cleanWireText, REPLACEMENT_CHARACTER } from "./clean-text.ts";
 export type {
   AlertCounts,

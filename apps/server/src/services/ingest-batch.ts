@@ -1,4 +1,4 @@
-import { hosts, inArray, type Tx } from "@kdumpwatch/db";
+import { hosts, sql, type Tx } from "@kdumpwatch/db";
 import type { SnapshotMessage } from "@kdumpwatch/protocol";
 import { AppError } from "../errors.ts";
 import { decommissionedError } from "./active-hosts.ts";
@@ -168,7 +168,16 @@ export function createIngestBatcher(ctx: ServiceContext, options: BatcherOptions
 async function commitBatch(ctx: ServiceContext, tx: Tx, batch: readonly Waiting[]): Promise<Planned[]> {
   const ids = batch.map((w) => w.item.hostId).sort();
   // one lock order for every batch (other processes' included); the last-seen flush skips locked rows
-  const rows = await tx.select().from(hosts).where(inArray(hosts.id, ids)).orderBy(hosts.id).for("update");
+  // one statement text whatever the batch's size (an IN list would be parsed and planned anew for
+  // each size), prepared once per connection
+  const rows = await tx
+    .select()
+    .from(hosts)
+    .where(sql`${hosts.id} = any(${sql.placeholder("ids")}::text[])`)
+    .orderBy(hosts.id)
+    .for("update")
+    .prepare("kdw_ingest_lock_hosts")
+    .execute({ ids });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const planned: Planned[] = [];
   for (const w of batch) {
@@ -219,11 +228,13 @@ async function commitBatch(ctx: ServiceContext, tx: Tx, batch: readonly Waiting[
         ? {
             hash: w.item.prepared.contentHash,
             collectedAt: w.item.message.snapshot.collectedAt,
-            sources: w.item.message.snapshot.sources,
+            sourcesJson: w.item.prepared.sourcesJson,
           }
         : null,
       transition: transition ? { fromVerdict: before.judgementHash === null ? null : before.verdict } : null,
-      report: reportChanged ? { checks: w.item.prepared.checks, facts: w.item.prepared.facts } : null,
+      report: reportChanged
+        ? { checksJson: w.item.prepared.checksJson, factsJson: w.item.prepared.factsJson }
+        : null,
       host: after,
     })),
   );

@@ -7,7 +7,7 @@ import {
   type Snapshot,
   type Verdict,
 } from "@kdumpwatch/core";
-import { canonicalJson } from "@kdumpwatch/protocol";
+import { canonicalJson, canonicalJsonWithout } from "@kdumpwatch/protocol";
 import { sha256Hex } from "./secrets.ts";
 
 /** core's judgeSnapshot (packages/core/src/judge.ts): raw snapshot in, verdict, checks and facts out. */
@@ -24,21 +24,35 @@ export interface ListingFacts {
   reservedBytes: ByteCount | null;
 }
 
+/** The facts the event loop reads after judging: alerting's (alert-engine.ts judgedHostOf). */
+type AlertFacts = Partial<Pick<HostFacts, "dumps" | "dumpTarget">>;
+
 /**
  * Everything ingest needs from one snapshot that does not touch the database: the judgement and
  * the two hashes that decide what to write. Computed once per snapshot, in a judge worker when
  * the server has them (judge-pool.ts), so the event loop only moves rows.
+ *
+ * The sources, checks and facts are stored as the canonical JSON the hashes were taken over
+ * (jsonb keeps no key order, so the stored values are those of the objects): the event loop
+ * neither serialises them again nor receives the whole facts object from the worker (issue 13).
  */
 export interface PreparedSnapshot {
   verdict: Verdict;
   checks: CheckResult[];
-  facts: HostFacts;
+  /** the facts alerting reads; the whole facts are `factsJson` */
+  facts: AlertFacts;
   failing: string[];
   listing: ListingFacts;
   /** sha256 of the canonical JSON of the sources (decides whether a snapshot row is written) */
   contentHash: string;
   /** sha256 of checks + facts without collectedAt (decides whether host_reports is rewritten) */
   judgementHash: string;
+  /** canonicalJson(snapshot.sources): the content hash's input, and the stored sources */
+  sourcesJson: string;
+  /** canonicalJson(checks): the stored report's checks */
+  checksJson: string;
+  /** canonicalJson(facts), collectedAt included: the stored report's facts */
+  factsJson: string;
 }
 
 /**
@@ -71,14 +85,26 @@ export function listingFacts(facts: HostFacts | undefined): ListingFacts {
 /** Judge and hash one snapshot (pure apart from the clock value passed in). */
 export function prepareSnapshot(judge: JudgeFn, snapshot: Snapshot, now: Date): PreparedSnapshot {
   const judgement = judge(snapshot, now);
-  const { collectedAt: _changesEveryTime, ...stableFacts } = judgement.facts;
+  const { facts, checks } = judgement;
+  const sourcesJson = canonicalJson(snapshot.sources);
+  const checksJson = canonicalJson(checks);
+  // the facts whole (stored) and without collectedAt, which changes every time (hashed)
+  const factsJson = canonicalJsonWithout(facts as unknown as Record<string, unknown>, "collectedAt");
+  // byte for byte canonicalJson({ checks, facts: facts without collectedAt }): "checks" sorts first
+  const judged = `{"checks":${checksJson},"facts":${factsJson.without}}`;
+  const alertFacts: AlertFacts = {};
+  if (facts.dumps !== undefined) alertFacts.dumps = facts.dumps;
+  if (facts.dumpTarget !== undefined) alertFacts.dumpTarget = facts.dumpTarget;
   return {
     verdict: judgement.verdict,
-    checks: judgement.checks,
-    facts: judgement.facts,
-    failing: failingChecks(judgement.checks),
-    listing: listingFacts(judgement.facts),
-    contentHash: sha256Hex(canonicalJson(snapshot.sources)),
-    judgementHash: sha256Hex(canonicalJson({ checks: judgement.checks, facts: stableFacts })),
+    checks,
+    facts: alertFacts,
+    failing: failingChecks(checks),
+    listing: listingFacts(facts),
+    contentHash: sha256Hex(sourcesJson),
+    judgementHash: sha256Hex(judged),
+    sourcesJson,
+    checksJson,
+    factsJson: factsJson.full,
   };
 }

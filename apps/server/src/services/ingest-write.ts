@@ -14,12 +14,12 @@ export interface BatchWrite {
   hostId: string;
   /** when the snapshot was received: received_at, transition time, judged_at, last-seen */
   at: Date;
-  /** a new snapshot row (content changed): its hash, collected_at and sources */
-  snapshot: { hash: string; collectedAt: string; sources: unknown } | null;
+  /** a new snapshot row (content changed): its hash, collected_at and the sources as JSON text */
+  snapshot: { hash: string; collectedAt: string; sourcesJson: string } | null;
   /** a transition row (verdict or failing set changed): the verdict it came from */
   transition: { fromVerdict: string | null } | null;
-  /** the report row (judgement changed) */
-  report: { checks: unknown; facts: unknown } | null;
+  /** the report row (judgement changed): checks and facts as JSON text */
+  report: { checksJson: string; factsJson: string } | null;
   /** the host row's new columns; latestSnapshotId: kept unless a new snapshot is written */
   host: Pick<
     HostRow,
@@ -67,34 +67,53 @@ const TEXT = `with v as (
 )
 select id, snapshot_id from vs`;
 
+/**
+ * The statement's JSON parameter. The sources, checks and facts are already JSON text (the
+ * canonical text the judge worker hashed, ingest-prepare.ts): spliced in as they are rather than
+ * parsed back or serialised again; jsonb keeps no key order, so the stored values are the same
+ * as those of the objects (issue 13).
+ */
+export function batchParameter(rows: readonly BatchWrite[]): string {
+  let text = "[";
+  for (const r of rows) {
+    const scalars = JSON.stringify(batchScalars(r));
+    if (text.length > 1) text += ",";
+    // the object's closing brace gives way to the three JSON members
+    text += `${scalars.slice(0, -1)},"sources":${r.snapshot?.sourcesJson ?? "null"},"checks":${
+      r.report?.checksJson ?? "null"
+    },"facts":${r.report?.factsJson ?? "null"}}`;
+  }
+  return `${text}]`;
+}
+
+/** One host's row of the parameter, all but its sources, checks and facts. */
+export function batchScalars(r: BatchWrite) {
+  return {
+    id: r.hostId,
+    at: r.at.toISOString(),
+    store: r.snapshot !== null,
+    hash: r.snapshot?.hash ?? null,
+    collected_at: r.snapshot?.collectedAt ?? null,
+    moved: r.transition !== null,
+    from_verdict: r.transition?.fromVerdict ?? null,
+    rejudged: r.report !== null,
+    verdict: r.host.verdict,
+    failing: r.host.failing,
+    os: r.host.os,
+    kernel: r.host.kernel,
+    ram_bytes: r.host.ramBytes,
+    crashkernel: r.host.crashkernel,
+    reserved_bytes: r.host.reservedBytes,
+    verdict_since: r.host.verdictSince.toISOString(),
+    content_hash: r.host.contentHash,
+    judgement_hash: r.host.judgementHash,
+    prev_snapshot_id: r.host.latestSnapshotId,
+  };
+}
+
 /** Writes the batch; returns each host's latest snapshot id afterwards (null: it has none). */
 export async function writeBatch(tx: Tx, rows: readonly BatchWrite[]): Promise<Map<string, number | null>> {
-  const values = JSON.stringify(
-    rows.map((r) => ({
-      id: r.hostId,
-      at: r.at.toISOString(),
-      store: r.snapshot !== null,
-      hash: r.snapshot?.hash ?? null,
-      collected_at: r.snapshot?.collectedAt ?? null,
-      sources: r.snapshot?.sources ?? null,
-      moved: r.transition !== null,
-      from_verdict: r.transition?.fromVerdict ?? null,
-      rejudged: r.report !== null,
-      checks: r.report?.checks ?? null,
-      facts: r.report?.facts ?? null,
-      verdict: r.host.verdict,
-      failing: r.host.failing,
-      os: r.host.os,
-      kernel: r.host.kernel,
-      ram_bytes: r.host.ramBytes,
-      crashkernel: r.host.crashkernel,
-      reserved_bytes: r.host.reservedBytes,
-      verdict_since: r.host.verdictSince.toISOString(),
-      content_hash: r.host.contentHash,
-      judgement_hash: r.host.judgementHash,
-      prev_snapshot_id: r.host.latestSnapshotId,
-    })),
-  );
+  const values = batchParameter(rows);
   const out = await runPrepared<{ id: string; snapshot_id: string | number | null }>(
     tx,
     "kdw_ingest_batch_write",

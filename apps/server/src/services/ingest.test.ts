@@ -1,8 +1,8 @@
 import { judgeSnapshot, type Snapshot } from "@kdumpwatch/core";
-import { eq, hostReports, hosts, snapshots, transitions } from "@kdumpwatch/db";
+import { eq, hostReports, hosts, snapshots, sql, transitions } from "@kdumpwatch/db";
 import type { LiveEvent } from "@kdumpwatch/protocol";
 import { testDrivers } from "@kdumpwatch/testkit/db";
-import { createHarness, type Harness, hello, snapshotFrame } from "@kdumpwatch/testkit/server";
+import { createHarness, fakeJudge, type Harness, hello, snapshotFrame } from "@kdumpwatch/testkit/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { failingChecks, listingFacts } from "./ingest.ts";
 import { sweepStale } from "./stale-sweeper.ts";
@@ -51,6 +51,46 @@ describe.each(testDrivers())("ingest on $name", (driver) => {
     });
     const [report] = await h.db.db.select().from(hostReports);
     expect(report?.checks, "every check of the judgement is kept").toHaveLength(17);
+  });
+
+  test("the stored sources, checks and facts are the values of the snapshot and its judgement", async () => {
+    // stored from the judge's canonical JSON text: the jsonb values are those of the objects
+    const frame = snapshotFrame("verdict=not_ready failing=kdump.loaded os=Ubuntu_24.04", 1, {
+      os_release: 'NAME="Ubuntu"\nPRETTY_NAME="\u00e9 \u2028 \\ \t"\n',
+      zz_first: "z",
+      aa_last: "a",
+    });
+    await h.kdw.services.agents.ingest(hostId, frame);
+    const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+    const [snapshot] = await h.db.db.select().from(snapshots);
+    expect(snapshot?.sources).toEqual(plain(frame.snapshot.sources));
+    const judgement = fakeJudge(frame.snapshot, h.clock.now());
+    const [report] = await h.db.db.select().from(hostReports);
+    expect(report?.checks).toEqual(plain(judgement.checks));
+    expect(report?.facts).toEqual(plain(judgement.facts));
+    expect(report?.facts, "collectedAt is stored with the facts").toMatchObject({
+      collectedAt: frame.snapshot.collectedAt,
+    });
+  });
+
+  test("the evidence and the reports are compressed with lz4 where the server has it (migration 0010)", async () => {
+    const res = await h.db.db.execute(
+      sql.raw(`select attrelid::regclass::text || '.' || attname as col, attcompression::text as c
+               from pg_attribute where attrelid in ('snapshots'::regclass, 'host_reports'::regclass)
+               and attname in ('sources', 'checks', 'facts') order by 1`),
+    );
+    const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as {
+      col: string;
+      c: string;
+    }[];
+    expect(rows.map((r) => r.col)).toEqual([
+      "host_reports.checks",
+      "host_reports.facts",
+      "snapshots.sources",
+    ]);
+    // PostgreSQL as Debian and the official images build it has lz4; an embedded build may not
+    const expected = driver.name === "pglite" ? rows[0]?.c : "l";
+    expect(rows.map((r) => r.c)).toEqual([expected, expected, expected]);
   });
 
   test("the same content again stores no snapshot and no transition, but moves last-seen", async () => {
