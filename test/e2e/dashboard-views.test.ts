@@ -347,15 +347,15 @@ describe("the dashboard's fleet-scale views in Chromium", () => {
     // the mark is an animation, which a reader who asked for reduced motion does not get (app.css):
     // a probe with the row's classes reads the computed animation under both preferences
     const animation = () =>
-      page.evaluate(() => {
+      page.evaluate(`(() => {
         const probe = document.createElement("div");
         probe.className = "flash";
         probe.appendChild(document.createElement("span"));
         document.body.appendChild(probe);
-        const name = getComputedStyle(probe.firstElementChild as Element).animationName;
+        const name = getComputedStyle(probe.firstElementChild).animationName;
         probe.remove();
         return name;
-      });
+      })()`);
     expect(await animation(), "the test browser asks for reduced motion").toBe("none");
     await page.emulateMedia({ reducedMotion: "no-preference" });
     try {
