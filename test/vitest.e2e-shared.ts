@@ -9,6 +9,11 @@ export const e2eBase = {
   // one migrated PGlite data directory per run, copied into each server's empty data dir
   globalSetup: ["e2e/support/pglite-template.ts"],
   execArgv: testNodeFlags,
+  // expect.poll waits for a real server, agent or Chromium page: Vitest's default of 1 s is less than
+  // a page reload plus three history requests took in one clean-clone CI run (stop 24: the chart's
+  // data-from was still the page's own clock when the poll gave up). A poll that holds returns at
+  // once, so this costs nothing unless a test fails; a test that needs longer still says so.
+  expect: { poll: { timeout: 10_000 } },
 };
 
 /** The files that run alone (the `e2e-alone` project), and why. */
