@@ -14,10 +14,13 @@
  *      hosts. A quiet fleet of 10,000 = enrolled idle + 10,000 connections + 333 beats/s.
  * CPU = the server process (all its threads, /proc/PID/stat) + this database's PostgreSQL backends
  * (pg_stat_activity → /proc/PID/stat). PostgreSQL's shared background processes (WAL writer,
- * checkpointer) are left out: the server at 5432 is shared with other work.
+ * checkpointer) are left out: the server at 5432 is shared with other work. With `--driver pglite`
+ * the database runs inside the server process (embedded PGlite in a fresh data directory), so the
+ * server's CPU is the whole figure and the PostgreSQL column is 0.
  *
  *   npx tsx bench/ingest-cost.ts [--agents 600] [--ramp 60] [--idle 30] [--quiet 30] [--rate 0.1] [--measure 40]
- *                                [--judge-workers 2] [--stop-after enroll] [--warm N] [--out results/ingest-cost.json]
+ *                                [--judge-workers 2] [--stop-after enroll] [--warm N] [--driver postgres|pglite]
+ *                                [--out results/ingest-cost.json]
  * (from test/, after `pnpm build`)
  * `--stop-after enroll` ends the run (and the server) right after phase 1: with KDW_BENCH_CPU_PROF the
  * profile's last seconds are then that phase (profile-summary.ts --last SEC). When the PostgreSQL
@@ -56,16 +59,23 @@ const { values } = parseArgs({
     "judge-workers": { type: "string" },
     "stop-after": { type: "string" },
     warm: { type: "string", default: "0" },
+    driver: { type: "string", default: "postgres" },
     port: { type: "string", default: "18490" },
     out: { type: "string" },
   },
 });
 
+type Admin = Awaited<ReturnType<typeof openDatabase>>;
+
 const log = (line: string) =>
   process.stderr.write(`[cost ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-/** CPU seconds of this database's backends, by pid (backends that exited meanwhile are lost). */
-async function backendCpu(admin: Awaited<ReturnType<typeof openDatabase>>): Promise<Map<number, number>> {
+/**
+ * CPU seconds of this database's backends, by pid (backends that exited meanwhile are lost); none
+ * on PGlite, which runs inside the server process.
+ */
+async function backendCpu(admin: Admin | null): Promise<Map<number, number>> {
+  if (admin === null) return new Map();
   const res = await admin.db.execute(sql`select pid from pg_stat_activity where datname = ${DB}`);
   const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { pid: number }[];
   return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid) ?? 0]));
@@ -82,7 +92,7 @@ interface Meter {
   }>;
 }
 
-async function meter(server: BenchServer, admin: Awaited<ReturnType<typeof openDatabase>>): Promise<Meter> {
+async function meter(server: BenchServer, admin: Admin | null): Promise<Meter> {
   const server0 = cpuSeconds(server.pid) ?? 0;
   const main0 = cpuSeconds(server.pid, server.pid) ?? 0;
   const pg0 = await backendCpu(admin);
@@ -104,11 +114,11 @@ async function meter(server: BenchServer, admin: Awaited<ReturnType<typeof openD
   };
 }
 
-type Admin = Awaited<ReturnType<typeof openDatabase>>;
 const rowsOf = <T>(res: unknown) => (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as T[];
 
-/** pg_stat_statements' counters zeroed, or false when the extension is not there. */
-async function resetStatements(admin: Admin): Promise<boolean> {
+/** pg_stat_statements' counters zeroed, or false when the extension is not there (or on PGlite). */
+async function resetStatements(admin: Admin | null): Promise<boolean> {
+  if (admin === null) return false;
   const res = await admin.db.execute(sql`select 1 from pg_extension where extname = 'pg_stat_statements'`);
   if (rowsOf(res).length === 0) return false;
   await admin.db.execute(sql`select pg_stat_statements_reset()`);
@@ -156,12 +166,19 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const stateFile = join(work, "fleet.json");
-  const url = await recreateDatabase(DB);
-  const admin = await openDatabase({ url: databaseUrl("postgres"), migrate: false, poolSize: 1 });
+  const pglite = values.driver === "pglite";
+  if (!pglite && values.driver !== "postgres")
+    throw new Error(`--driver ${values.driver}: postgres or pglite`);
+  // PGlite: one data directory for both server starts (phase 4 restarts the server on it)
+  const dataDir = join(work, "pglite");
+  const url = pglite ? null : await recreateDatabase(DB);
+  const admin = pglite
+    ? null
+    : await openDatabase({ url: databaseUrl("postgres"), migrate: false, poolSize: 1 });
   const startServer = (heartbeatSec: number) =>
     BenchServer.start({
       port: Number(values.port),
-      databaseUrl: url,
+      ...(url === null ? { dataDir } : { databaseUrl: url }),
       logFile: join(work, "server.log"),
       env: {
         KDUMPWATCH_HEARTBEAT: String(heartbeatSec),
@@ -173,6 +190,7 @@ async function main(): Promise<void> {
   const simArgs = ["--server", server.url, "--enroll-token", BENCH_ENROLL_TOKEN, "--agents", String(agents)];
   const result: Record<string, unknown> = {
     command: `npx tsx bench/ingest-cost.ts ${process.argv.slice(2).join(" ")}`.trim(),
+    driver: pglite ? "pglite" : "postgres",
     agents,
     loadBefore: loadAverage(),
   };
@@ -252,7 +270,7 @@ async function main(): Promise<void> {
       idleCpuMsPerAgent: round((idleCores * enroll.wallSec * 1000) / agents, 2),
     };
     log(`enroll: ${JSON.stringify(result.enroll)}`);
-    if (statements) {
+    if (statements && admin !== null) {
       result.enrollStatements = await statementsPer(admin, agents);
       log(`enroll statements: ${JSON.stringify(result.enrollStatements)}`);
     }
@@ -397,8 +415,11 @@ async function main(): Promise<void> {
     result.loadAfter = loadAverage();
   } finally {
     await server.stop();
-    await admin.close();
-    await dropDatabase(DB).catch(() => {});
+    if (admin !== null) {
+      await admin.close();
+      await dropDatabase(DB).catch(() => {});
+    }
+    rmSync(dataDir, { recursive: true, force: true });
   }
   printResult(result, values.out);
 }

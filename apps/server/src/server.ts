@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import { type DatabaseHandle, openDatabase } from "@kdumpwatch/db";
 import { listenAdminChannel } from "./admin-channel.ts";
 import { createApp, type KdumpwatchApp } from "./app.ts";
@@ -119,14 +119,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
 }
 
+/**
+ * Connections the kernel completes and holds for us while the event loop is busy (listen(2)'s
+ * backlog; Linux caps it at net.core.somaxconn, 4096 by default since 5.4). Node's default of 511
+ * overflowed in a 10,000-agent storm on PGlite, whose queries run on the event loop: the kernel
+ * dropped the agents' handshakes (170,637 ListenDrops in one run) and they retransmitted into
+ * their 20 s handshake timeout instead of reaching admission control (BENCHMARKS.md).
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(kdw: KdumpwatchApp, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: kdw.app.fetch, port: config.port, hostname: config.host }) as Server;
+    const server = createAdaptorServer({ fetch: kdw.app.fetch }) as Server;
     server.on("upgrade", (req, socket, head) => kdw.gateway.handleUpgrade(req, socket, head));
     server.once("error", reject);
     server.once("listening", () => {
       server.off("error", reject);
       resolve(server);
     });
+    server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   });
 }

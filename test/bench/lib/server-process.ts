@@ -56,6 +56,9 @@ export class BenchServer {
       PORT: String(options.port),
       KDUMPWATCH_ENROLL_TOKEN: BENCH_ENROLL_TOKEN,
       KDUMPWATCH_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+      // the benches measure how fast enrollment can go, not the per-token limit (600 a minute by
+      // default, which alone spreads a 10,000-agent storm over 17 minutes: docs/operations.md)
+      KDUMPWATCH_ENROLL_RATE: "0",
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.dataDir ? { KDUMPWATCH_DATA_DIR: options.dataDir } : {}),
       ...options.env,
