@@ -79,9 +79,18 @@ async function acksFlow(
       errors: a.stats.errors.slice(-5),
       closes: a.stats.closes.slice(-5),
       refusals: a.stats.refusals.slice(-5),
+      phase: `${a.phase.now} for ${Date.now() - a.phase.since} ms`,
+      hostId: a.hostId,
     }));
+    // the server's lines about each agent that fell behind (the tail alone may not name it)
+    const behind = agents
+      .filter((a, i) => a.stats.acked.length < (from[i] ?? 0) + more && a.hostId !== null)
+      .map((a) => {
+        const lines = server.output.split("\n").filter((l) => l.includes(a.hostId ?? "-"));
+        return `${a.hostname} (${a.hostId}):\n${lines.slice(-15).join("\n")}`;
+      });
     throw new Error(
-      `${(err as Error).message}; server alive: ${server.alive}; agents: ${JSON.stringify(stats)}\nserver output:\n${server.output.slice(-5000)}`,
+      `${(err as Error).message}; server alive: ${server.alive}; agents: ${JSON.stringify(stats)}\nagents behind, server lines about them:\n${behind.join("\n")}\nserver output:\n${server.output.slice(-5000)}`,
     );
   }
   return Date.now() - started;

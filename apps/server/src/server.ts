@@ -130,7 +130,7 @@ const LISTEN_BACKLOG = 4096;
 
 function listen(kdw: KdumpwatchApp, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createAdaptorServer({ fetch: kdw.app.fetch }) as Server;
+    const server = createAdaptorServer({ fetch: kdw.app.fetch, hostname: config.host }) as Server;
     server.on("upgrade", (req, socket, head) => kdw.gateway.handleUpgrade(req, socket, head));
     server.once("error", reject);
     server.once("listening", () => {

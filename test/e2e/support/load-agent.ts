@@ -34,6 +34,11 @@ export class LoadAgent {
     refusals: [],
     ackTimes: [],
   };
+  /** where its current session is, and since when (a failed wait names it) */
+  readonly phase = {
+    now: "idle" as "idle" | "connecting" | "hello sent" | "welcomed" | "waiting",
+    since: Date.now(),
+  };
   #credential: { hostId: string; secret: string } | null = null;
   #seq = 0;
   #stopped = false;
@@ -57,9 +62,20 @@ export class LoadAgent {
     await this.#loop;
   }
 
+  /** the host id the server gave it (null before its first welcome) */
+  get hostId(): string | null {
+    return this.#credential?.hostId ?? null;
+  }
+
+  #enter(phase: LoadAgent["phase"]["now"]): void {
+    this.phase.now = phase;
+    this.phase.since = Date.now();
+  }
+
   async #run(): Promise<void> {
     while (!this.#stopped) {
       const waitMs = await this.#session().catch(() => 250);
+      this.#enter("waiting");
       if (!this.#stopped) await sleep(waitMs);
     }
   }
@@ -69,6 +85,7 @@ export class LoadAgent {
     return new Promise((resolve) => {
       const ws = new WebSocket(`${this.baseUrl.replace(/^http/, "ws")}/api/agent/ws`);
       this.#ws = ws;
+      this.#enter("connecting");
       let waitMs = 250;
       let pending: { seq: number; marker: string; frame: string } | null = null;
       const sendNext = () => {
@@ -100,6 +117,7 @@ export class LoadAgent {
         const auth = this.#credential
           ? { kind: "credential", ...this.#credential }
           : { kind: "enroll", token: this.enrollToken };
+        this.#enter("hello sent");
         ws.send(
           JSON.stringify({
             v: 1,
@@ -115,6 +133,7 @@ export class LoadAgent {
         const m = ServerMessageSchema.parse(JSON.parse(data.toString()));
         if (m.type === "welcome") {
           if (m.credential) this.#credential = m.credential;
+          this.#enter("welcomed");
           sendNext();
         } else if (m.type === "ack") {
           if (pending && m.seq === pending.seq) {
