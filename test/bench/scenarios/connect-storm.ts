@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { ProgressWindow } from "../../sim/run-stats.ts";
 import { recreateDatabase } from "../lib/database.ts";
 import { cpuSecondsOfNamed, machineBusySeconds, round, type UsageWindow } from "../lib/process-stats.ts";
-import { BENCH_ENROLL_TOKEN, BenchServer } from "../lib/server-process.ts";
+import { BENCH_ADMIN_TOKEN, BENCH_ENROLL_TOKEN, BenchServer } from "../lib/server-process.ts";
 import { type SimResult, startSim, waitForProgress } from "../lib/sim-process.ts";
 import { type BenchContext, thin } from "./context.ts";
 
@@ -29,11 +29,34 @@ export interface StormResult {
   errorKinds: Record<string, number>;
   duplicates: number;
   server: UsageWindow;
+  /** MiB, from the server's /metrics with every agent connected (the event loop's isolate only) */
+  serverMemory: Record<string, number> | null;
   postgresCpuSeconds: number | null;
   simulator: UsageWindow;
   machineBusyPercent: number;
   timeline: ProgressWindow[];
   sim: SimResult;
+}
+
+const MEMORY_GAUGES = {
+  rss: "kdumpwatch_process_resident_memory_bytes",
+  heapUsed: "kdumpwatch_nodejs_heap_size_used_bytes",
+  heapTotal: "kdumpwatch_nodejs_heap_size_total_bytes",
+  external: "kdumpwatch_nodejs_external_memory_bytes",
+} as const;
+
+/** The server's memory gauges in MiB (prom-client's defaults, `/metrics`). */
+async function serverMemory(server: BenchServer): Promise<Record<string, number>> {
+  const res = await fetch(`${server.url}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+  });
+  const text = await res.text();
+  const out: Record<string, number> = {};
+  for (const [key, name] of Object.entries(MEMORY_GAUGES)) {
+    const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text);
+    if (m) out[key] = round(Number(m[1]) / 2 ** 20, 0);
+  }
+  return out;
 }
 
 /** The storm's own fleet (its database is recreated each time, so its credentials are throwaway). */
@@ -88,6 +111,8 @@ export async function connectStorm(ctx: BenchContext, driver: Driver, limitSec =
   );
   const done = await waitForProgress(sim, (p) => p.everAcked >= ctx.agents, limitSec * 1000);
   const serverUsage = server.sampler.read();
+  // with the whole fleet still connected: where the server's resident memory is
+  const memory = await serverMemory(server).catch(() => null);
   const seconds = (performance.now() - started) / 1000;
   const busy = machineBusySeconds() - busyBefore;
   const pgCpu = driver === "postgres" ? round(cpuSecondsOfNamed("postgres") - pgBefore) : null;
@@ -111,6 +136,7 @@ export async function connectStorm(ctx: BenchContext, driver: Driver, limitSec =
     errorKinds: result.errorKinds,
     duplicates: summary?.duplicates ?? -1,
     server: serverUsage,
+    serverMemory: memory,
     postgresCpuSeconds: pgCpu,
     simulator: usage,
     machineBusyPercent: round((busy / seconds) * 100),
