@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { WebSocketServer } from "ws";
 import { printResult, runBench } from "./lib/bench-main.ts";
 import { cpuSeconds, loadAverage, round } from "./lib/process-stats.ts";
-import { startSim, waitForProgress } from "./lib/sim-process.ts";
+import { fleetArgs, startSim, waitForProgress } from "./lib/sim-process.ts";
 
 const { values } = parseArgs({
   options: {
@@ -76,9 +76,7 @@ async function main(): Promise<void> {
   };
   try {
     const self0 = cpuSeconds(process.pid) ?? 0;
-    const storm = startSim([...base, "--duration", "0", "--interval", "3600", "--state-file", stateFile], {
-      logFile: join(work, "sim-storm.log"),
-    });
+    const storm = startSim([...base, ...fleetArgs({ stateFile })], { logFile: join(work, "sim-storm.log") });
     const all = await waitForProgress(storm, (p) => p.everAcked >= agents, 600_000);
     const simCpu = cpuSeconds(storm.pid) ?? 0;
     storm.interrupt();
@@ -90,22 +88,9 @@ async function main(): Promise<void> {
       nullServerCpuSec: round((cpuSeconds(process.pid) ?? 0) - self0, 1),
     };
 
-    const changes = startSim(
-      [
-        ...base,
-        "--duration",
-        "0",
-        "--interval",
-        "3600",
-        "--state-file",
-        stateFile,
-        "--ramp",
-        "10",
-        "--change-rate",
-        String(values.rate),
-      ],
-      { logFile: join(work, "sim-changes.log") },
-    );
+    const changes = startSim([...base, ...fleetArgs({ stateFile, ramp: 10, changeRate: values.rate })], {
+      logFile: join(work, "sim-changes.log"),
+    });
     await waitForProgress(changes, (p) => p.everAcked >= agents, 600_000);
     await new Promise((r) => setTimeout(r, 5_000));
     const from = changes.progress.length;

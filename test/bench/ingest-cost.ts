@@ -40,7 +40,7 @@ import { printResult, runBench } from "./lib/bench-main.ts";
 import { databaseUrl, dropDatabase, recreateDatabase } from "./lib/database.ts";
 import { cpuSeconds, loadAverage, round } from "./lib/process-stats.ts";
 import { BENCH_ADMIN_TOKEN, BENCH_ENROLL_TOKEN, BenchServer } from "./lib/server-process.ts";
-import { startSim, waitForProgress } from "./lib/sim-process.ts";
+import { fleetArgs, startSim, waitForProgress } from "./lib/sim-process.ts";
 
 const DB = "kdw_perf_cost";
 /** the server's ws ping sweep (apps/server/src/ws/gateway.ts PING_EVERY_MS): one ping per socket */
@@ -317,22 +317,9 @@ async function main(): Promise<void> {
     await fleet.result.catch(() => null);
 
     // 3. changed snapshots at a steady rate
-    const changes = startSim(
-      [
-        ...simArgs,
-        "--ramp",
-        "10",
-        "--duration",
-        "0",
-        "--interval",
-        "3600",
-        "--state-file",
-        stateFile,
-        "--change-rate",
-        String(values.rate),
-      ],
-      { logFile: join(work, "sim-changes.log") },
-    );
+    const changes = startSim([...simArgs, ...fleetArgs({ stateFile, ramp: 10, changeRate: values.rate })], {
+      logFile: join(work, "sim-changes.log"),
+    });
     await waitForProgress(changes, (p) => p.everAcked >= agents, 600_000);
     await new Promise((r) => setTimeout(r, 8_000));
     const from = changes.progress.length;

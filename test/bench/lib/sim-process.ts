@@ -135,3 +135,21 @@ export function waitForProgress(
     }, 200);
   });
 }
+
+/**
+ * The simulator's arguments for a fleet that stays connected with no heartbeat to speak of (one an
+ * hour), keeping its credentials in `stateFile`; with `ramp` its agents start over that many
+ * seconds, with `changeRate` each host changes that often per second.
+ */
+export function fleetArgs(o: { stateFile: string; ramp?: number; changeRate?: number | string }): string[] {
+  return [
+    "--duration",
+    "0",
+    "--interval",
+    "3600",
+    "--state-file",
+    o.stateFile,
+    ...(o.ramp === undefined ? [] : ["--ramp", String(o.ramp)]),
+    ...(o.changeRate === undefined ? [] : ["--change-rate", String(o.changeRate)]),
+  ];
+}
