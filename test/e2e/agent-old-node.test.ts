@@ -14,7 +14,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { killAllAgents } from "./support/agents.ts";
+import { killAllAgents, type RootEntry } from "./support/agents.ts";
 import {
   agentBundle,
   capturesDir,
@@ -159,14 +159,6 @@ function everyCaptureAtOnce(): Promise<[Run, ...Run[]]> {
     CAPTURE_NODE_OPTIONS,
   );
   return atOnce;
-}
-
-/** An element of the several-root `check --json` array (apps/agent/src/commands/check-roots.ts). */
-interface RootEntry {
-  root: string;
-  exitCode: number;
-  report?: unknown;
-  error?: string;
 }
 
 const parsedEntries = new WeakMap<Run, RootEntry[]>();

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { SnapshotPayload } from "@kdumpwatch/protocol";
 import { beforeAll, describe, expect, test } from "vitest";
-import { type AgentRun, runAgentAsync } from "./support/agents.ts";
+import { type AgentRun, checkRoots, runAgentAsync } from "./support/agents.ts";
 import { inBatches } from "./support/polling.ts";
 import { capturesDir as CAPTURES } from "./support/server-process.ts";
 
@@ -22,19 +22,16 @@ const names = readdirSync(CAPTURES, { withFileTypes: true })
   .sort();
 
 /**
- * Each capture's `collect --root` (what collectSnapshot runs) and `check --root --json`, run before
- * the tests, three processes at a time (one core each).
+ * Each capture's `collect --root` (what collectSnapshot runs), two processes at a time, beside ONE `check --json` with a --root per capture (checkRoots), before the tests.
  */
-const runs = new Map<string, { collected: AgentRun; checked: AgentRun }>();
+const collects = new Map<string, AgentRun>();
+let checked: Awaited<ReturnType<typeof checkRoots>>;
 beforeAll(async () => {
-  await inBatches(names, 3, async (name) => {
-    const root = join(CAPTURES, name);
-    const [collected, checked] = await Promise.all([
-      runAgentAsync(["collect", "--root", root]),
-      runAgentAsync(["check", "--root", root, "--json"]),
-    ]);
-    runs.set(name, { collected, checked });
+  const checking = checkRoots(names.map((name) => join(CAPTURES, name)));
+  await inBatches(names, 2, async (name) => {
+    collects.set(name, await runAgentAsync(["collect", "--root", join(CAPTURES, name)]));
   });
+  checked = await checking;
 }, 300_000);
 
 describe("every evidence line is text that occurs in its source", () => {
@@ -43,13 +40,18 @@ describe("every evidence line is text that occurs in its source", () => {
   });
 
   test.each(names)("%s", (name) => {
-    const { collected, checked: run } = runs.get(name) ?? { collected: null, checked: null };
-    if (collected === null || run === null) throw new Error(`${name} was not run`);
+    const collected = collects.get(name);
+    if (collected === undefined) throw new Error(`${name} was not collected`);
+    const entry = checked.entries.get(join(CAPTURES, name));
+    if (entry?.report === undefined)
+      throw new Error(
+        `check --json gave no report for ${name}: ${entry?.error ?? checked.run.stdout.slice(0, 500)}`,
+      );
     // as collectSnapshot: the collector must succeed
     if (collected.status !== 0)
       throw new Error(`collect --root ${name} exited ${collected.status}: ${collected.stderr}`);
     const snapshot = JSON.parse(collected.stdout) as SnapshotPayload;
-    const judged = JSON.parse(run.stdout) as Judged;
+    const judged = entry.report as Judged;
     const invented: string[] = [];
     let lines = 0;
     for (const check of judged.checks) {

@@ -6,8 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { type AgentRun, readExpected, runAgentAsync, STACK_TRACE } from "./support/agents.ts";
-import { inBatches } from "./support/polling.ts";
+import { checkRoots, readExpected, STACK_TRACE } from "./support/agents.ts";
 import { capturesDir as CAPTURES } from "./support/server-process.ts";
 
 const EXIT_BY_VERDICT: Record<string, number> = { ready: 0, at_risk: 1, not_ready: 2, unknown: 3 };
@@ -38,25 +37,25 @@ const all = readdirSync(CAPTURES, { withFileTypes: true })
 const pending = JSON.parse(readFileSync(join(CAPTURES, "PENDING.json"), "utf8")) as Record<string, string>;
 const names = all.filter((n) => !(n in pending));
 
-/** Every capture's `check --json`, run before the tests, three at a time (one process, one core each). */
-const runs = new Map<string, AgentRun>();
+/**
+ * Every capture judged by ONE `check --json` with a --root per capture, before the tests (a process
+ * per capture cost ~7 s of CPU in all, mostly Node's start and the agent's initialisation).
+ */
+let checked: Awaited<ReturnType<typeof checkRoots>>;
 beforeAll(async () => {
-  await inBatches(all, 3, async (name) => {
-    runs.set(name, await runAgentAsync(["check", "--root", join(CAPTURES, name), "--json"]));
-  });
+  checked = await checkRoots(all.map((name) => join(CAPTURES, name)));
 }, 300_000);
 
 function judge(name: string): { judged: Judged; status: number | null } {
-  const run = runs.get(name);
-  if (run === undefined) throw new Error(`${name} was not run`);
+  const { run, entries } = checked;
   expect(run.stderr, "no stack trace, no noise").not.toMatch(STACK_TRACE);
-  try {
-    return { judged: JSON.parse(run.stdout) as Judged, status: run.status };
-  } catch {
+  const entry = entries.get(join(CAPTURES, name));
+  if (entry === undefined)
     throw new Error(
-      `check --json printed no JSON (exit ${run.status}): ${run.stdout.slice(0, 500)} ${run.stderr}`,
+      `check --json printed no entry for ${name} (exit ${run.status}): ${run.stdout.slice(0, 500)} ${run.stderr}`,
     );
-  }
+  if (entry.report === undefined) throw new Error(`${name}: no report (${entry.error ?? "no error given"})`);
+  return { judged: entry.report as Judged, status: entry.exitCode };
 }
 
 /** The fail/warn check ids that expected.json asserts (its `unasserted` ids left out on both sides). */

@@ -141,5 +141,34 @@ export function runAgentAsync(args: string[]): Promise<AgentRun> {
   });
 }
 
+/** An element of the several-root `check --json` array (apps/agent/src/commands/check-roots.ts). */
+export interface RootEntry {
+  root: string;
+  exitCode: number;
+  report?: unknown;
+  error?: string;
+}
+
+/**
+ * ONE `check --json` with a --root per directory (the several-root mode: one Node start and one
+ * agent initialisation for all of them, where a process per directory cost ~0.12 s of CPU each):
+ * the run, and each root's entry by the root as given (none when stdout is not that array; the
+ * caller says what was printed). agent-old-node.test.ts proves that an entry's report is what
+ * `check --root DIR --json` alone prints.
+ */
+export async function checkRoots(
+  roots: string[],
+): Promise<{ run: AgentRun; entries: Map<string, RootEntry> }> {
+  const run = await runAgentAsync(["check", ...roots.flatMap((root) => ["--root", root]), "--json"]);
+  const entries = new Map<string, RootEntry>();
+  try {
+    const parsed: unknown = JSON.parse(run.stdout);
+    if (Array.isArray(parsed)) for (const entry of parsed as RootEntry[]) entries.set(entry.root, entry);
+  } catch {
+    // not JSON: no entries
+  }
+  return { run, entries };
+}
+
 /** A Node stack frame line: never shown to an operator. */
 export const STACK_TRACE = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .*:\d+:\d+$/m;

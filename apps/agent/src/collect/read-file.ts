@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import type { SourceResult } from "@kdumpwatch/core";
 import type { Keep } from "../sources/reader.ts";
 import { CappedBuffer } from "./capped-buffer.ts";
@@ -6,19 +6,22 @@ import { fromErrno } from "./source-error.ts";
 
 const CHUNK = 64 * 1024;
 
+/** How a file is opened: `open` of node:fs/promises unless a test replaces the fs boundary. */
+export type OpenFile = (path: string, flags: "r") => Promise<FileHandle>;
+
 /**
  * Reads a file to at most maxBytes (its head or its tail). Works on /proc and /sys files, whose
  * stat size is 0 or a page, by reading until end of file rather than trusting the size.
  */
 export async function readFileCapped(
   path: string,
-  options: { maxBytes: number; keep?: Keep; label?: string },
+  options: { maxBytes: number; keep?: Keep; label?: string; openFile?: OpenFile },
 ): Promise<SourceResult> {
   const label = options.label ?? path;
   const buffer = new CappedBuffer(options.maxBytes, options.keep ?? "head");
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let handle: FileHandle | undefined;
   try {
-    handle = await open(path, "r");
+    handle = await (options.openFile ?? open)(path, "r");
     if (options.keep === "tail") {
       // regular files: skip straight to the part that will be kept
       const { size } = await handle.stat();
@@ -37,11 +40,7 @@ export async function readFileCapped(
   }
 }
 
-async function readInto(
-  handle: Awaited<ReturnType<typeof open>>,
-  buffer: CappedBuffer,
-  start: number | null,
-): Promise<void> {
+async function readInto(handle: FileHandle, buffer: CappedBuffer, start: number | null): Promise<void> {
   // null = sequential reads: some /proc files do not support positioned reads
   let position = start === null ? null : Math.max(0, start);
   for (;;) {
