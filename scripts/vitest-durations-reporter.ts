@@ -19,6 +19,6 @@ export default class DurationsReporter implements Reporter {
     for (const m of modules)
       durations.set(durationKey(m.project.name, m.moduleId, this.#root), Math.round(m.diagnostic().duration));
     const sorted = Object.fromEntries([...durations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    writeFileSync(DURATIONS_FILE, `${JSON.stringify(sorted, null, 1)}\n`);
+    writeFileSync(DURATIONS_FILE, `${JSON.stringify(sorted, null, 2)}\n`);
   }
 }

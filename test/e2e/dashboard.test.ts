@@ -29,7 +29,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { testNodeFlags } from "../node-flags.ts";
 import { launchChromium, TEST_MOTION } from "./support/browser.ts";
-import { copyTemplateInto } from "./support/pglite-template.ts";
+import { copyTemplateInto } from "./support/pglite-copy.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FleetSummarySchema, HostListSchema, type HostSummary } from "@kdumpwatch/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { copyTemplateInto } from "../e2e/support/pglite-template.ts";
+import { copyTemplateInto } from "../e2e/support/pglite-copy.ts";
 import { testNodeFlags } from "../node-flags.ts";
 
 const TEST_DIR = resolve(import.meta.dirname, "..");

@@ -4,23 +4,23 @@
  * seconds of CPU, and the e2e files start dozens of them. The e2e projects' globalSetup
  * ({@link setup}) builds the directory once, the way the server would (`openDatabase({ dataDir })`
  * with the migrations shipped beside the bundle, `apps/server/dist/drizzle`), and names it in
- * {@link TEMPLATE_VAR}; `ServerProcess.start` copies it into `<dataDir>/pglite` before spawning a
+ * {@link TEMPLATE_VAR}; `ServerProcess.start` copies it (./pglite-copy.ts) into `<dataDir>/pglite` before spawning a
  * server on a data directory that has none. The server is not told: its startup migrator runs as in
  * production and finds nothing to apply. `pglite-template.test.ts` checks that such a server has the
  * same schema and migrations as one that ran initdb itself.
  */
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "@kdumpwatch/db";
 import { seedPgliteDataDir, setupPgliteImage } from "@kdumpwatch/testkit/db";
+import { TEMPLATE_VAR } from "./pglite-copy.ts";
+
+export { TEMPLATE_VAR } from "./pglite-copy.ts";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** The environment variable that names the migrated `pglite` directory for the test workers. */
-export const TEMPLATE_VAR = "KDUMPWATCH_TEST_PGLITE_DATA_DIR";
 
 /** The migrations the server bundle applies at startup (copied beside it by its build). */
 export const bundleMigrations = join(repo, "apps/server/dist/drizzle");
@@ -29,18 +29,6 @@ export const bundleMigrations = join(repo, "apps/server/dist/drizzle");
 export async function buildMigratedDataDir(dataDir: string): Promise<void> {
   const handle = await openDatabase({ dataDir, migrationsFolder: bundleMigrations });
   await handle.close();
-}
-
-/**
- * Copies the run's migrated `pglite` directory into `<dataDir>/pglite`; false (nothing copied, the
- * server will run initdb itself) when no template was built for this run or the directory has one.
- */
-export function copyTemplateInto(dataDir: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  const template = env[TEMPLATE_VAR];
-  const target = join(dataDir, "pglite");
-  if (!template || !existsSync(template) || existsSync(target)) return false;
-  cpSync(template, target, { recursive: true });
-  return true;
 }
 
 /** The migrations the db package ships: what the run's in-memory test image was migrated with. */

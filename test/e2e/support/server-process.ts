@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { testNodeFlags } from "../../node-flags.ts";
-import { copyTemplateInto } from "./pglite-template.ts";
+import { copyTemplateInto } from "./pglite-copy.ts";
 import { killRunning, sleep, WatchedProcess } from "./watched-process.ts";
 
 export { type Exit, sleep } from "./watched-process.ts";

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -20,6 +20,26 @@ describe("enroll key", () => {
     const dir = await tempDir();
     const [a, b] = await Promise.all([loadOrCreateEnrollKey(dir), loadOrCreateEnrollKey(dir)]);
     expect(a).toBe(b);
+  });
+
+  test("the key file is never seen half written: while one agent makes it, a reader finds no file or the whole key", async () => {
+    for (let round = 0; round < 20; round++) {
+      const dir = join(await tempDir(), "state");
+      const path = join(dir, ENROLL_KEY_FILE);
+      const seen = new Set<string>();
+      let done = false;
+      const making = loadOrCreateEnrollKey(dir).finally(() => {
+        done = true;
+      });
+      while (!done) {
+        seen.add(await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => err.code ?? "error"));
+      }
+      const key = await making;
+      seen.delete("ENOENT");
+      seen.delete(`${key}\n`);
+      expect([...seen], `round ${round}: what a reader saw besides no file and the key`).toEqual([]);
+      expect(await readdir(dir), "only the key file is left").toEqual([ENROLL_KEY_FILE]);
+    }
   });
 
   test("a damaged key file is an error naming the file, never silently replaced", async () => {

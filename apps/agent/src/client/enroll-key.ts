@@ -7,28 +7,37 @@
  * the whole state directory is how an operator makes a machine enroll as a new host.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile } from "node:fs/promises";
+import { chmod, link, mkdir, open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
 export const ENROLL_KEY_FILE = "enroll-key";
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
-/** The key in `stateDir`, made (exclusively, mode 0600) when there is none. */
+/**
+ * The key in `stateDir`, made (mode 0600) when there is none. It is written whole to a file of this
+ * process's own and then hard-linked into place: `link` fails with EEXIST when another agent process
+ * got there first (then its key is used), and the name never shows a file still being written. An
+ * exclusive create of the name itself did: a second process starting at the same moment read the
+ * empty file and refused it as damaged (seen in the test suite, 3 workers).
+ */
 export async function loadOrCreateEnrollKey(stateDir: string): Promise<string> {
   const path = join(stateDir, ENROLL_KEY_FILE);
   const existing = await readKey(path);
   if (existing !== null) return existing;
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32).toString("hex");
+  const own = `${path}.${process.pid}.${randomBytes(6).toString("hex")}`;
   try {
-    const file = await open(path, "wx", 0o600);
+    const file = await open(own, "wx", 0o600);
     try {
       await file.writeFile(`${key}\n`, "utf8");
       await file.sync();
     } finally {
       await file.close();
     }
+    await chmod(own, 0o600);
+    await link(own, path);
   } catch (err) {
     // another agent process made it first: use theirs
     if ((err as NodeJS.ErrnoException).code === "EEXIST") {
@@ -36,8 +45,9 @@ export async function loadOrCreateEnrollKey(stateDir: string): Promise<string> {
       if (theirs !== null) return theirs;
     }
     throw err;
+  } finally {
+    await unlink(own).catch(() => undefined);
   }
-  await chmod(path, 0o600);
   return key;
 }
 
