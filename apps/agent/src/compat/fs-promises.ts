@@ -11,6 +11,7 @@ const p = fs.promises;
 
 export const access: typeof FsPromises.access = p.access;
 export const chmod: typeof FsPromises.chmod = p.chmod;
+export const link: typeof FsPromises.link = p.link;
 export const lstat: typeof FsPromises.lstat = p.lstat;
 export const mkdir: typeof FsPromises.mkdir = p.mkdir;
 export const open: typeof FsPromises.open = p.open;
