@@ -12,10 +12,6 @@ export default defineProject({
   test: {
     ...e2eBase,
     name: "e2e",
-    // one worker imports the support modules (playwright-core, ws, the protocol) once for all the e2e
-    // files it runs, not once per file: every file kills its processes and removes its temp dirs in
-    // its own afterAll, and none mocks a module or changes the environment another file reads
-    isolate: false,
     exclude: [...configDefaults.exclude, ...e2eAlone],
   },
 });

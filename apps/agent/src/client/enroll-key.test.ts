@@ -1,10 +1,16 @@
-import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { ENROLL_KEY_FILE, loadOrCreateEnrollKey } from "./enroll-key.ts";
 
-const tempDir = () => mkdtemp(join(tmpdir(), "kdw-key-"));
+const made: string[] = [];
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kdw-key-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 describe("enroll key", () => {
   test("is made once with mode 0600 and read back unchanged", async () => {
