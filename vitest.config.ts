@@ -9,8 +9,9 @@ export default defineConfig({
     // 323 s instead of 351 s (docs/testing.md, "Three workers"). The e2e files run side by side too,
     // except the few that need the machine to themselves: the `e2e-alone` project
     // (test/vitest.alone.config.ts) has fileParallelism: false, which makes Vitest run its files one
-    // at a time in a group of their own, after all the other projects' files; core-alone
-    // (packages/core/vitest.alone.config.ts) is there too, for a CPU-time measurement.
+    // at a time in a group of their own, after all the other projects' files. Before them, in a
+    // group of its own too (`sequence.groupOrder: 1`), core-alone (packages/core/vitest.alone.config.ts)
+    // runs its two CPU-time measurements side by side, one per core.
     maxWorkers: 3,
     projects: [
       "packages/*",

@@ -412,11 +412,16 @@ describe.each(stores)("the built server on $name, fed by real agents", (driver) 
     });
   }
 
-  test("a burst of agents cut off by a server SIGKILL: after a restart every acknowledged snapshot is there, and the failed agents succeed when retried", async () => {
+  /**
+   * One burst of BURST agents with the server SIGKILLed under it once KILL_AFTER_ACKS of them were
+   * acknowledged and, by their own logs, another awaited its ack; the server is restarted after
+   * every agent exited, and nothing it acknowledged, nor any enrollment it confirmed, may be lost.
+   */
+  async function burstUnderKill(round: number) {
     const burst = Array.from({ length: BURST }, (_, i) => {
       const capture = REPLAYED[i % REPLAYED.length] as Replayed;
-      const hostname = `burst-${String(i).padStart(2, "0")}`;
-      return simHost(capture, hostname, machineIdFor(`${driver.name}-burst`, i));
+      const hostname = `burst-${round}-${String(i).padStart(2, "0")}`;
+      return simHost(capture, hostname, machineIdFor(`${driver.name}-burst-${round}`, i));
     });
     const started = Date.now();
     const agents = burst.map((host) => ({ host, agent: runOnce(base, host, 20) }));
@@ -452,12 +457,11 @@ describe.each(stores)("the built server on $name, fed by real agents", (driver) 
     const failed = agents.filter(({ host }) => exits.get(host.hostname)?.code !== 0);
     const inFlightAcked = inFlight.filter(({ host }) => exits.get(host.hostname)?.code === 0).length;
     console.log(
-      `[${driver.name}] SIGKILL after ${killedAfterMs} ms, ${runningAtKill} of ${BURST} agents running, ` +
+      `[${driver.name}] burst ${round}: SIGKILL after ${killedAfterMs} ms, ${runningAtKill} of ${BURST} agents running, ` +
         `${inFlight.length} of them awaiting their ack (${inFlightAcked} got it just in time): ` +
         `${acked.length} acknowledged, ${failed.length} failed`,
     );
     expect(acked.length, "the kill came after some acknowledgements").toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
-    expect(failed.length, "the kill must land while agents are in flight").toBeGreaterThan(0);
     for (const { host, agent } of acked)
       expect(agent.output, `${host.hostname}: exit 0 means acknowledged`).toMatch(
         /msg="snapshot acknowledged" seq=1/,
@@ -487,6 +491,25 @@ describe.each(stores)("the built server on $name, fed by real agents", (driver) 
       const res = await server.fetch(`/api/hosts/${credential.hostId}`);
       expect(res.status, `${host.hostname}: its credential's host ${credential.hostId}`).toBe(200);
     }
+    return { burst, failed };
+  }
+
+  test("a burst of agents cut off by a server SIGKILL: after a restart every acknowledged snapshot is there, and the failed agents succeed when retried", async () => {
+    // The kill is aimed by the agents' own logs, which can lag the server on a loaded machine: once,
+    // every agent had its ack before the kill landed (two "in flight" got theirs just in time). Such
+    // a burst cuts nobody off; it is checked all the same (inside burstUnderKill) and another is
+    // sent, with new hosts, up to three in all.
+    const bursts: SimHost[] = [];
+    let failed: Awaited<ReturnType<typeof burstUnderKill>>["failed"] = [];
+    for (let round = 0; round < 3 && failed.length === 0; round++) {
+      const result = await burstUnderKill(round);
+      bursts.push(...result.burst);
+      failed = result.failed;
+    }
+    expect(
+      failed.length,
+      "the kill must land while agents are in flight (in one of three bursts)",
+    ).toBeGreaterThan(0);
 
     // the agents that failed are retried against the restarted server and succeed
     const retries = failed.map(({ host }) => ({ host, agent: runOnce(base, host) }));
@@ -497,14 +520,14 @@ describe.each(stores)("the built server on $name, fed by real agents", (driver) 
     const hosts = await listHosts(server);
     const names = hosts.map((h) => h.hostname).sort();
     expect(names, "every simulated host exactly once").toEqual(
-      [...REPLAYED, ...burst.map((h) => h.hostname)].sort(),
+      [...REPLAYED, ...bursts.map((h) => h.hostname)].sort(),
     );
     expect(
       hosts.filter((h) => h.duplicateOf !== null).map((h) => h.hostname),
       "a retry is the same host, not a clone",
     ).toEqual([]);
     const final = byHostname(hosts);
-    for (const host of burst) {
+    for (const host of bursts) {
       const summary = final.get(host.hostname);
       if (!summary) throw new Error(`${host.hostname} missing`);
       await expectStoredReport(server, summary, host);

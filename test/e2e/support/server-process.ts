@@ -118,12 +118,19 @@ export class ServerProcess extends WatchedProcess {
     return server;
   }
 
+  /** the base URL once the "listening" line was seen (every `fetch` asks for it) */
+  private listening: string | undefined;
+
   /** The base URL from the "listening" line; throws with the output if the process exits first. */
   async url(timeoutMs = 90_000): Promise<string> {
+    if (this.listening !== undefined) return this.listening;
     const until = Date.now() + timeoutMs;
     for (;;) {
       const m = LISTENING.exec(this.output);
-      if (m?.[1]) return m[1].replace(/\/$/, "");
+      if (m?.[1]) {
+        this.listening = m[1].replace(/\/$/, "");
+        return this.listening;
+      }
       if (!this.alive) throw new Error(`server exited before listening; output:\n${this.output}`);
       if (Date.now() > until)
         throw new Error(`server did not listen within ${timeoutMs} ms; output:\n${this.output}`);

@@ -1,10 +1,17 @@
-import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { CREDENTIAL_FILE, CredentialFileError, createFileCredentialStore } from "./credential-store.ts";
 
-const tempDir = () => mkdtemp(join(tmpdir(), "kdw-cred-"));
+const made: string[] = [];
+/** A new directory under the OS temp dir, removed after the file's tests. */
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "kdw-cred-"));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 describe("file credential store", () => {
   test("has no credential in a fresh state directory", async () => {

@@ -7,3 +7,4 @@ export { anyCodePoint, anyText, anyUtf16Text } from "./any-text.ts";
 export { BREAK, breaksOn, brokenHosts, FAMILY_HOSTS, type Family, mergeFacts } from "./family-scenarios.ts";
 export { fill, HOSTILE_SHAPES, TEXT_PARSERS, type TextParser } from "./hostile-text.ts";
 export { type DeepPartial, readyRhel, readyUbuntu } from "./test-hosts.ts";
+export { KIB, MEASURE, slowOnShape, type WorkRatioOptions, workRatio } from "./work-ratio.ts";
